@@ -1,0 +1,9 @@
+module github.com/edgeinfer/edgeinfer
+
+go 1.26.0
+
+require (
+	github.com/google/flatbuffers v25.12.19+incompatible // indirect
+	github.com/x448/float16 v0.8.4 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)

@@ -1,0 +1,108 @@
+// Package quant holds the int8 numerics shared by the converter and the runtime.
+//
+// Everything here follows the TFLite quantization specification and the
+// gemmlowp fixed-point reference bit for bit: real = (q - zeroPoint) * scale,
+// weights are symmetric per-channel int8 in [-127, 127], activations are
+// asymmetric per-tensor int8, and biases are int32 at scale inScale*wScale.
+// Requantization uses a Q31 multiplier and a power-of-two shift
+// (QuantizeMultiplier + MultiplyByQuantizedMultiplier, "double rounding").
+package quant
+
+import "math"
+
+// SaturatingRoundingDoublingHighMul returns the high 32 bits of 2*a*b,
+// rounded to nearest (ties away from zero), saturating the single overflow
+// case a == b == math.MinInt32. It is gemmlowp's function of the same name
+// and ARMv7 NEON's VQRDMULH:
+//
+//	if a == b && a == math.MinInt32 { return math.MaxInt32 }
+//	ab := int64(a) * int64(b)
+//	nudge := int64(1 << 30); if ab < 0 { nudge = 1 - 1<<30 }
+//	return int32((ab + nudge) / (1 << 31)) // division truncates toward zero
+func SaturatingRoundingDoublingHighMul(a, b int32) int32 {
+	if a == b && a == math.MinInt32 {
+		return math.MaxInt32
+	}
+	ab := int64(a) * int64(b)
+	nudge := int64(1 << 30)
+	if ab < 0 {
+		nudge = 1 - (1 << 30)
+	}
+	return int32((ab + nudge) / (1 << 31))
+}
+
+// RoundingDivideByPOT returns x / 2^exponent rounded to nearest, ties away
+// from zero (gemmlowp's RoundingDivideByPOT). exponent must be in [0, 31].
+func RoundingDivideByPOT(x int32, exponent int) int32 {
+	mask := int32((int64(1) << uint(exponent)) - 1)
+	remainder := x & mask
+	threshold := mask >> 1
+	if x < 0 {
+		threshold++
+	}
+	result := x >> uint(exponent)
+	if remainder > threshold {
+		result++
+	}
+	return result
+}
+
+// MultiplyByQuantizedMultiplier returns x * multiplier * 2^(shift-31) with
+// TFLite's default (double-rounding) semantics: a saturating left shift for
+// positive shifts, SaturatingRoundingDoublingHighMul, then a rounding right
+// shift for negative shifts. shift must be in [-31, 30].
+func MultiplyByQuantizedMultiplier(x, multiplier int32, shift int) int32 {
+	left, right := 0, 0
+	if shift > 0 {
+		left = shift
+	} else {
+		right = -shift
+	}
+	return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(saturatingShiftLeft(x, left), multiplier), right)
+}
+
+// saturatingShiftLeft is x * 2^n. TFLite's reference multiplies in int32 and
+// relies on the caller's ranges; we saturate so that hostile models (a
+// multiplier >= 1 with a large accumulator) give a defined result on every
+// architecture instead of wrapping differently per compiler.
+func saturatingShiftLeft(x int32, n int) int32 {
+	if n == 0 {
+		return x
+	}
+	v := int64(x) << uint(n)
+	if v > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	if v < math.MinInt32 {
+		return math.MinInt32
+	}
+	return int32(v)
+}
+
+// QuantizeMultiplier splits a real multiplier m >= 0 into a Q31 fixed-point
+// significand in [2^30, 2^31) and a power-of-two exponent so that
+// m ≈ multiplier * 2^(shift-31), exactly as TFLite's QuantizeMultiplier:
+// tiny multipliers (shift < -31) flush to (0, 0), and shifts above 30 are
+// clamped (the multiplier saturates) so MultiplyByQuantizedMultiplier's
+// precondition always holds.
+func QuantizeMultiplier(m float64) (multiplier int32, shift int) {
+	if m == 0 || math.IsNaN(m) || m < 0 {
+		return 0, 0
+	}
+	if math.IsInf(m, 1) {
+		return math.MaxInt32, 30
+	}
+	q, exp := math.Frexp(m) // m = q * 2^exp, q in [0.5, 1)
+	qFixed := int64(math.Round(q * (1 << 31)))
+	if qFixed == 1<<31 {
+		qFixed /= 2
+		exp++
+	}
+	if exp < -31 {
+		return 0, 0
+	}
+	if exp > 30 {
+		return math.MaxInt32, 30
+	}
+	return int32(qFixed), exp
+}
