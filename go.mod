@@ -6,4 +6,5 @@ require (
 	github.com/google/flatbuffers v25.12.19+incompatible // indirect
 	github.com/x448/float16 v0.8.4 // indirect
 	golang.org/x/sys v0.50.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 )
