@@ -101,6 +101,13 @@ func (e *emitter) concatParams(n *node) qparams {
 	if agree {
 		return first
 	}
+	// An input that already represents the union keeps its exact
+	// parameters (and needs no requantization).
+	for _, t := range n.inputs {
+		if l, h := e.qp[t].representable(); l == lo && h == hi {
+			return e.qp[t]
+		}
+	}
 	p, _ := chooseParams(lo, hi) // lo <= 0 <= hi: never empty
 	return p
 }
