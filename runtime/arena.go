@@ -1,0 +1,294 @@
+package runtime
+
+import (
+	"slices"
+
+	"github.com/edgeinfer/edgeinfer/format"
+)
+
+// aliasKind says whether an op's output may share memory with an input.
+type aliasKind uint8
+
+const (
+	// aliasNone: the output gets its own memory.
+	aliasNone aliasKind = iota
+	// aliasView: the output is the input reinterpreted (RESHAPE); no kernel runs.
+	aliasView
+	// aliasInPlace: the kernel computes output element i from input element i
+	// only, so the output may overwrite an input that dies at this op.
+	aliasInPlace
+)
+
+// arenaPlan is where every activation lives in an interpreter's arena.
+type arenaPlan struct {
+	offset     []int // per tensor: byte offset in the arena, -1 when not in it
+	size       int   // arena bytes
+	lowerBound int   // the most bytes live at any one op (same buffers)
+	strategy   string
+	inPlace    []bool // per op: the output overwrites an input
+}
+
+// buffer is one block of arena memory: the tensors that share storage
+// (RESHAPE views, in-place outputs) live from op first to op last inclusive.
+type buffer struct {
+	size        int
+	first, last int
+}
+
+func (b *buffer) overlaps(o *buffer) bool { return b.first <= o.last && o.first <= b.last }
+
+// planArena assigns arena offsets by tensor liveness. Graph inputs live for
+// the whole run (so one SetInput serves many Runs) and graph outputs from
+// their producer to the end (nothing may overwrite them). Tensors that
+// share storage are merged first; then three placement orders are tried
+// and the smallest arena kept.
+func planArena(m *format.Model, ops []opPlan) arenaPlan {
+	n := len(m.Tensors)
+	end := max(len(ops)-1, 0)
+	first := make([]int, n)
+	last := make([]int, n)
+	used := make([]bool, n)
+	pinned := make([]bool, n) // graph input or output: never overwritten in place
+	for t := range first {
+		first[t], last[t] = len(ops), -1
+	}
+	isActivation := func(t int) bool { return t >= 0 && m.Tensors[t].Data == nil }
+	for _, t := range m.Inputs {
+		used[t], pinned[t] = true, true
+		first[t], last[t] = 0, end
+	}
+	for i := range ops {
+		op := &m.Operators[i]
+		for _, t := range op.Inputs {
+			if isActivation(t) {
+				used[t] = true
+				last[t] = max(last[t], i)
+			}
+		}
+		for _, t := range op.Outputs {
+			used[t] = true
+			first[t] = min(first[t], i)
+			last[t] = max(last[t], i)
+		}
+	}
+	for _, t := range m.Outputs {
+		if isActivation(t) {
+			used[t], pinned[t] = true, true
+			last[t] = end
+			if first[t] > last[t] { // an output that no op writes
+				first[t] = 0
+			}
+		}
+	}
+
+	// Merge tensors that share storage into groups (union-find; the root
+	// carries the group's interval, size and pin).
+	parent := make([]int, n)
+	size := make([]int, n)
+	for t := range parent {
+		parent[t] = t
+		if used[t] && isActivation(t) {
+			size[t] = alignUp(m.Tensors[t].Bytes())
+		}
+	}
+	find := func(t int) int {
+		for parent[t] != t {
+			parent[t] = parent[parent[t]]
+			t = parent[t]
+		}
+		return t
+	}
+	union := func(a, b int) {
+		a, b = find(a), find(b)
+		if a == b {
+			return
+		}
+		parent[b] = a
+		first[a] = min(first[a], first[b])
+		last[a] = max(last[a], last[b])
+		size[a] = max(size[a], size[b])
+		pinned[a] = pinned[a] || pinned[b]
+	}
+	inPlace := make([]bool, len(ops))
+	for i := range ops {
+		op := &m.Operators[i]
+		switch ops[i].alias {
+		case aliasView:
+			if isActivation(op.Inputs[0]) {
+				union(op.Inputs[0], op.Outputs[0])
+			}
+		case aliasInPlace:
+			out := find(op.Outputs[0])
+			for _, t := range ops[i].inPlaceInputs {
+				if !isActivation(t) {
+					continue
+				}
+				r := find(t)
+				if r != out && !pinned[r] && last[r] == i && size[r] == size[out] {
+					union(r, out)
+					inPlace[i] = true
+					break
+				}
+			}
+		}
+	}
+
+	var roots []int
+	bufOf := make([]int, n)
+	var bufs []buffer
+	for t := range n {
+		if !used[t] || !isActivation(t) || find(t) != t {
+			continue
+		}
+		bufOf[t] = len(bufs)
+		roots = append(roots, t)
+		bufs = append(bufs, buffer{size: size[t], first: first[t], last: last[t]})
+	}
+
+	p := arenaPlan{offset: make([]int, n), inPlace: inPlace, lowerBound: liveBound(bufs, end)}
+	var best []int
+	for _, s := range placementStrategies {
+		off, total := s.place(bufs, end)
+		if best == nil || total < p.size {
+			best, p.size, p.strategy = off, total, s.name
+		}
+	}
+	for t := range n {
+		p.offset[t] = -1
+		if used[t] && isActivation(t) {
+			p.offset[t] = best[bufOf[find(t)]]
+		}
+	}
+	return p
+}
+
+// liveBound is the most bytes live at any one op: no placement can use a
+// smaller arena.
+func liveBound(bufs []buffer, end int) int {
+	most := 0
+	for t := 0; t <= end; t++ {
+		live := 0
+		for i := range bufs {
+			if bufs[i].first <= t && t <= bufs[i].last {
+				live += bufs[i].size
+			}
+		}
+		most = max(most, live)
+	}
+	return most
+}
+
+// placementStrategy orders buffers and places each at a gap among the
+// already placed buffers it overlaps in time.
+type placementStrategy struct {
+	name  string
+	place func(bufs []buffer, end int) (offsets []int, total int)
+}
+
+var placementStrategies = []placementStrategy{
+	{"greedy-by-size", placeBySize},
+	{"greedy-by-breadth", placeByBreadth},
+	{"first-fit", placeFirstFit},
+}
+
+// placeBySize is TFLite's ArenaPlanner: largest buffers first, each in the
+// tightest gap that fits.
+func placeBySize(bufs []buffer, _ int) ([]int, int) {
+	order := make([]int, len(bufs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if bufs[a].size != bufs[b].size {
+			return bufs[b].size - bufs[a].size
+		}
+		return bufs[a].first - bufs[b].first
+	})
+	return placeInOrder(bufs, order, true)
+}
+
+// placeByBreadth is greedy-by-breadth (Pisarchyk & Lee, 2020): visit ops
+// from the one with the most live bytes down, placing each op's still
+// unplaced live buffers largest first, each in the tightest gap.
+func placeByBreadth(bufs []buffer, end int) ([]int, int) {
+	breadth := make([]int, end+1)
+	for t := range breadth {
+		for i := range bufs {
+			if bufs[i].first <= t && t <= bufs[i].last {
+				breadth[t] += bufs[i].size
+			}
+		}
+	}
+	steps := make([]int, end+1)
+	for i := range steps {
+		steps[i] = i
+	}
+	slices.SortStableFunc(steps, func(a, b int) int { return breadth[b] - breadth[a] })
+	queued := make([]bool, len(bufs))
+	order := make([]int, 0, len(bufs))
+	for _, t := range steps {
+		start := len(order)
+		for i := range bufs {
+			if !queued[i] && bufs[i].first <= t && t <= bufs[i].last {
+				queued[i] = true
+				order = append(order, i)
+			}
+		}
+		slices.SortStableFunc(order[start:], func(a, b int) int { return bufs[b].size - bufs[a].size })
+	}
+	for i := range bufs { // buffers live at no op (none in a valid plan)
+		if !queued[i] {
+			order = append(order, i)
+		}
+	}
+	return placeInOrder(bufs, order, true)
+}
+
+// placeFirstFit places buffers in execution order at the lowest gap that fits.
+func placeFirstFit(bufs []buffer, _ int) ([]int, int) {
+	order := make([]int, len(bufs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if bufs[a].first != bufs[b].first {
+			return bufs[a].first - bufs[b].first
+		}
+		return bufs[b].size - bufs[a].size
+	})
+	return placeInOrder(bufs, order, false)
+}
+
+// placeInOrder places bufs in the given order. Each buffer goes into a gap
+// between the placed buffers that overlap it in time: the tightest one when
+// bestFit, else the lowest; with no gap, on top of them.
+func placeInOrder(bufs []buffer, order []int, bestFit bool) ([]int, int) {
+	offsets := make([]int, len(bufs))
+	placed := make([]int, 0, len(bufs)) // kept sorted by offset
+	total := 0
+	for _, b := range order {
+		buf := &bufs[b]
+		at, bestGap := -1, 0
+		cur := 0
+		for _, p := range placed {
+			if !buf.overlaps(&bufs[p]) {
+				continue
+			}
+			if gap := offsets[p] - cur; gap >= buf.size && (at < 0 || gap < bestGap) {
+				at, bestGap = cur, gap
+				if !bestFit || gap == buf.size {
+					break
+				}
+			}
+			cur = max(cur, offsets[p]+bufs[p].size)
+		}
+		if at < 0 {
+			at = cur
+		}
+		offsets[b] = at
+		total = max(total, at+buf.size)
+		i, _ := slices.BinarySearchFunc(placed, at, func(p, off int) int { return offsets[p] - off })
+		placed = slices.Insert(placed, i, b)
+	}
+	return offsets, total
+}

@@ -1,0 +1,85 @@
+package runtime
+
+import (
+	"github.com/edgeinfer/edgeinfer/format"
+	"github.com/edgeinfer/edgeinfer/kernels"
+	"github.com/edgeinfer/edgeinfer/quant"
+)
+
+// conv2D plans CONV_2D: input [N,H,W,C], weights OHWI, optional bias [OC].
+func (p *planner) conv2D() (opPlan, error) {
+	o := p.op.Options.(*format.Conv2DOptions)
+	in, w, out := p.tensor(p.in(0)), p.tensor(p.in(1)), p.tensor(p.out())
+	g := kernels.ConvGeom{
+		N: in.Shape[0], InH: in.Shape[1], InW: in.Shape[2], InC: in.Shape[3],
+		OutH: out.Shape[1], OutW: out.Shape[2], OutC: out.Shape[3],
+		KH: w.Shape[1], KW: w.Shape[2],
+		StrideH: o.StrideH, StrideW: o.StrideW,
+		DilationH: o.DilationH, DilationW: o.DilationW,
+		PadTop: o.PadTop, PadLeft: o.PadLeft,
+		Groups: o.Groups,
+	}
+	macs := int64(g.N*g.OutH*g.OutW*g.OutC) * int64(g.KH*g.KW*(g.InC/g.Groups))
+	inT, wT, bT, outT := p.in(0), p.in(1), p.in(2), p.out()
+	lo, hi := o.Act.Bounds()
+	switch {
+	case p.dtypes(format.Int8, format.Int8, format.Int32, format.Int8):
+		kp := &kernels.Conv2DInt8Params{ConvGeom: g, Requant: p.requant(inT, wT, outT, g.OutC, lo, hi)}
+		_, kp.InZeroPoint = p.quantParams(inT)
+		return opPlan{kernel: "Conv2DInt8", units: g.Units(), work: macs, macs: macs,
+			bind: func(mem *memory) func(lo, hi int) {
+				in, w, b, out := mem.int8(inT), mem.int8(wT), mem.int32(bT), mem.int8(outT)
+				return func(lo, hi int) { kernels.Conv2DInt8(kp, in, w, b, out, lo, hi) }
+			}}, nil
+	case p.dtypes(format.Float32, format.Float32, format.Float32, format.Float32):
+		kp := &kernels.Conv2DFloat32Params{ConvGeom: g, ActMin: lo, ActMax: hi}
+		return opPlan{kernel: "Conv2DFloat32", units: g.Units(), work: macs, macs: macs,
+			bind: func(mem *memory) func(lo, hi int) {
+				in, w, b, out := mem.float32(inT), mem.float32(wT), mem.float32(bT), mem.float32(outT)
+				return func(lo, hi int) { kernels.Conv2DFloat32(kp, in, w, b, out, lo, hi) }
+			}}, nil
+	}
+	return opPlan{}, p.unsupported()
+}
+
+// fullyConnected plans FULLY_CONNECTED: the input is read as rows of K
+// (weights [N, K]), the output is [rows, N].
+func (p *planner) fullyConnected() (opPlan, error) {
+	o := p.op.Options.(*format.FullyConnectedOptions)
+	in, w := p.tensor(p.in(0)), p.tensor(p.in(1))
+	k := w.Shape[1]
+	g := kernels.FullyConnectedGeom{Batch: in.Elements() / k, K: k, N: w.Shape[0]}
+	macs := int64(g.Batch) * int64(g.K) * int64(g.N)
+	inT, wT, bT, outT := p.in(0), p.in(1), p.in(2), p.out()
+	lo, hi := o.Act.Bounds()
+	switch {
+	case p.dtypes(format.Int8, format.Int8, format.Int32, format.Int8):
+		kp := &kernels.FullyConnectedInt8Params{FullyConnectedGeom: g, Requant: p.requant(inT, wT, outT, g.N, lo, hi)}
+		_, kp.InZeroPoint = p.quantParams(inT)
+		return opPlan{kernel: "FullyConnectedInt8", units: g.Units(), work: macs, macs: macs,
+			bind: func(mem *memory) func(lo, hi int) {
+				in, w, b, out := mem.int8(inT), mem.int8(wT), mem.int32(bT), mem.int8(outT)
+				return func(lo, hi int) { kernels.FullyConnectedInt8(kp, in, w, b, out, lo, hi) }
+			}}, nil
+	case p.dtypes(format.Float32, format.Float32, format.Float32, format.Float32):
+		kp := &kernels.FullyConnectedFloat32Params{FullyConnectedGeom: g, ActMin: lo, ActMax: hi}
+		return opPlan{kernel: "FullyConnectedFloat32", units: g.Units(), work: macs, macs: macs,
+			bind: func(mem *memory) func(lo, hi int) {
+				in, w, b, out := mem.float32(inT), mem.float32(wT), mem.float32(bT), mem.float32(outT)
+				return func(lo, hi int) { kernels.FullyConnectedFloat32(kp, in, w, b, out, lo, hi) }
+			}}, nil
+	}
+	return opPlan{}, p.unsupported()
+}
+
+// requant computes per-output-channel requantization for an int8
+// conv-like op: multiplier and shift from inScale*wScale[c]/outScale
+// (per-tensor weights expand to every channel), the output zero point, and
+// the fused activation [lo, hi] in the output's quantized domain.
+func (p *planner) requant(inT, wT, outT, channels int, lo, hi float32) kernels.Requant {
+	inScale, _ := p.quantParams(inT)
+	outScale, outZP := p.quantParams(outT)
+	mult, shift := quant.ConvRequant(inScale, p.tensor(wT).Quant.Scale, outScale, channels)
+	actMin, actMax := quant.ActivationRange(lo, hi, outScale, outZP)
+	return kernels.Requant{Multiplier: mult, Shift: shift, OutZeroPoint: outZP, ActMin: actMin, ActMax: actMax}
+}

@@ -1,0 +1,139 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Options configures an Interpreter.
+type Options struct {
+	// Threads is how many goroutines compute each op: the caller plus
+	// Threads-1 workers started by NewInterpreter. 0 means 1.
+	Threads int
+}
+
+// minChunkWork is the least work (about one multiply-add or element move
+// each) worth handing to another goroutine: a handoff costs a few
+// microseconds of channel and scheduler work, the time of ~10^4 such
+// operations on the boards we target.
+const minChunkWork = 1 << 14
+
+// Interpreter runs a Model. It owns its arena (all activations, including
+// graph inputs and outputs) and a fixed pool of worker goroutines.
+// Interpreters of one Model are independent and may run concurrently; one
+// Interpreter is not safe for concurrent use.
+type Interpreter struct {
+	model   *Model
+	threads int
+	arena   []byte
+	mem     memory
+	steps   []step
+	pool    *pool // nil with one thread
+	inputs  []*Tensor
+	outputs []*Tensor
+	closed  bool
+}
+
+// step is one op bound to this interpreter's memory: run computes units
+// [lo, hi), and bounds splits [0, units) into one contiguous chunk per
+// goroutine that takes part (bounds[k] to bounds[k+1]).
+type step struct {
+	run    func(lo, hi int)
+	bounds []int
+}
+
+var errClosed = errors.New("runtime: interpreter is closed")
+
+// NewInterpreter allocates an arena, binds every op's kernel to it and
+// starts Threads-1 worker goroutines, which run until Close.
+func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
+	if m.closed {
+		return nil, errors.New("runtime: model is closed")
+	}
+	threads := opts.Threads
+	if threads < 0 {
+		return nil, fmt.Errorf("runtime: %d threads; want 0 (one) or more", threads)
+	}
+	threads = max(threads, 1)
+	g := m.graph
+	it := &Interpreter{model: m, threads: threads, arena: newAlignedBytes(m.arena.size)}
+	it.mem.bytes = make([][]byte, len(g.Tensors))
+	for t := range g.Tensors {
+		switch off := m.arena.offset[t]; {
+		case m.consts[t] != nil:
+			it.mem.bytes[t] = m.consts[t]
+		case off >= 0:
+			n := g.Tensors[t].Bytes()
+			it.mem.bytes[t] = it.arena[off : off+n : off+n]
+		}
+	}
+	parallel := false
+	for i := range m.ops {
+		op := &m.ops[i]
+		if op.bind == nil || op.units == 0 {
+			continue
+		}
+		s := step{run: op.bind(&it.mem), bounds: chunkBounds(op.units, op.work, threads)}
+		parallel = parallel || len(s.bounds) > 2
+		it.steps = append(it.steps, s)
+	}
+	if parallel {
+		it.pool = newPool(threads - 1)
+	}
+	it.inputs = it.ioTensors(g.Inputs)
+	it.outputs = it.ioTensors(g.Outputs)
+	return it, nil
+}
+
+// chunkBounds splits [0, units) into at most threads contiguous chunks of
+// at least minChunkWork each (by the op's work estimate).
+func chunkBounds(units int, work int64, threads int) []int {
+	n := int64(threads)
+	if most := work / minChunkWork; most < n {
+		n = most
+	}
+	n = max(min(n, int64(units)), 1)
+	bounds := make([]int, n+1)
+	for k := range bounds {
+		bounds[k] = int(int64(units) * int64(k) / n)
+	}
+	return bounds
+}
+
+// Threads is the number of goroutines that compute each op.
+func (it *Interpreter) Threads() int { return it.threads }
+
+// Run computes the model's outputs from its inputs. It allocates nothing:
+// every op's kernel call was bound in NewInterpreter, and each op's chunks
+// go to the caller and the workers through preallocated channels.
+func (it *Interpreter) Run() error {
+	if it.closed {
+		return errClosed
+	}
+	if it.model.closed {
+		return errors.New("runtime: model is closed")
+	}
+	for i := range it.steps {
+		s := &it.steps[i]
+		if len(s.bounds) == 2 {
+			s.run(s.bounds[0], s.bounds[1])
+			continue
+		}
+		it.pool.run(s)
+	}
+	return nil
+}
+
+// Close stops the worker goroutines and releases the arena. Tensors
+// obtained from Input and Output must not be used afterwards.
+func (it *Interpreter) Close() error {
+	if it.closed {
+		return nil
+	}
+	it.closed = true
+	if it.pool != nil {
+		it.pool.stop()
+	}
+	it.steps, it.arena, it.mem.bytes = nil, nil, nil
+	return nil
+}
