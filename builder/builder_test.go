@@ -403,7 +403,7 @@ func TestLayoutShapes(t *testing.T) {
 	rm := b.ReduceMax("rmax", rz, []int{-1}, false)
 	want := map[Tensor][]int{
 		parts[0]: {1, 6, 6, 4}, r: {1, 6, 6, 2, 2}, tr: {1, 6, 6, 2, 2}, p: {1, 9, 7, 4},
-		s: {1, 5, 3, 4}, // ceil(9/2), ceil(7/3)
+		s:  {1, 5, 3, 4}, // ceil(9/2), ceil(7/3)
 		rz: {1, 12, 10, 4}, rm: {1, 12, 10},
 	}
 	if err := b.Err(); err != nil {
