@@ -11,10 +11,12 @@ import "math"
 // assembly on amd64, and the pure-Go fallbacks are compiled with fused
 // multiply-adds on arm64 (and on amd64 with GOAMD64=v3), which round
 // differently. The functions below are the FreeBSD msun algorithms that
-// Go's pure-Go fallbacks also use, with every product that feeds an addition
-// wrapped in an explicit float64 conversion: the Go specification says an
+// Go's pure-Go fallbacks also use, with every product wrapped in an explicit
+// float64 conversion where it is computed: the Go specification says an
 // explicit conversion rounds to the target precision, which forbids fusing
-// it into an FMA. They use only +, -, *, / and exact bit operations
+// it into an FMA. Wrapping only the products written next to an addition is
+// not enough, because the compiler also fuses a product stored in a variable
+// with an addition in a later statement. They use only +, -, *, / and exact bit operations
 // (Frexp, Ldexp, Abs), all of which are correctly rounded IEEE-754 on every
 // GOARCH, so the result is bit-identical across architectures.
 
@@ -50,7 +52,7 @@ func Exp(x float64) float64 {
 		k = int(float64(log2e*x) + 0.5)
 	}
 	hi := x - float64(float64(k)*ln2Hi)
-	lo := float64(k) * ln2Lo
+	lo := float64(float64(k) * ln2Lo)
 	return expMulti(hi, lo, k)
 }
 
@@ -64,7 +66,7 @@ func expMulti(hi, lo float64, k int) float64 {
 		p5 = 4.13813679705723846039e-08
 	)
 	r := hi - lo
-	t := r * r
+	t := float64(r * r)
 	poly := p4 + float64(t*p5)
 	poly = p3 + float64(t*poly)
 	poly = p2 + float64(t*poly)
@@ -105,17 +107,17 @@ func Log(x float64) float64 {
 	k := float64(ki)
 
 	s := f / (2 + f)
-	s2 := s * s
-	s4 := s2 * s2
+	s2 := float64(s * s)
+	s4 := float64(s2 * s2)
 	t1 := l5 + float64(s4*l7)
 	t1 = l3 + float64(s4*t1)
 	t1 = l1 + float64(s4*t1)
-	t1 = s2 * t1
+	t1 = float64(s2 * t1)
 	t2 := l4 + float64(s4*l6)
 	t2 = l2 + float64(s4*t2)
-	t2 = s4 * t2
+	t2 = float64(s4 * t2)
 	r := t1 + t2
-	hfsq := float64(0.5*f) * f
+	hfsq := float64(float64(0.5*f) * f)
 	return float64(k*ln2Hi) - ((hfsq - (float64(s*(hfsq+r)) + float64(k*ln2Lo))) - f)
 }
 
@@ -142,7 +144,7 @@ func Tanh(x float64) float64 {
 		}
 		return 1
 	case z >= 0.625:
-		s := Exp(2 * z)
+		s := Exp(float64(2 * z))
 		z = 1 - 2/(s+1)
 		if x < 0 {
 			z = -z
@@ -151,7 +153,7 @@ func Tanh(x float64) float64 {
 	case x == 0:
 		return x
 	}
-	s := x * x
+	s := float64(x * x)
 	num := float64(p0*s) + p1
 	num = float64(num*s) + p2
 	den := float64((s+q0)*s) + q1
