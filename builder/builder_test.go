@@ -2,6 +2,7 @@ package builder
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -412,6 +413,38 @@ func TestLayoutShapes(t *testing.T) {
 	for tn, w := range want {
 		if got := b.Shape(tn); !slices.Equal(got, w) {
 			t.Errorf("%s shape %v, want %v", b.Name(tn), got, w)
+		}
+	}
+}
+
+func TestConcatUnionWiderThanEveryInput(t *testing.T) {
+	b := New()
+	x := b.Input("x", []int{1, 4}, format.NHWC)
+	lo := b.Clamp("lo", x, -4, 1)
+	hi := b.Clamp("hi", x, -1, 6)
+	b.Output(b.Concat("cat", 1, lo, hi))
+	b.SetRange(x, -4, 6)
+	b.SetRange(lo, -4, 1)
+	b.SetRange(hi, -1, 6)
+	m, err := b.Int8Model(Int8Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out := tensorByName(t, m, "cat")
+	_, l := tensorByName(t, m, "lo")
+	_, h := tensorByName(t, m, "hi")
+	// The union of what lo and hi represent, [(-128-zp)*s, (127-zp)*s] of
+	// each, quantized afresh: it starts at lo's bottom and ends at hi's top.
+	lLo := float64(-128-l.Quant.ZeroPoint[0]) * float64(l.Quant.Scale[0])
+	hHi := float64(127-h.Quant.ZeroPoint[0]) * float64(h.Quant.Scale[0])
+	wantScale := float32((hHi - lLo) / 255)
+	if s := out.Quant.Scale[0]; math.Abs(float64(s-wantScale)) > 1e-6 {
+		t.Errorf("concat scale %v, want (%v - %v)/255 = %v", s, hHi, lLo, wantScale)
+	}
+	cat := opByName(t, m, "cat")
+	for k, in := range cat.Inputs {
+		if name := m.Tensors[in].Name; name != fmt.Sprintf("cat/requantize%d", k) {
+			t.Errorf("concat input %d is %q, want a requantized copy", k, name)
 		}
 	}
 }
