@@ -117,3 +117,5 @@ func mustInterpreter(t testing.TB, m *Model, threads int) *Interpreter {
 	t.Cleanup(func() { it.Close() })
 	return it
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed)) }
