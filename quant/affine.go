@@ -25,9 +25,11 @@ func Quantize(x, scale float32, zeroPoint int32) int8 {
 
 // Dequantize maps an int8 value back to a real value: (q - zeroPoint) * scale.
 // The product is rounded once to float32, which is what TFLite's double
-// computation rounds to as well (the exact product fits a float64).
+// computation rounds to as well (the exact product fits a float64). The
+// explicit conversion keeps an inlined call from being fused into a caller's
+// multiply-add.
 func Dequantize(q int8, scale float32, zeroPoint int32) float32 {
-	return float32(int32(q)-zeroPoint) * scale
+	return float32(float32(int32(q)-zeroPoint) * scale)
 }
 
 // roundClamp returns clamp(round(v) + zeroPoint, lo, hi), rounding half away

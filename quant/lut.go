@@ -15,7 +15,7 @@ package quant
 func LUTFunc(inScale float32, inZP int32, outScale float32, outZP int32, f func(float64) float64) [256]int8 {
 	var t [256]int8
 	for i := range t {
-		x := float64(int32(i)-128-inZP) * float64(inScale)
+		x := float64(float64(int32(i)-128-inZP) * float64(inScale))
 		t[i] = int8(roundClamp(f(x)/float64(outScale), outZP, -128, 127))
 	}
 	return t
