@@ -1,0 +1,185 @@
+package refeval
+
+import "github.com/edgeinfer/edgeinfer/convert/graph"
+
+// conv computes an N-D grouped convolution as, per image and group, an
+// im2col expansion of the input followed by W_g [Mg × Cg·K] · cols
+// [Cg·K × out]. Pointwise convolutions (1×…×1 kernel, unit strides, no
+// padding) multiply the input directly.
+func conv(op *graph.Conv, x, w, b, y *graph.Value, s *scratch) {
+	n, c := x.Shape[0], x.Shape[1]
+	m := w.Shape[0]
+	inSp, outSp, kSp := x.Shape[2:], y.Shape[2:], w.Shape[2:]
+	inSize, outSize, kSize := prod(inSp), prod(outSp), prod(kSp)
+	cg, mg := c/op.Group, m/op.Group
+	rows := cg * kSize
+
+	pointwise := kSize == 1
+	for d := range inSp {
+		if op.Strides[d] != 1 || op.PadsBegin[d] != 0 || op.PadsEnd[d] != 0 {
+			pointwise = false
+		}
+	}
+	var taps [][]int
+	var cols []float32
+	if !pointwise {
+		taps = convTaps(op, inSp, outSp, kSp)
+		cols = grow(&s.a, rows*outSize)
+	}
+	for img := range n {
+		for g := range op.Group {
+			xg := x.F[(img*c+g*cg)*inSize : (img*c+(g+1)*cg)*inSize]
+			mat := xg
+			if !pointwise {
+				im2col(cols, xg, cg, inSp, outSp, kSp, taps)
+				mat = cols
+			}
+			wg := w.F[g*mg*rows : (g+1)*mg*rows]
+			yg := y.F[(img*m+g*mg)*outSize : (img*m+(g+1)*mg)*outSize]
+			sgemm(mg, outSize, rows, wg, rows, mat, outSize, yg, outSize)
+			if b != nil {
+				for j := range mg {
+					bias := b.F[g*mg+j]
+					row := yg[j*outSize : (j+1)*outSize]
+					for i := range row {
+						row[i] += bias
+					}
+				}
+			}
+		}
+	}
+}
+
+// convTaps returns, per spatial dim d, the input position read by kernel
+// offset k at output position o, at index k*out[d]+o, or -1 where that
+// position falls in the padding.
+func convTaps(op *graph.Conv, inSp, outSp, kSp []int) [][]int {
+	taps := make([][]int, len(inSp))
+	for d := range inSp {
+		t := make([]int, kSp[d]*outSp[d])
+		for k := range kSp[d] {
+			for o := range outSp[d] {
+				p := o*op.Strides[d] - op.PadsBegin[d] + k*op.Dilations[d]
+				if p < 0 || p >= inSp[d] {
+					p = -1
+				}
+				t[k*outSp[d]+o] = p
+			}
+		}
+		taps[d] = t
+	}
+	return taps
+}
+
+// im2col writes cols [channels·K × out]: row (c, k) holds, for every output
+// position, the input value kernel offset k reads there (0 in padding).
+func im2col(cols, src []float32, channels int, inSp, outSp, kSp []int, taps [][]int) {
+	sp := len(inSp)
+	inStride := graph.Strides(inSp)
+	outStride := graph.Strides(outSp)
+	inSize, outSize := prod(inSp), prod(outSp)
+	kIdx := make([]int, sp)
+	var fill func(d int, row []float32, plane []float32)
+	fill = func(d int, row []float32, plane []float32) {
+		t := taps[d][kIdx[d]*outSp[d] : (kIdx[d]+1)*outSp[d]]
+		if d == sp-1 {
+			for o, p := range t {
+				if p < 0 {
+					row[o] = 0
+				} else {
+					row[o] = plane[p]
+				}
+			}
+			return
+		}
+		blk := outStride[d]
+		for o, p := range t {
+			dst := row[o*blk : (o+1)*blk]
+			if p < 0 {
+				clear(dst)
+				continue
+			}
+			fill(d+1, dst, plane[p*inStride[d]:])
+		}
+	}
+	r := 0
+	for ch := range channels {
+		plane := src[ch*inSize : (ch+1)*inSize]
+		clear(kIdx)
+		for {
+			fill(0, cols[r*outSize:(r+1)*outSize], plane)
+			r++
+			d := sp - 1
+			for ; d >= 0; d-- {
+				kIdx[d]++
+				if kIdx[d] < kSp[d] {
+					break
+				}
+				kIdx[d] = 0
+			}
+			if d < 0 {
+				break
+			}
+		}
+	}
+}
+
+// gemm computes Y = Alpha·A'·B' + Beta·C.
+func gemm(op *graph.Gemm, a, b, c, y *graph.Value, s *scratch) {
+	m, n := y.Shape[0], y.Shape[1]
+	k := a.Shape[1]
+	if op.TransA {
+		k = a.Shape[0]
+	}
+	am := a.F
+	if op.TransA {
+		am = grow(&s.a, m*k)
+		transposeInto(am, a.F, a.Shape[0], a.Shape[1])
+	}
+	bm := b.F
+	if op.TransB {
+		bm = grow(&s.b, k*n)
+		transposeInto(bm, b.F, b.Shape[0], b.Shape[1])
+	}
+	sgemm(m, n, k, am, k, bm, n, y.F, n)
+	if op.Alpha != 1 {
+		for i := range y.F {
+			y.F[i] *= op.Alpha
+		}
+	}
+	if c == nil || op.Beta == 0 {
+		return
+	}
+	cs := graph.BroadcastStrides(c.Shape, y.Shape)
+	for i := range m {
+		for j := range n {
+			y.F[i*n+j] += op.Beta * c.F[i*cs[0]+j*cs[1]]
+		}
+	}
+}
+
+// matmul is numpy matmul over broadcast batch dims.
+func matmul(a, b, y *graph.Value) {
+	as, bs := a.Shape, b.Shape
+	if len(as) == 1 {
+		as = []int{1, as[0]}
+	}
+	if len(bs) == 1 {
+		bs = []int{bs[0], 1}
+	}
+	m, k, n := as[len(as)-2], as[len(as)-1], bs[len(bs)-1]
+	batch, _ := graph.BroadcastShapes(as[:len(as)-2], bs[:len(bs)-2])
+	aStr := graph.BroadcastStrides(as[:len(as)-2], batch)
+	bStr := graph.BroadcastStrides(bs[:len(bs)-2], batch)
+	nb := prod(batch)
+	o := newOdometer(batch)
+	for i := range nb {
+		aOff, bOff := 0, 0
+		for d, x := range o.idx {
+			aOff += x * aStr[d]
+			bOff += x * bStr[d]
+		}
+		sgemm(m, n, k, a.F[aOff*m*k:], k, b.F[bOff*k*n:], n, y.F[i*m*n:], n)
+		o.next()
+	}
+}
