@@ -163,7 +163,7 @@ func TestRoundingDivideByPOTRandom(t *testing.T) {
 	for i := range n {
 		x, e := edgeInt32(r), r.IntN(32)
 		if i%4 == 0 && e > 0 {
-			x = int32((2*r.Int64N(1<<(32-e))-(1<<(32-e))+1)<<(e-1)) // odd * 2^(e-1): a tie
+			x = int32((2*r.Int64N(1<<(32-e)) - (1 << (32 - e)) + 1) << (e - 1)) // odd * 2^(e-1): a tie
 		}
 		if got, want := RoundingDivideByPOT(x, e), refRDBPOT(x, e); got != want {
 			t.Fatalf("RDBPOT(%d, %d) = %d, want %d", x, e, got, want)
