@@ -5,6 +5,26 @@ import (
 	"fmt"
 )
 
+// CheckShapes verifies, without modifying g, that every node output has the
+// dtype and shape that inference computes from the node's inputs.
+func (g *Graph) CheckShapes() error {
+	h := *g
+	h.Tensors = make([]*Tensor, len(g.Tensors))
+	for i, t := range g.Tensors {
+		c := *t
+		h.Tensors[i] = &c
+	}
+	if err := h.InferShapes(); err != nil {
+		return err
+	}
+	for i, t := range g.Tensors {
+		if c := h.Tensors[i]; c.DType != t.DType || !ShapeEqual(c.Shape, t.Shape) {
+			return fmt.Errorf("tensor %d %q is %v%v, inference gives %v%v", i, t.Name, t.DType, t.Shape, c.DType, c.Shape)
+		}
+	}
+	return nil
+}
+
 // InferShapes re-runs shape and type inference over every node in order,
 // overwriting output shapes and dtypes. Graph inputs and constants keep
 // theirs. Passes that rewrite the graph call it to re-establish the

@@ -241,9 +241,10 @@ const (
 	CoordAsymmetric                          // x/scale
 	CoordTFCropAndResize                     // roi-based, Extrapolation outside
 	CoordHalfPixelSymmetric                  // half pixel around the centre (opset 19)
+	CoordTFHalfPixelForNN                    // (x+0.5)/scale (opsets 11 and 12)
 )
 
-var coordModeNames = [...]string{"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_crop_and_resize", "half_pixel_symmetric"}
+var coordModeNames = [...]string{"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_crop_and_resize", "half_pixel_symmetric", "tf_half_pixel_for_nn"}
 
 func (m CoordMode) String() string {
 	if int(m) < len(coordModeNames) {
@@ -275,8 +276,10 @@ func (m NearestMode) String() string {
 }
 
 // Resize resamples X to the output tensor's shape (recorded in Sizes).
-// Scales[d] is the scale used by the coordinate transform of dim d (the
-// ONNX scale when scales were given, Sizes[d]/in[d] otherwise); Roi holds
+// Scales[d] is the scale used by the coordinate transform of dim d: the
+// ONNX scale when scales were given (Sizes[d] is then floor(in*scale)),
+// Sizes[d]/in[d] otherwise. Like the ONNX reference, the transforms that
+// need the output length use Scales[d]*in[d], not Sizes[d]. Roi holds
 // [starts..., ends...] per dim for CoordTFCropAndResize.
 // Input: X. Output: Y.
 type Resize struct {
@@ -286,9 +289,9 @@ type Resize struct {
 	CubicCoeffA    float32
 	ExcludeOutside bool
 	Extrapolation  float32
-	Scales         []float32
+	Scales         []float64
 	Sizes          []int
-	Roi            []float32
+	Roi            []float64
 }
 
 // Identity copies X. Input: X. Output: Y.

@@ -55,6 +55,8 @@ func sourceCoord(op *graph.Resize, d, x, in int) (coord float64, ok bool) {
 		return fx * (fin - 1) / (outLen - 1), true
 	case graph.CoordAsymmetric:
 		return fx / scale, true
+	case graph.CoordTFHalfPixelForNN:
+		return (fx + 0.5) / scale, true
 	case graph.CoordTFCropAndResize:
 		r := len(op.Sizes)
 		start, end := op.Roi[d], op.Roi[r+d]
