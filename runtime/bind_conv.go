@@ -24,7 +24,11 @@ func (p *planner) conv2D() (opPlan, error) {
 	lo, hi := o.Act.Bounds()
 	switch {
 	case p.dtypes(format.Int8, format.Int8, format.Int32, format.Int8):
-		kp := &kernels.Conv2DInt8Params{ConvGeom: g, Requant: p.requant(inT, wT, outT, g.OutC, lo, hi)}
+		rq, err := p.requant(inT, wT, outT, g.OutC, lo, hi)
+		if err != nil {
+			return opPlan{}, err
+		}
+		kp := &kernels.Conv2DInt8Params{ConvGeom: g, Requant: rq}
 		_, kp.InZeroPoint = p.quantParams(inT)
 		return opPlan{kernel: "Conv2DInt8", units: g.Units(), work: macs, macs: macs,
 			bind: func(mem *memory) func(lo, hi int) {
@@ -54,7 +58,11 @@ func (p *planner) fullyConnected() (opPlan, error) {
 	lo, hi := o.Act.Bounds()
 	switch {
 	case p.dtypes(format.Int8, format.Int8, format.Int32, format.Int8):
-		kp := &kernels.FullyConnectedInt8Params{FullyConnectedGeom: g, Requant: p.requant(inT, wT, outT, g.N, lo, hi)}
+		rq, err := p.requant(inT, wT, outT, g.N, lo, hi)
+		if err != nil {
+			return opPlan{}, err
+		}
+		kp := &kernels.FullyConnectedInt8Params{FullyConnectedGeom: g, Requant: rq}
 		_, kp.InZeroPoint = p.quantParams(inT)
 		return opPlan{kernel: "FullyConnectedInt8", units: g.Units(), work: macs, macs: macs,
 			bind: func(mem *memory) func(lo, hi int) {
@@ -76,10 +84,14 @@ func (p *planner) fullyConnected() (opPlan, error) {
 // conv-like op: multiplier and shift from inScale*wScale[c]/outScale
 // (per-tensor weights expand to every channel), the output zero point, and
 // the fused activation [lo, hi] in the output's quantized domain.
-func (p *planner) requant(inT, wT, outT, channels int, lo, hi float32) kernels.Requant {
+func (p *planner) requant(inT, wT, outT, channels int, lo, hi float32) (kernels.Requant, error) {
 	inScale, _ := p.quantParams(inT)
 	outScale, outZP := p.quantParams(outT)
-	mult, shift := quant.ConvRequant(inScale, p.tensor(wT).Quant.Scale, outScale, channels)
+	w := p.tensor(wT)
+	if n := len(w.Quant.Scale); n != 1 && (n != channels || w.Quant.Axis != 0) {
+		return kernels.Requant{}, p.errorf("weights %q have %d scales along axis %d; the kernels take one, or one per output channel (axis 0)", w.Name, n, w.Quant.Axis)
+	}
+	mult, shift := quant.ConvRequant(inScale, w.Quant.Scale, outScale, channels)
 	actMin, actMax := quant.ActivationRange(lo, hi, outScale, outZP)
-	return kernels.Requant{Multiplier: mult, Shift: shift, OutZeroPoint: outZP, ActMin: actMin, ActMax: actMax}
+	return kernels.Requant{Multiplier: mult, Shift: shift, OutZeroPoint: outZP, ActMin: actMin, ActMax: actMax}, nil
 }

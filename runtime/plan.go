@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -152,8 +153,21 @@ func (p *planner) constant(t int) []byte {
 	return p.consts[t]
 }
 
+// ErrUnsupported is wrapped by the errors of Load for valid models that
+// this runtime cannot run (an operator and type combination without a
+// kernel, a reduction over non-contiguous axes, ...).
+var ErrUnsupported = errors.New("not supported by the runtime")
+
+// unsupportedError is an ErrUnsupported with the operator it is about.
+type unsupportedError struct{ msg string }
+
+func (e *unsupportedError) Error() string { return e.msg }
+func (e *unsupportedError) Unwrap() error { return ErrUnsupported }
+
+// errorf reports an operator the runtime cannot run, naming it the way
+// format's errors do.
 func (p *planner) errorf(format string, args ...any) error {
-	return fmt.Errorf("runtime: op %d %q (%s): %s", p.index, p.op.Name, p.op.Op, fmt.Sprintf(format, args...))
+	return &unsupportedError{fmt.Sprintf("runtime: operator %d %q (%s): %s", p.index, p.op.Name, p.op.Op, fmt.Sprintf(format, args...))}
 }
 
 // unsupported reports an op whose operand types have no kernel.

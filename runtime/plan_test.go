@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -104,9 +105,9 @@ func TestUnsupportedOp(t *testing.T) {
 	y := g.f32("y", 1, 4, 4, 2)
 	g.op(format.OpTanh, "mixed", nil, x, y)
 	_, err := LoadModel(g.io([]int{x}, y))
-	want := `op 0 "mixed" (TANH): no kernel for (int8) -> (float32)`
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("error %v, want one containing %s", err, want)
+	want := `operator 0 "mixed" (TANH): no kernel for (int8) -> (float32)`
+	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrUnsupported) {
+		t.Errorf("error %v, want an ErrUnsupported containing %s", err, want)
 	}
 }
 
@@ -116,7 +117,7 @@ func TestNonContiguousReduce(t *testing.T) {
 	y := g.f32("y", 3)
 	g.op(format.OpMean, "mean", &format.ReduceOptions{Axes: []int{0, 2}}, x, y)
 	_, err := LoadModel(g.io([]int{x}, y))
-	if err == nil || !strings.Contains(err.Error(), `op 0 "mean" (MEAN): reducing axes [0 2] of shape [2 3 4]`) {
+	if err == nil || !strings.Contains(err.Error(), `operator 0 "mean" (MEAN): reducing axes [0 2] of shape [2 3 4]`) {
 		t.Errorf("error %v", err)
 	}
 }
