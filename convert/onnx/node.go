@@ -301,6 +301,13 @@ func (c *nodeCtx) emit(op graph.Op, inputs []int, outputs []string) ([]int, erro
 		}
 	}
 	if vals, ok := c.constInputs(n); ok {
+		for _, id := range ids {
+			if id >= 0 {
+				if err := checkConstSize(imp.g.Tensors[id].Shape); err != nil {
+					return nil, c.errf("folding: %v", err)
+				}
+			}
+		}
 		outs, err := refeval.EvalNode(imp.g, n, vals)
 		if err != nil {
 			return nil, c.errf("evaluating constant node: %v", err)
@@ -314,6 +321,23 @@ func (c *nodeCtx) emit(op graph.Op, inputs []int, outputs []string) ([]int, erro
 	}
 	imp.g.Nodes = append(imp.g.Nodes, n)
 	return ids, nil
+}
+
+// maxConstElements bounds the constants import creates from small
+// descriptions (ConstantOfShape, folded nodes, Dropout masks): a few bytes
+// of model must not make the converter allocate gigabytes. Initializers
+// are bounded by their own payload instead.
+var maxConstElements = 1 << 28
+
+func checkConstSize(shape []int) error {
+	n, err := graph.NumElements(shape)
+	if err != nil {
+		return err
+	}
+	if n > maxConstElements {
+		return fmt.Errorf("a constant of shape %v (%d elements) exceeds the limit of %d", shape, n, maxConstElements)
+	}
+	return nil
 }
 
 // constInputs returns the input values of a node that can be folded: every
@@ -365,6 +389,9 @@ func (c *nodeCtx) defineConst(k int, v *graph.Value) error {
 		return nil
 	}
 	name := c.pb.Outputs[k]
+	if err := checkConstSize(v.Shape); err != nil {
+		return c.errf("%v", err)
+	}
 	if _, dup := c.imp.names[name]; dup {
 		return c.errf("output %q is already defined", name)
 	}

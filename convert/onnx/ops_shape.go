@@ -553,6 +553,9 @@ func convertDropout(c *nodeCtx) error {
 		if c.opset < 10 {
 			dt = xt.DType
 		}
+		if err := checkConstSize(xt.Shape); err != nil {
+			return c.errf("mask: %v", err)
+		}
 		mask := graph.NewValue(dt, xt.Shape)
 		for i := range mask.F {
 			mask.F[i] = 1
@@ -609,7 +612,7 @@ func convertConstantOfShape(c *nodeCtx) error {
 			return c.errf("negative dim in shape %v", shape)
 		}
 	}
-	if _, err := graph.NumElements(shape); err != nil {
+	if err := checkConstSize(shape); err != nil {
 		return c.errf("%v", err)
 	}
 	fill := graph.Floats([]int{1}, []float32{0})
