@@ -107,20 +107,20 @@ func TestOpsetVariants(t *testing.T) {
 			x: x10, shape: []int{3}, want: []float64{7, 8, 9}},
 		{name: "Slice-13 negative step", opset: 13, node: node("Slice", []string{"x", "st", "en", "ax", "sp"}, []string{"y"}),
 			inits: []ot.Tensor{ot.Int64Tensor("st", []int64{1}, -1), ot.Int64Tensor("en", []int64{1}, math.MinInt64), ot.Int64Tensor("ax", []int64{1}, 0), ot.Int64Tensor("sp", []int64{1}, -3)},
-			x: x10, shape: []int{4}, want: []float64{9, 6, 3, 0}},
+			x:     x10, shape: []int{4}, want: []float64{9, 6, 3, 0}},
 
 		// Pad: attributes before 11, inputs from 11, axes from 18, wrap from 19.
 		{name: "Pad-9 attrs", opset: 9, node: node("Pad", []string{"x"}, []string{"y"}, ot.AttrInts("pads", 1, 2), ot.AttrFloat("value", 7)),
 			x: floats([]int{2}, 1, 2), shape: []int{5}, want: []float64{7, 1, 2, 7, 7}},
 		{name: "Pad-11 inputs", opset: 11, node: node("Pad", []string{"x", "p", "v"}, []string{"y"}),
 			inits: []ot.Tensor{ot.Int64Tensor("p", []int64{2}, 2, -1), ot.FloatTensor("v", nil, -4)},
-			x: floats([]int{2}, 1, 2), shape: []int{3}, want: []float64{-4, -4, 1}},
+			x:     floats([]int{2}, 1, 2), shape: []int{3}, want: []float64{-4, -4, 1}},
 		{name: "Pad-18 axes reflect", opset: 18, node: node("Pad", []string{"x", "p", "", "ax"}, []string{"y"}, ot.AttrString("mode", "reflect")),
 			inits: []ot.Tensor{ot.Int64Tensor("p", []int64{2}, 1, 0), ot.Int64Tensor("ax", []int64{1}, -1)},
-			x: floats([]int{2, 2}, 1, 2, 3, 4), shape: []int{2, 3}, want: []float64{2, 1, 2, 4, 3, 4}},
+			x:     floats([]int{2, 2}, 1, 2, 3, 4), shape: []int{2, 3}, want: []float64{2, 1, 2, 4, 3, 4}},
 		{name: "Pad-19 wrap", opset: 19, node: node("Pad", []string{"x", "p"}, []string{"y"}, ot.AttrString("mode", "wrap")),
 			inits: []ot.Tensor{ot.Int64Tensor("p", []int64{2}, 2, 1)},
-			x: floats([]int{3}, 1, 2, 3), shape: []int{6}, want: []float64{2, 3, 1, 2, 3, 1}},
+			x:     floats([]int{3}, 1, 2, 3), shape: []int{6}, want: []float64{2, 3, 1, 2, 3, 1}},
 
 		// ReduceMean: axes attribute before 18, input from 18, noop_with_empty_axes.
 		{name: "ReduceMean-13 attr", opset: 13, node: node("ReduceMean", []string{"x"}, []string{"y"}, ot.AttrInts("axes", 1), ot.AttrInt("keepdims", 0)),
@@ -175,11 +175,11 @@ func TestOpsetVariants(t *testing.T) {
 			x: x5, shape: []int{5}, want: []float64{-3, -1, 0, 2, 5}},
 		{name: "Dropout-12 training_mode false", opset: 12, node: node("Dropout", []string{"x", "r", "tm"}, []string{"y"}),
 			inits: []ot.Tensor{ot.FloatTensor("r", nil, 0.5), {Name: "tm", DataType: ot.Bool, Int32s: []int32{0}}},
-			x: x5, shape: []int{5}, want: []float64{-3, -1, 0, 2, 5}},
+			x:     x5, shape: []int{5}, want: []float64{-3, -1, 0, 2, 5}},
 
 		{name: "HardSwish-14", opset: 14, node: node("HardSwish", []string{"x"}, []string{"y"}),
 			// x * clamp(x/6 + 1/2, 0, 1)
-			x: x5, shape: []int{5}, want: []float64{0, -1 * (1.0/3), 0, 2 * (5.0 / 6), 5}},
+			x: x5, shape: []int{5}, want: []float64{0, -1 * (1.0 / 3), 0, 2 * (5.0 / 6), 5}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, c.run)

@@ -110,7 +110,9 @@ func TestDecodeModel(t *testing.T) {
 // names where: a known field with the wrong wire type, a bad length, and
 // out-of-range values.
 func TestDecodeErrors(t *testing.T) {
-	tag := func(b []byte, num protowire.Number, typ protowire.Type) []byte { return protowire.AppendTag(b, num, typ) }
+	tag := func(b []byte, num protowire.Number, typ protowire.Type) []byte {
+		return protowire.AppendTag(b, num, typ)
+	}
 	nodeWithBadAttr := func() []byte {
 		// AttributeProto whose i (field 3) is sent as fixed32.
 		var a []byte
