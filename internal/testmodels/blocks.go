@@ -16,7 +16,7 @@ var resnet = &definition{
 		"(3x3 stride 2, 1x1 stride-2 projection shortcut)",
 	seed: 4,
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 16, 16, 8}, format.NCHW)
+		x := n.image([]int{1, 16, 16, 8})
 		y := n.conv("stem", x, 16, 3, 1, builder.ActRelu)
 		// Identity block.
 		r := n.conv("block1/conv1", y, 16, 3, 1, builder.ActRelu)
@@ -37,7 +37,7 @@ var inception = &definition{
 		"concatenated on channels",
 	seed: 5,
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 16, 16, 16}, format.NCHW)
+		x := n.image([]int{1, 16, 16, 16})
 		y := n.conv("stem", x, 16, 3, 1, builder.ActRelu)
 		b1 := n.conv("mixed/1x1", y, 8, 1, 1, builder.ActRelu)
 		b2 := n.conv("mixed/3x3_reduce", y, 8, 1, 1, builder.ActRelu)
@@ -71,7 +71,7 @@ var mobilenetV2 = &definition{
 		"linear bottleneck; then a stride-1 block with the residual ADD",
 	seed: 6,
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 16, 16, 8}, format.NCHW)
+		x := n.image([]int{1, 16, 16, 8})
 		y := n.conv("stem", x, 16, 3, 1, builder.ActRelu6)
 		y = n.invertedResidual("block1", y, 4, 24, 2) // 8x8x24
 		y = n.invertedResidual("block2", y, 4, 24, 1)
@@ -107,7 +107,7 @@ var mobilenetV3 = &definition{
 		"squeeze-excite (GAP -> 1x1 or FC -> ReLU -> 1x1 or FC -> hard sigmoid -> MUL broadcast), residual ADD",
 	seed: 7,
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 16, 16, 8}, format.NCHW)
+		x := n.image([]int{1, 16, 16, 8})
 		y := n.conv("stem", x, 16, 3, 2, builder.ActNone) // 8x8
 		y = n.HardSwish("stem/hswish", y)
 		// MobileNet v3 bneck: expand, hard-swish, depthwise 5x5, SE (1x1 convs), project, residual.
@@ -151,7 +151,7 @@ var shufflenet = &definition{
 		"concat, channel shuffle by reshape+transpose) and v1 unit (grouped 1x1 convs, shuffle, depthwise, residual ADD)",
 	seed: 8,
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 16, 16, 16}, format.NCHW)
+		x := n.image([]int{1, 16, 16, 16})
 		y := n.conv("stem", x, 16, 3, 1, builder.ActRelu)
 		// v2 unit, stride 1.
 		halves := n.Split("unit1/split", y, -1, 2)
@@ -176,7 +176,7 @@ var densenet = &definition{
 		"concatenated onto its input, then a transition (1x1 conv, 2x2 average pool)",
 	seed: 9,
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 16, 16, 8}, format.NCHW)
+		x := n.image([]int{1, 16, 16, 8})
 		y := n.conv("stem", x, 16, 3, 1, builder.ActRelu)
 		for i := range 3 {
 			name := fmt.Sprintf("dense%d", i+1)
@@ -207,7 +207,7 @@ var squeezenet = &definition{
 		"bypass ADD), 1x1 conv classifier with ReLU, global average pool, softmax",
 	seed: 10,
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 32, 32, 3}, format.NCHW)
+		x := n.image([]int{1, 32, 32, 3})
 		y := n.Conv2D("conv1", x, n.he([]int{16, 3, 3, 3}, 27), n.bias(16),
 			builder.Conv{Stride: [2]int{2, 2}, Act: builder.ActRelu}) // 15x15
 		y = n.MaxPool("pool1", y, pool3s2) // 7x7

@@ -12,7 +12,7 @@ var lenet5 = &definition{
 	description: "LeNet-5 on 1x28x28: conv 5x5 (same) / avg pool / conv 5x5 (valid) / max pool / 3 fully connected / softmax",
 	seed:        1,
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 28, 28, 1}, format.NCHW)
+		x := n.image([]int{1, 28, 28, 1})
 		y := n.conv("conv1", x, 6, 5, 1, builder.ActRelu) // 28x28x6
 		y = n.AvgPool("pool1", y, pool2)                  // 14x14x6
 		y = n.Conv2D("conv2", y, n.he([]int{16, 5, 5, 6}, 5*5*6), n.bias(16),
@@ -33,7 +33,7 @@ var alexnet = &definition{
 	seed: 2,
 	build: func(n *net) {
 		lrn := format.LRNOptions{Size: 5, Alpha: 1e-4, Beta: 0.75, Bias: 1}
-		x := n.Input("image", []int{1, 67, 67, 3}, format.NCHW)
+		x := n.image([]int{1, 67, 67, 3})
 		y := n.Conv2D("conv1", x, n.he([]int{16, 11, 11, 3}, 11*11*3), n.bias(16),
 			builder.Conv{Stride: [2]int{4, 4}, Pad: [4]int{2, 2, 2, 2}, Act: builder.ActRelu}) // 16x16x16
 		y = n.LRN("lrn1", y, lrn)
@@ -56,7 +56,7 @@ var vgg = &definition{
 	description: "VGG-like on 3x32x32: three stages of two 3x3 convs and a 2x2 max pool, 2 fully connected / softmax",
 	seed:        3,
 	build: func(n *net) {
-		y := n.Input("image", []int{1, 32, 32, 3}, format.NCHW)
+		y := n.image([]int{1, 32, 32, 3})
 		for i, c := range []int{8, 16, 32} {
 			s := string(rune('1' + i))
 			y = n.conv("conv"+s+"_1", y, c, 3, 1, builder.ActRelu)

@@ -3,6 +3,7 @@ package testmodels
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/edgeinfer/edgeinfer/builder"
 	"github.com/edgeinfer/edgeinfer/format"
@@ -90,3 +91,26 @@ var pool2 = builder.Pool{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}
 // pool3s2 is the overlapping 3×3 stride-2 max pooling of AlexNet and
 // SqueezeNet.
 var pool3s2 = builder.Pool{Kernel: [2]int{3, 3}, Stride: [2]int{2, 2}}
+
+// image adds the graph input of an image model, NCHW in the source. For 1
+// (gray) and 3 (RGB) channels it records the preprocessing that maps 8-bit
+// pixels to [-1, 1], the range the samples are drawn from:
+// (pixel/255 - 0.5)/0.5.
+func (n *net) image(shape []int) builder.Tensor {
+	x := n.Input("image", shape, format.NCHW)
+	c := shape[3]
+	if c != 1 && c != 3 {
+		return x
+	}
+	p := format.Preprocessing{
+		ColorOrder: format.RGB, Scale: 1.0 / 255,
+		Mean: slices.Repeat([]float32{0.5}, c), Std: slices.Repeat([]float32{0.5}, c),
+		Fit: format.FitCenterCrop, Interpolation: format.ResizeBilinear,
+		Height: shape[1], Width: shape[2], Channels: c,
+	}
+	if c == 1 {
+		p.ColorOrder = format.Gray
+	}
+	n.SetPreprocessing(p)
+	return x
+}

@@ -20,7 +20,7 @@ var opZoo = &definition{
 	seed: 11,
 	int8: builder.Int8Options{FloatIO: true},
 	build: func(n *net) {
-		x := n.Input("image", []int{1, 12, 12, 4}, format.NCHW)
+		x := n.image([]int{1, 12, 12, 4})
 		y := n.Pad("pad", x, []int{0, 0, 1, 1, 2, 0, 0, 0}, 0.25) // 14x14
 		y = n.Conv2D("conv_dilated", y, n.he([]int{8, 3, 3, 4}, 36), n.bias(8),
 			builder.Conv{Dilation: [2]int{2, 2}}) // span 5: 10x10x8

@@ -10,6 +10,7 @@ package testmodels
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"github.com/edgeinfer/edgeinfer/builder"
@@ -61,6 +62,9 @@ type calibration struct {
 	b    *builder.Builder
 	err  error
 }
+
+// classLabels name the 10 classes of the classifier outputs.
+var classLabels = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
 
 // definitions lists the suite in a fixed order.
 var definitions = []*definition{
@@ -120,6 +124,9 @@ func (d *definition) graph() (*builder.Builder, error) {
 	}
 	n.SetDescription(d.description)
 	n.SetProducer(format.Producer{Name: producer})
+	if out := n.Outputs()[0]; slices.Equal(n.Shape(out), []int{1, len(classLabels)}) {
+		n.SetLabels(classLabels)
+	}
 	return n.Builder, nil
 }
 

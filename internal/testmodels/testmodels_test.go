@@ -134,7 +134,8 @@ func compareModels(want, got *format.Model) string {
 	}
 	wm, gm := &want.Metadata, &got.Metadata
 	if wm.Description != gm.Description || !reflect.DeepEqual(wm.IOLayouts, gm.IOLayouts) ||
-		!reflect.DeepEqual(wm.Producer, gm.Producer) {
+		!reflect.DeepEqual(wm.Producer, gm.Producer) || !slices.Equal(wm.Labels, gm.Labels) ||
+		!reflect.DeepEqual(wm.Preprocessing, gm.Preprocessing) {
 		return fmt.Sprintf("metadata %+v, want %+v", *gm, *wm)
 	}
 	return ""
