@@ -136,3 +136,21 @@ func TestValidateAndCheckShapes(t *testing.T) {
 		t.Error("CheckShapes modified the graph")
 	}
 }
+
+func TestString(t *testing.T) {
+	g := chain()
+	g.Compact()
+	want := `graph "": 1 inputs, 1 outputs, 2 nodes, 0 constants
+input x float32[2]
+node 0 Relu "relu": x -> a float32[2]
+node 1 Sigmoid "sig": a -> y float32[2]
+output y float32[2]
+`
+	if s := g.String(); s != want {
+		t.Errorf("String:\n%s\nwant\n%s", s, want)
+	}
+	g.Nodes[0].Op = &Clip{Min: 0, Max: 6}
+	if s := g.String(); !strings.Contains(s, `node 0 Clip "relu": x -> a float32[2] {Min:0 Max:6}`) {
+		t.Errorf("String with params:\n%s", s)
+	}
+}

@@ -457,7 +457,15 @@ func exampleShape(dims []onnxpb.Dim) string {
 
 func (imp *importer) node(i int, n *onnxpb.Node) error {
 	c := imp.nodeCtx(i, n)
-	return opSpecs[n.OpType].convert(c)
+	if err := opSpecs[n.OpType].convert(c); err != nil {
+		return err
+	}
+	for k, o := range n.Outputs {
+		if _, ok := imp.names[o]; o != "" && !ok {
+			return c.errf("output %d %q: the op has no such output", k, o)
+		}
+	}
+	return nil
 }
 
 // graphOutputs binds the graph outputs and checks them against their

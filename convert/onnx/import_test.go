@@ -377,6 +377,8 @@ func TestMalformed(t *testing.T) {
 		{"output never computed", []ot.Node{node("Relu", []string{"x"}, []string{"z"})}, `graph output "y" is never computed`},
 		{"bad attribute type", []ot.Node{node("Softmax", []string{"x"}, []string{"y"}, ot.AttrFloat("axis", 1))}, `attribute "axis" is FLOAT, want INT`},
 		{"axis out of range", []ot.Node{node("Softmax", []string{"x"}, []string{"y"}, ot.AttrInt("axis", 3))}, "axis 3 out of range for rank 1"},
+		{"extra output", []ot.Node{node("Relu", []string{"x"}, []string{"y", "z"})}, `output 1 "z": the op has no such output`},
+		{"no outputs", []ot.Node{node("Relu", []string{"x"}, nil)}, "output 0 is missing"},
 		{"bad reshape", []ot.Node{node("Reshape", []string{"x", "s"}, []string{"y"})}, "cannot reshape [2] (2 elements) to [3]"},
 	}
 	for _, c := range cases {

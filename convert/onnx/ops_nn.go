@@ -285,10 +285,8 @@ func convertBatchNorm(c *nodeCtx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.emit(&graph.BatchNorm{Epsilon: eps}, ids, c.pb.Outputs[:1]); err != nil {
-		return err
-	}
-	return nil
+	// Outputs beyond Y (training statistics) were rejected by the check.
+	return c.emit1(&graph.BatchNorm{Epsilon: eps}, ids...)
 }
 
 func convertLRN(c *nodeCtx) error {
