@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/edgeinfer/edgeinfer/convert/graph"
+	"github.com/edgeinfer/edgeinfer/convert/onnx/onnxpb"
 )
 
 // convertBinary handles Add, Sub, Mul and Div. Before opset 7 they
@@ -177,4 +178,70 @@ func convertPRelu(c *nodeCtx) error {
 		}
 	}
 	return c.emit1(&graph.PRelu{}, x, slope)
+}
+
+func convertIdentity(c *nodeCtx) error {
+	x, err := c.input(0)
+	if err != nil {
+		return err
+	}
+	return c.emit1(&graph.Identity{}, x)
+}
+
+// convertDropout is Identity in inference. The optional mask output is all
+// ones (bool from opset 10, the input's type before).
+func convertDropout(c *nodeCtx) error {
+	x, err := c.input(0)
+	if err != nil {
+		return err
+	}
+	if c.opset >= 12 {
+		tm, err := c.constInput(2, "training_mode")
+		if err != nil {
+			return err
+		}
+		if tm != nil {
+			if tm.DType != graph.Bool || tm.Len() != 1 {
+				return c.errf("training_mode is %v%v, want a bool scalar", tm.DType, tm.Shape)
+			}
+			if tm.I[0] != 0 {
+				return c.unsupported(IssueAttribute, "training_mode=true (training); only inference is supported")
+			}
+		}
+	}
+	if err := c.emit1(&graph.Identity{}, x); err != nil {
+		return err
+	}
+	if len(c.pb.Outputs) > 1 {
+		xt := c.tensor(x)
+		dt := graph.Bool
+		if c.opset < 10 {
+			dt = xt.DType
+		}
+		if err := checkConstSize(xt.Shape); err != nil {
+			return c.errf("mask: %v", err)
+		}
+		mask := graph.NewValue(dt, xt.Shape)
+		for i := range mask.F {
+			mask.F[i] = 1
+		}
+		for i := range mask.I {
+			mask.I[i] = 1
+		}
+		return c.defineConst(1, mask)
+	}
+	return nil
+}
+
+func convertCast(c *nodeCtx) error {
+	x, err := c.input(0)
+	if err != nil {
+		return err
+	}
+	to, err := c.attrInt("to", -1)
+	if err != nil {
+		return err
+	}
+	dt, _ := activationType(onnxpb.DataType(to)) // checked in checkCast
+	return c.emit1(&graph.Cast{To: dt}, x)
 }

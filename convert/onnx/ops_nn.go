@@ -363,3 +363,44 @@ func prod(s []int) int {
 	}
 	return p
 }
+
+// convertReduce reads axes (attribute before opset 18, input from 18); no
+// axes reduces everything, or nothing with noop_with_empty_axes.
+func convertReduce(c *nodeCtx) error {
+	x, err := c.floatInput(0)
+	if err != nil {
+		return err
+	}
+	in := c.tensor(x).Shape
+	axes, ok, err := c.attrOrInput("axes", 1)
+	if err != nil {
+		return err
+	}
+	keep, err := c.attrBool("keepdims", true)
+	if err != nil {
+		return err
+	}
+	noop, err := c.attrBool("noop_with_empty_axes", false)
+	if err != nil {
+		return err
+	}
+	if !ok || len(axes) == 0 {
+		if noop {
+			return c.emit1(&graph.Identity{}, x)
+		}
+		axes = make([]int, len(in))
+		for i := range axes {
+			axes[i] = i
+		}
+	}
+	if axes, err = c.normAxes(axes, len(in), true); err != nil {
+		return err
+	}
+	if len(axes) == 0 { // a scalar input: nothing to reduce
+		return c.emit1(&graph.Identity{}, x)
+	}
+	if c.pb.OpType == "ReduceMax" {
+		return c.emit1(&graph.ReduceMax{Axes: axes, KeepDims: keep}, x)
+	}
+	return c.emit1(&graph.ReduceMean{Axes: axes, KeepDims: keep}, x)
+}
