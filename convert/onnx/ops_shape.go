@@ -2,7 +2,7 @@ package onnx
 
 import (
 	"slices"
-	
+
 	"github.com/edgeinfer/edgeinfer/convert/graph"
 )
 
