@@ -210,8 +210,9 @@ func (imp *importer) run() (*graph.Graph, error) {
 func (imp *importer) check() []Issue {
 	var issues []Issue
 	mg := imp.m.Graph
+	used := imp.usedNames()
 	for _, t := range mg.Initializers {
-		if _, ok := irType(t.DataType); !ok {
+		if _, ok := irType(t.DataType); !ok && used[t.Name] {
 			issues = append(issues, Issue{Kind: IssueDType, NodeIndex: -1, Detail: fmt.Sprintf("initializer %q has element type %v", t.Name, t.DataType)})
 		}
 	}
@@ -284,6 +285,20 @@ func (c *nodeCtx) check() []Issue {
 	return issues
 }
 
+// usedNames returns the value names that nodes read or the graph outputs.
+func (imp *importer) usedNames() map[string]bool {
+	used := make(map[string]bool)
+	for _, n := range imp.m.Graph.Nodes {
+		for _, in := range n.Inputs {
+			used[in] = true
+		}
+	}
+	for _, v := range imp.m.Graph.Outputs {
+		used[v.Name] = true
+	}
+	return used
+}
+
 func (imp *importer) initializerNames() map[string]bool {
 	m := make(map[string]bool, len(imp.m.Graph.Initializers))
 	for _, t := range imp.m.Graph.Initializers {
@@ -292,7 +307,10 @@ func (imp *importer) initializerNames() map[string]bool {
 	return m
 }
 
+// initializers converts the initializers something reads; unused ones
+// (often weights of pruned nodes) are skipped without decoding.
 func (imp *importer) initializers() error {
+	used := imp.usedNames()
 	for i, t := range imp.m.Graph.Initializers {
 		if t.Name == "" {
 			return fmt.Errorf("onnx: initializer %d has no name", i)
@@ -302,6 +320,10 @@ func (imp *importer) initializers() error {
 		}
 		if _, frozen := imp.opts.Constants[t.Name]; frozen {
 			return fmt.Errorf("onnx: Options.Constants names %q, which is an initializer, not a graph input", t.Name)
+		}
+		if !used[t.Name] {
+			imp.names[t.Name] = -1
+			continue
 		}
 		v, err := tensorValue(t, imp.ext)
 		if err != nil {

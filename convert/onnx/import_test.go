@@ -402,3 +402,19 @@ func TestLoadTruncatedFile(t *testing.T) {
 		t.Errorf("truncated file: %v", err)
 	}
 }
+
+// TestUnusedInitializers: initializers nothing reads are neither decoded
+// nor checked, so a stale string table does not block a conversion.
+func TestUnusedInitializers(t *testing.T) {
+	inits := []ot.Tensor{{Name: "labels", Dims: []int64{1}, DataType: ot.String}, ot.FloatTensor("w", []int64{2}, 1, 2)}
+	m := model(13, []ot.Node{node("Relu", []string{"x"}, []string{"y"})}, inits, []ot.ValueInfo{ot.VI("x", 2)}, []ot.ValueInfo{ot.VI("y", 2)})
+	g := mustImport(t, m, onnx.Options{})
+	if len(g.Tensors) != 2 {
+		t.Errorf("%d tensors, want x and y", len(g.Tensors))
+	}
+	m.Graph.Nodes[0].In = []string{"labels"}
+	var ue *onnx.UnsupportedError
+	if _, err := importModel(t, m, onnx.Options{}); !errors.As(err, &ue) {
+		t.Errorf("a used string initializer: %v", err)
+	}
+}
