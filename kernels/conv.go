@@ -108,59 +108,72 @@ func (g *ConvGeom) tapsAt(n, oy, ox int) convTaps {
 	return t
 }
 
-// convInt8 is the general (grouped, any window) convolution. For each output
-// pixel it walks the output channels in blocks of four that share every
-// input load and zero-point subtraction.
+// convInt8 is the general (grouped, any window) convolution. A 1x1
+// convolution without padding skips the window clipping: each output pixel
+// reads one input pixel.
 func convInt8(p *Conv2DInt8Params, in, filter []int8, bias []int32, out []int8, lo, hi int) {
+	g := &p.ConvGeom
+	pointwise := g.KH == 1 && g.KW == 1 && g.PadTop == 0 && g.PadLeft == 0
+	t := convTaps{rows: 1, segs: 1, segLen: g.InC / g.Groups}
+	for u := lo; u < hi; u++ {
+		n, oy := u/g.OutH, u%g.OutH
+		outRow := out[u*g.OutW*g.OutC:][:g.OutW*g.OutC]
+		for ox := 0; ox < g.OutW; ox++ {
+			if pointwise {
+				t.x = ((n*g.InH+oy*g.StrideH)*g.InW + ox*g.StrideW) * g.InC
+			} else {
+				t = g.tapsAt(n, oy, ox)
+			}
+			convPixelInt8(p, in, filter, bias, outRow[ox*g.OutC:][:g.OutC], t)
+		}
+	}
+}
+
+// convPixelInt8 computes the OutC outputs o of one pixel whose in-bounds
+// taps are t. It walks the output channels of each group in blocks of four
+// that share every input load and zero-point subtraction.
+func convPixelInt8(p *Conv2DInt8Params, in, filter []int8, bias []int32, o []int8, t convTaps) {
 	g := &p.ConvGeom
 	icg := g.InC / g.Groups
 	ocg := g.OutC / g.Groups
 	kSize := g.KH * g.KW * icg
 	zp := p.InZeroPoint
 	r := &p.Requant
-	for u := lo; u < hi; u++ {
-		n, oy := u/g.OutH, u%g.OutH
-		outRow := out[u*g.OutW*g.OutC:][:g.OutW*g.OutC]
-		for ox := 0; ox < g.OutW; ox++ {
-			t := g.tapsAt(n, oy, ox)
-			o := outRow[ox*g.OutC:][:g.OutC]
-			for grp := 0; grp < g.Groups; grp++ {
-				xg := t.x + grp*icg
-				oc, end := grp*ocg, (grp+1)*ocg
-				for ; oc+4 <= end; oc += 4 {
-					var a0, a1, a2, a3 int32
-					f := filter[oc*kSize:][:4*kSize]
-					for row, xr, wr := 0, xg, t.w; row < t.rows; row, xr, wr = row+1, xr+t.xRow, wr+t.wRow {
-						for s, xs, ws := 0, xr, wr; s < t.segs; s, xs, ws = s+1, xs+t.xStep, ws+t.wStep {
-							a0, a1, a2, a3 = dot4Int8(a0, a1, a2, a3, in[xs:][:t.segLen],
-								f[ws:], f[kSize+ws:], f[2*kSize+ws:], f[3*kSize+ws:], zp)
-						}
-					}
-					if bias != nil {
-						a0 += bias[oc]
-						a1 += bias[oc+1]
-						a2 += bias[oc+2]
-						a3 += bias[oc+3]
-					}
-					o[oc] = requantizeAcc(a0, r.Multiplier[oc], r.Shift[oc], r.OutZeroPoint, r.ActMin, r.ActMax)
-					o[oc+1] = requantizeAcc(a1, r.Multiplier[oc+1], r.Shift[oc+1], r.OutZeroPoint, r.ActMin, r.ActMax)
-					o[oc+2] = requantizeAcc(a2, r.Multiplier[oc+2], r.Shift[oc+2], r.OutZeroPoint, r.ActMin, r.ActMax)
-					o[oc+3] = requantizeAcc(a3, r.Multiplier[oc+3], r.Shift[oc+3], r.OutZeroPoint, r.ActMin, r.ActMax)
-				}
-				for ; oc < end; oc++ {
-					var a int32
-					f := filter[oc*kSize:][:kSize]
-					for row, xr, wr := 0, xg, t.w; row < t.rows; row, xr, wr = row+1, xr+t.xRow, wr+t.wRow {
-						for s, xs, ws := 0, xr, wr; s < t.segs; s, xs, ws = s+1, xs+t.xStep, ws+t.wStep {
-							a = dotInt8(a, in[xs:][:t.segLen], f[ws:], zp)
-						}
-					}
-					if bias != nil {
-						a += bias[oc]
-					}
-					o[oc] = requantizeAcc(a, r.Multiplier[oc], r.Shift[oc], r.OutZeroPoint, r.ActMin, r.ActMax)
+	for grp := 0; grp < g.Groups; grp++ {
+		xg := t.x + grp*icg
+		oc, end := grp*ocg, (grp+1)*ocg
+		for ; oc+4 <= end; oc += 4 {
+			var a0, a1, a2, a3 int32
+			f := filter[oc*kSize:][:4*kSize]
+			for row, xr, wr := 0, xg, t.w; row < t.rows; row, xr, wr = row+1, xr+t.xRow, wr+t.wRow {
+				for s, xs, ws := 0, xr, wr; s < t.segs; s, xs, ws = s+1, xs+t.xStep, ws+t.wStep {
+					a0, a1, a2, a3 = dot4Int8(a0, a1, a2, a3, in[xs:][:t.segLen],
+						f[ws:], f[kSize+ws:], f[2*kSize+ws:], f[3*kSize+ws:], zp)
 				}
 			}
+			if bias != nil {
+				a0 += bias[oc]
+				a1 += bias[oc+1]
+				a2 += bias[oc+2]
+				a3 += bias[oc+3]
+			}
+			o[oc] = requantizeAcc(a0, r.Multiplier[oc], r.Shift[oc], r.OutZeroPoint, r.ActMin, r.ActMax)
+			o[oc+1] = requantizeAcc(a1, r.Multiplier[oc+1], r.Shift[oc+1], r.OutZeroPoint, r.ActMin, r.ActMax)
+			o[oc+2] = requantizeAcc(a2, r.Multiplier[oc+2], r.Shift[oc+2], r.OutZeroPoint, r.ActMin, r.ActMax)
+			o[oc+3] = requantizeAcc(a3, r.Multiplier[oc+3], r.Shift[oc+3], r.OutZeroPoint, r.ActMin, r.ActMax)
+		}
+		for ; oc < end; oc++ {
+			var a int32
+			f := filter[oc*kSize:][:kSize]
+			for row, xr, wr := 0, xg, t.w; row < t.rows; row, xr, wr = row+1, xr+t.xRow, wr+t.wRow {
+				for s, xs, ws := 0, xr, wr; s < t.segs; s, xs, ws = s+1, xs+t.xStep, ws+t.wStep {
+					a = dotInt8(a, in[xs:][:t.segLen], f[ws:], zp)
+				}
+			}
+			if bias != nil {
+				a += bias[oc]
+			}
+			o[oc] = requantizeAcc(a, r.Multiplier[oc], r.Shift[oc], r.OutZeroPoint, r.ActMin, r.ActMax)
 		}
 	}
 }
@@ -267,56 +280,67 @@ func depthwise3x3Int8(p *Conv2DInt8Params, win, filter []int8, bias []int32, o [
 	}
 }
 
-// convFloat32 is convInt8 for float32: four output channels share each
-// input load; each accumulator still adds its products in tap order.
+// convFloat32 is convInt8 for float32.
 func convFloat32(p *Conv2DFloat32Params, in, filter, bias, out []float32, lo, hi int) {
 	g := &p.ConvGeom
-	icg := g.InC / g.Groups
-	ocg := g.OutC / g.Groups
-	kSize := g.KH * g.KW * icg
+	pointwise := g.KH == 1 && g.KW == 1 && g.PadTop == 0 && g.PadLeft == 0
+	t := convTaps{rows: 1, segs: 1, segLen: g.InC / g.Groups}
 	for u := lo; u < hi; u++ {
 		n, oy := u/g.OutH, u%g.OutH
 		outRow := out[u*g.OutW*g.OutC:][:g.OutW*g.OutC]
 		for ox := 0; ox < g.OutW; ox++ {
-			t := g.tapsAt(n, oy, ox)
-			o := outRow[ox*g.OutC:][:g.OutC]
-			for grp := 0; grp < g.Groups; grp++ {
-				xg := t.x + grp*icg
-				oc, end := grp*ocg, (grp+1)*ocg
-				for ; oc+4 <= end; oc += 4 {
-					var a0, a1, a2, a3 float32
-					f := filter[oc*kSize:][:4*kSize]
-					for row, xr, wr := 0, xg, t.w; row < t.rows; row, xr, wr = row+1, xr+t.xRow, wr+t.wRow {
-						for s, xs, ws := 0, xr, wr; s < t.segs; s, xs, ws = s+1, xs+t.xStep, ws+t.wStep {
-							a0, a1, a2, a3 = dot4Float32(a0, a1, a2, a3, in[xs:][:t.segLen],
-								f[ws:], f[kSize+ws:], f[2*kSize+ws:], f[3*kSize+ws:])
-						}
-					}
-					if bias != nil {
-						a0 += bias[oc]
-						a1 += bias[oc+1]
-						a2 += bias[oc+2]
-						a3 += bias[oc+3]
-					}
-					o[oc] = clampActivation(a0, p.ActMin, p.ActMax)
-					o[oc+1] = clampActivation(a1, p.ActMin, p.ActMax)
-					o[oc+2] = clampActivation(a2, p.ActMin, p.ActMax)
-					o[oc+3] = clampActivation(a3, p.ActMin, p.ActMax)
-				}
-				for ; oc < end; oc++ {
-					var a float32
-					f := filter[oc*kSize:][:kSize]
-					for row, xr, wr := 0, xg, t.w; row < t.rows; row, xr, wr = row+1, xr+t.xRow, wr+t.wRow {
-						for s, xs, ws := 0, xr, wr; s < t.segs; s, xs, ws = s+1, xs+t.xStep, ws+t.wStep {
-							a = dotFloat32(a, in[xs:][:t.segLen], f[ws:])
-						}
-					}
-					if bias != nil {
-						a += bias[oc]
-					}
-					o[oc] = clampActivation(a, p.ActMin, p.ActMax)
+			if pointwise {
+				t.x = ((n*g.InH+oy*g.StrideH)*g.InW + ox*g.StrideW) * g.InC
+			} else {
+				t = g.tapsAt(n, oy, ox)
+			}
+			convPixelFloat32(p, in, filter, bias, outRow[ox*g.OutC:][:g.OutC], t)
+		}
+	}
+}
+
+// convPixelFloat32 is convPixelInt8 for float32: four output channels share
+// each input load, and each accumulator still adds its products in tap order.
+func convPixelFloat32(p *Conv2DFloat32Params, in, filter, bias, o []float32, t convTaps) {
+	g := &p.ConvGeom
+	icg := g.InC / g.Groups
+	ocg := g.OutC / g.Groups
+	kSize := g.KH * g.KW * icg
+	for grp := 0; grp < g.Groups; grp++ {
+		xg := t.x + grp*icg
+		oc, end := grp*ocg, (grp+1)*ocg
+		for ; oc+4 <= end; oc += 4 {
+			var a0, a1, a2, a3 float32
+			f := filter[oc*kSize:][:4*kSize]
+			for row, xr, wr := 0, xg, t.w; row < t.rows; row, xr, wr = row+1, xr+t.xRow, wr+t.wRow {
+				for s, xs, ws := 0, xr, wr; s < t.segs; s, xs, ws = s+1, xs+t.xStep, ws+t.wStep {
+					a0, a1, a2, a3 = dot4Float32(a0, a1, a2, a3, in[xs:][:t.segLen],
+						f[ws:], f[kSize+ws:], f[2*kSize+ws:], f[3*kSize+ws:])
 				}
 			}
+			if bias != nil {
+				a0 += bias[oc]
+				a1 += bias[oc+1]
+				a2 += bias[oc+2]
+				a3 += bias[oc+3]
+			}
+			o[oc] = clampActivation(a0, p.ActMin, p.ActMax)
+			o[oc+1] = clampActivation(a1, p.ActMin, p.ActMax)
+			o[oc+2] = clampActivation(a2, p.ActMin, p.ActMax)
+			o[oc+3] = clampActivation(a3, p.ActMin, p.ActMax)
+		}
+		for ; oc < end; oc++ {
+			var a float32
+			f := filter[oc*kSize:][:kSize]
+			for row, xr, wr := 0, xg, t.w; row < t.rows; row, xr, wr = row+1, xr+t.xRow, wr+t.wRow {
+				for s, xs, ws := 0, xr, wr; s < t.segs; s, xs, ws = s+1, xs+t.xStep, ws+t.wStep {
+					a = dotFloat32(a, in[xs:][:t.segLen], f[ws:])
+				}
+			}
+			if bias != nil {
+				a += bias[oc]
+			}
+			o[oc] = clampActivation(a, p.ActMin, p.ActMax)
 		}
 	}
 }
