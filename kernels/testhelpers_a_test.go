@@ -285,12 +285,16 @@ func compareBits(t *testing.T, got, want []float32, where func(i int) string) {
 
 // reportMACs benchmarks run, which performs macs multiply-accumulates per
 // call, and reports the rate in GMAC/s next to the allocations.
-func reportMACs(b *testing.B, macs float64, run func()) {
+func reportMACs(b *testing.B, macs float64, run func()) { reportRate(b, macs, "GMAC/s", run) }
+
+// reportRate benchmarks run, which does ops operations per call, and
+// reports billions of them per second under unit.
+func reportRate(b *testing.B, ops float64, unit string, run func()) {
 	b.ReportAllocs()
 	calls := 0
 	for b.Loop() {
 		run()
 		calls++
 	}
-	b.ReportMetric(macs*float64(calls)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+	b.ReportMetric(ops*float64(calls)/b.Elapsed().Seconds()/1e9, unit)
 }
