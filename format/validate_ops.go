@@ -70,7 +70,7 @@ func (c *opCheck) fullyConnected() error {
 		return c.inputErrorf(0, "shape %v (%d elements) does not split into rows of %d, the input size of weights %v", in.Shape, in.Elements(), k, w)
 	}
 	rows := in.Elements() / k
-	if s := out.Shape; len(s) == 0 || s[len(s)-1] != n || out.Elements() != rows*n {
+	if s := out.Shape; len(s) == 0 || s[len(s)-1] != n || int64(out.Elements()) != int64(rows)*int64(n) {
 		return c.outputErrorf("shape %v; %d rows of %d times weights %v gives [%d %d]", s, rows, k, w, rows, n)
 	}
 	return nil
@@ -132,7 +132,11 @@ func (c *opCheck) windowOut(dim string, in, k, stride, dilation, padBefore, padA
 	if padded < span {
 		return 0, c.errorf("the window spans %d along the %s (kernel %d, dilation %d), more than the padded input's %d", span, dim, k, dilation, padded)
 	}
-	return int((padded-span)/int64(stride) + 1), nil
+	n := (padded-span)/int64(stride) + 1
+	if n > math.MaxInt32 {
+		return 0, c.errorf("the output %s would be %d", dim, n)
+	}
+	return int(n), nil
 }
 
 // pool2D: MAX_POOL_2D and AVERAGE_POOL_2D over NHWC.
@@ -352,11 +356,11 @@ func (c *opCheck) pad() error {
 			return c.errorf("padding %d is %d; paddings are non-negative", i, p)
 		}
 	}
-	want := make([]int, len(in))
+	want := make([]int64, len(in)) // int64: the sums may overflow a 32-bit int
 	for d := range in {
-		want[d] = in[d] + o.Paddings[2*d] + o.Paddings[2*d+1]
+		want[d] = int64(in[d]) + int64(o.Paddings[2*d]) + int64(o.Paddings[2*d+1])
 	}
-	if !slices.Equal(out, want) {
+	if !slices.EqualFunc(out, want, func(a int, b int64) bool { return int64(a) == b }) {
 		return c.outputErrorf("shape %v; padding %v by %v gives %v", out, in, o.Paddings, want)
 	}
 	return c.layout()
