@@ -353,3 +353,30 @@ func BenchmarkConv2DFloat32(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) { convBench(b, c, true) })
 	}
 }
+
+// TestConv2DInt8Extremes drives the accumulator and the requantization to
+// their limits: full-scale inputs and weights, biases near ±2^30, and
+// multipliers from saturating (shift 30) to vanishing (shift -31).
+func TestConv2DInt8Extremes(t *testing.T) {
+	c := convCase{n: 1, inH: 4, inW: 4, inC: 64, outC: 8, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1}
+	g, _ := c.geom()
+	r := newRand(29)
+	in := randInt8s(r, g.N*g.InH*g.InW*g.InC, 126, 127)
+	in[5] = -128
+	filter := randInt8s(r, g.OutC*g.KH*g.KW*g.InC, 126, 127)
+	for i := range filter {
+		if i%3 == 0 {
+			filter[i] = -filter[i]
+		}
+	}
+	bias := []int32{1 << 30, -1 << 30, 0, 1<<30 + 12345, -(1<<30 + 777), 5, -5, 1}
+	p := &Conv2DInt8Params{ConvGeom: g, InZeroPoint: -128, Requant: Requant{
+		Multiplier:   []int32{math.MaxInt32, 1 << 30, math.MaxInt32, 1 << 30, 1518500250, 1 << 30, math.MaxInt32, 1},
+		Shift:        []int32{30, 0, -31, -31, -20, 30, 1, 0},
+		OutZeroPoint: -128, ActMin: -128, ActMax: 127,
+	}}
+	want := naiveConvInt8(t, p, in, filter, bias)
+	got := make([]int8, len(want))
+	Conv2DInt8(p, in, filter, bias, got, 0, g.Units())
+	compareInt8(t, got, want, convWhere(g))
+}
