@@ -52,6 +52,14 @@ func InferNode(g *Graph, n *Node) error {
 	if err := c.infer(); err != nil {
 		return err
 	}
+	if act := FusedActivation(n.Op); act != nil {
+		if y := g.Tensors[n.Outputs[0]]; y.DType != Float32 {
+			return fmt.Errorf("fused activation on a %v output: %w (want float32)", y.DType, ErrDType)
+		}
+		if act.Min != act.Min || act.Max != act.Max || act.Min > act.Max {
+			return fmt.Errorf("fused activation [%v, %v] is not an interval", act.Min, act.Max)
+		}
+	}
 	return nil
 }
 

@@ -15,6 +15,7 @@ type Conv struct {
 	PadsBegin []int
 	PadsEnd   []int
 	Group     int
+	Act       *Clip // fused output activation (see FusedActivation), nil: none
 }
 
 // Gemm is Y = Alpha * A' * B' + Beta * C, with A' = A or Aᵀ (TransA) and
@@ -23,6 +24,7 @@ type Conv struct {
 type Gemm struct {
 	TransA, TransB bool
 	Alpha, Beta    float32
+	Act            *Clip // fused output activation (see FusedActivation), nil: none
 }
 
 // MatMul is numpy matmul: batched over leading dims with broadcasting; a
@@ -31,12 +33,13 @@ type Gemm struct {
 type MatMul struct{}
 
 // Add, Sub, Mul and Div are elementwise with numpy (multidirectional)
-// broadcasting. Integer division truncates toward zero.
+// broadcasting. Integer division truncates toward zero. Add, Sub and Mul
+// may carry a fused float output activation (see FusedActivation).
 // Inputs: A, B. Output: C.
 type (
-	Add struct{}
-	Sub struct{}
-	Mul struct{}
+	Add struct{ Act *Clip }
+	Sub struct{ Act *Clip }
+	Mul struct{ Act *Clip }
 	Div struct{}
 )
 

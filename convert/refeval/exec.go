@@ -9,8 +9,19 @@ import (
 // exec runs n's kernel. in holds the input values (nil for absent optional
 // inputs), out the output buffers (nil for absent outputs); both have the
 // dtypes and shapes shape inference gave the node's tensors. Every kernel
-// overwrites all of its outputs.
+// overwrites all of its outputs. A fused activation clamps the output
+// after the kernel.
 func exec(n *graph.Node, in, out []*graph.Value, s *scratch) error {
+	if err := execKernel(n, in, out, s); err != nil {
+		return err
+	}
+	if act := graph.FusedActivation(n.Op); act != nil {
+		unary(act, out[0].F, out[0].F)
+	}
+	return nil
+}
+
+func execKernel(n *graph.Node, in, out []*graph.Value, s *scratch) error {
 	switch op := n.Op.(type) {
 	case *graph.Conv:
 		conv(op, in[0], in[1], optional(in, 2), out[0], s)
