@@ -33,9 +33,7 @@ func MaxPoolInt8(p *PoolInt8Params, in, out []int8, lo, hi int) {
 				for kx := kxLo; kx < kxHi; kx++ {
 					x := in[rowOff+(ix0+kx*g.DilationW)*g.C:][:len(o)]
 					for c, v := range x {
-						if v > o[c] {
-							o[c] = v
-						}
+						o[c] = max(o[c], v)
 					}
 				}
 			}
