@@ -27,9 +27,13 @@ func (g *graph) tensor(name string, dt DType, q *Quant, data []byte, shape ...in
 	return len(g.m.Tensors) - 1
 }
 
-func (g *graph) f32(name string, shape ...int) int { return g.tensor(name, Float32, nil, nil, shape...) }
+func (g *graph) f32(name string, shape ...int) int {
+	return g.tensor(name, Float32, nil, nil, shape...)
+}
 
-func (g *graph) i8(name string, q *Quant, shape ...int) int { return g.tensor(name, Int8, q, nil, shape...) }
+func (g *graph) i8(name string, q *Quant, shape ...int) int {
+	return g.tensor(name, Int8, q, nil, shape...)
+}
 
 // op appends an operator; the last tensor is its output.
 func (g *graph) op(code OpCode, name string, opts any, tensors ...int) int {

@@ -572,4 +572,3 @@ func (c *opCheck) lrn() error {
 	}
 	return c.elementwise(0)
 }
-
