@@ -307,7 +307,7 @@ func TestValidatePool2D(t *testing.T) {
 		{"dilated window misses the input", int8Model, func(m *Model) {
 			o := avgp(m)
 			o.KernelW, o.DilationW, o.PadLeft, o.PadRight = 2, 4, 1, 1 // taps at -1 and 3 of [0, 3)
-			m.Tensors[8].Shape = []int{1, 3, 1, 8}                    // (3+1+1-5)/1+1
+			m.Tensors[8].Shape = []int{1, 3, 1, 8}                     // (3+1+1-5)/1+1
 		}, []string{opAvgPool + `: the window of output column 0 lies entirely in the padding`}},
 		{"last window in the padding", int8Model, func(m *Model) {
 			o := maxp(m)
