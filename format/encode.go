@@ -20,6 +20,12 @@ func Encode(m *Model) ([]byte, error) {
 	if err := ValidateModel(m); err != nil {
 		return nil, err
 	}
+	return encode(m)
+}
+
+// encode serializes a model that ValidateModel accepted (the caller's
+// promise: an invalid one may give a file Decode rejects).
+func encode(m *Model) ([]byte, error) {
 	e := newEncoder(m)
 	// Payload offsets are absolute, so they depend on the FlatBuffer's
 	// size, which holds them. Its size does not depend on their values
