@@ -182,7 +182,7 @@ def build(name, quantizable=False):
     computes the same float function."""
     float_builder, quant_builder, _, _ = MODELS[name]
     torch.manual_seed(name_seed(name))
-    model = float_builder()
+    model = float_builder().eval()
     realistic_batchnorm(model, name)
     if not quantizable:
         return model
