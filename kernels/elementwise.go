@@ -1,6 +1,10 @@
 package kernels
 
-import "github.com/edgeinfer/edgeinfer/quant"
+import (
+	"math"
+
+	"github.com/edgeinfer/edgeinfer/quant"
+)
 
 // Binary elementwise kernels with NumPy broadcasting. Each walks its output
 // range one innermost run at a time (broadcastCursor) and picks a loop by
@@ -9,37 +13,46 @@ import "github.com/edgeinfer/edgeinfer/quant"
 // one of them a repeated scalar, or the general strided loop.
 
 // AddInt8 is TFLite's int8 ADD (SUB with p.BMultiplier negated); see
-// AddInt8Params. A scalar operand along a run is rescaled once.
+// AddInt8Params. A rescaled operand depends only on its int8 value, so a
+// call over many elements first tabulates both rescales (256 entries each,
+// from the same formula); a scalar operand along a run is rescaled once.
 func AddInt8(p *AddInt8Params, a, b, out []int8, lo, hi int) {
 	if lo >= hi {
 		return
 	}
-	actMin, actMax := int8Bounds(p.ActMin, p.ActMax)
+	var ta, tb [256]int32
+	tabulate := hi-lo >= addTableMin
+	if tabulate {
+		for i := range ta {
+			ta[i], tb[i] = p.rescaleA(int8(i-128)), p.rescaleB(int8(i-128))
+		}
+	}
+	rq := newRequantizer(p.OutMultiplier, p.OutShift, p.OutZeroPoint, p.ActMin, p.ActMax)
 	var c broadcastCursor
 	c.seek(&p.Broadcast, lo)
 	for o := lo; o < hi; {
 		n, as, bs := c.run(hi - o)
 		dst := out[o : o+n]
 		switch {
-		case as == 1 && bs == 1:
+		case tabulate && as == 1 && bs == 1:
 			x, y := a[c.aOff:c.aOff+n], b[c.bOff:c.bOff+n]
 			for i := range dst {
-				dst[i] = p.finish(p.rescaleA(x[i])+p.rescaleB(y[i]), actMin, actMax)
+				dst[i] = rq.apply(ta[uint8(x[i])^0x80] + tb[uint8(y[i])^0x80])
 			}
-		case as == 1 && bs == 0:
-			x, yr := a[c.aOff:c.aOff+n], p.rescaleB(b[c.bOff])
+		case tabulate && as == 1 && bs == 0:
+			x, yr := a[c.aOff:c.aOff+n], tb[uint8(b[c.bOff])^0x80]
 			for i := range dst {
-				dst[i] = p.finish(p.rescaleA(x[i])+yr, actMin, actMax)
+				dst[i] = rq.apply(ta[uint8(x[i])^0x80] + yr)
 			}
-		case as == 0 && bs == 1:
-			xr, y := p.rescaleA(a[c.aOff]), b[c.bOff:c.bOff+n]
+		case tabulate && as == 0 && bs == 1:
+			xr, y := ta[uint8(a[c.aOff])^0x80], b[c.bOff:c.bOff+n]
 			for i := range dst {
-				dst[i] = p.finish(xr+p.rescaleB(y[i]), actMin, actMax)
+				dst[i] = rq.apply(xr + tb[uint8(y[i])^0x80])
 			}
 		default:
 			ai, bi := c.aOff, c.bOff
 			for i := range dst {
-				dst[i] = p.finish(p.rescaleA(a[ai])+p.rescaleB(b[bi]), actMin, actMax)
+				dst[i] = rq.apply(p.rescaleA(a[ai]) + p.rescaleB(b[bi]))
 				ai += as
 				bi += bs
 			}
@@ -48,6 +61,10 @@ func AddInt8(p *AddInt8Params, a, b, out []int8, lo, hi int) {
 		c.advance(n)
 	}
 }
+
+// addTableMin is the least number of elements for which AddInt8 tabulates
+// the rescales (512 rescales cost about as much as 256 elements).
+const addTableMin = 256
 
 // rescaleA brings an a value to the common ADD scale:
 // MBQM((q + AOffset) << LeftShift, AMultiplier, AShift).
@@ -60,18 +77,13 @@ func (p *AddInt8Params) rescaleB(q int8) int32 {
 	return quant.MultiplyByQuantizedMultiplier((int32(q)+p.BOffset)<<uint32(p.LeftShift), p.BMultiplier, int(p.BShift))
 }
 
-// finish requantizes a sum of rescaled operands to the output.
-func (p *AddInt8Params) finish(sum, actMin, actMax int32) int8 {
-	v := quant.MultiplyByQuantizedMultiplier(sum, p.OutMultiplier, int(p.OutShift)) + p.OutZeroPoint
-	return int8(min(max(v, actMin), actMax))
-}
-
 // MulInt8 is TFLite's int8 MUL; see MulInt8Params.
 func MulInt8(p *MulInt8Params, a, b, out []int8, lo, hi int) {
 	if lo >= hi {
 		return
 	}
-	actMin, actMax := int8Bounds(p.ActMin, p.ActMax)
+	rq := newRequantizer(p.Multiplier, p.Shift, p.OutZeroPoint, p.ActMin, p.ActMax)
+	aOff, bOff := p.AOffset, p.BOffset
 	var c broadcastCursor
 	c.seek(&p.Broadcast, lo)
 	for o := lo; o < hi; {
@@ -81,22 +93,22 @@ func MulInt8(p *MulInt8Params, a, b, out []int8, lo, hi int) {
 		case as == 1 && bs == 1:
 			x, y := a[c.aOff:c.aOff+n], b[c.bOff:c.bOff+n]
 			for i := range dst {
-				dst[i] = p.mul(x[i], y[i], actMin, actMax)
+				dst[i] = rq.apply((int32(x[i]) + aOff) * (int32(y[i]) + bOff))
 			}
 		case as == 1 && bs == 0:
-			x, y := a[c.aOff:c.aOff+n], b[c.bOff]
+			x, y := a[c.aOff:c.aOff+n], int32(b[c.bOff])+bOff
 			for i := range dst {
-				dst[i] = p.mul(x[i], y, actMin, actMax)
+				dst[i] = rq.apply((int32(x[i]) + aOff) * y)
 			}
 		case as == 0 && bs == 1:
-			x, y := a[c.aOff], b[c.bOff:c.bOff+n]
+			x, y := int32(a[c.aOff])+aOff, b[c.bOff:c.bOff+n]
 			for i := range dst {
-				dst[i] = p.mul(x, y[i], actMin, actMax)
+				dst[i] = rq.apply(x * (int32(y[i]) + bOff))
 			}
 		default:
 			ai, bi := c.aOff, c.bOff
 			for i := range dst {
-				dst[i] = p.mul(a[ai], b[bi], actMin, actMax)
+				dst[i] = rq.apply((int32(a[ai]) + aOff) * (int32(b[bi]) + bOff))
 				ai += as
 				bi += bs
 			}
@@ -106,16 +118,45 @@ func MulInt8(p *MulInt8Params, a, b, out []int8, lo, hi int) {
 	}
 }
 
-func (p *MulInt8Params) mul(x, y int8, actMin, actMax int32) int8 {
-	prod := (int32(x) + p.AOffset) * (int32(y) + p.BOffset)
-	v := quant.MultiplyByQuantizedMultiplier(prod, p.Multiplier, int(p.Shift)) + p.OutZeroPoint
-	return int8(min(max(v, actMin), actMax))
+// requantizer is clamp(MultiplyByQuantizedMultiplier(x, mult, shift) + zp,
+// actMin, actMax) prepared once per call, in branch-free int64 arithmetic
+// that the compiler inlines (the sign-dependent branches of the gemmlowp
+// formulation mispredict on random data):
+//
+//	s = clamp(x << max(shift, 0), MinInt32, MaxInt32)        saturating left shift
+//	h = min((s*mult + 2^30) >> 31, MaxInt32)                 SaturatingRoundingDoublingHighMul
+//	v = (h + 2^(e-1) - [h < 0]) >> e  for e = -shift > 0     RoundingDivideByPOT, ties away from 0
+//
+// (floor((2*s*mult + 2^31) / 2^32) is gemmlowp's nudge-and-truncate, and
+// only MinInt32*MinInt32 exceeds MaxInt32.) TestRequantizerMatchesQuant
+// checks it against quant.MultiplyByQuantizedMultiplier for every shift
+// in [-31, 30]. The zero point is added in int64, so a saturated value
+// stays saturated through the clamp, and the clamp includes the int8
+// range so the narrowing is exact.
+type requantizer struct {
+	left, right    uint
+	mult           int64
+	round, adjust  int64 // 2^(right-1) and -1 when right > 0, else 0
+	zp             int64
+	actMin, actMax int64
 }
 
-// int8Bounds intersects an activation range with the int8 range, so a
-// kernel's clamp also keeps the final conversion to int8 exact.
-func int8Bounds(actMin, actMax int32) (int32, int32) {
-	return max(actMin, -128), min(actMax, 127)
+func newRequantizer(mult, shift, zp, actMin, actMax int32) requantizer {
+	r := requantizer{mult: int64(mult), zp: int64(zp), actMin: max(int64(actMin), -128), actMax: min(int64(actMax), 127)}
+	if shift > 0 {
+		r.left = uint(min(shift, 31)) // 31 already saturates every x != 0
+	} else if shift < 0 {
+		r.right = uint(-int64(shift))
+		r.round, r.adjust = int64(1)<<(r.right-1), -1
+	}
+	return r
+}
+
+func (r *requantizer) apply(x int32) int8 {
+	s := min(max(int64(x)<<r.left, math.MinInt32), math.MaxInt32)
+	h := min((s*r.mult+1<<30)>>31, math.MaxInt32)
+	v := (h + r.round + (h>>63)&r.adjust) >> r.right
+	return int8(min(max(v+r.zp, r.actMin), r.actMax))
 }
 
 // AddFloat32 is out = clamp(a + b, ActMin, ActMax) with broadcasting.
