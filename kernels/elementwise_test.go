@@ -146,7 +146,7 @@ func broadcastsOf(t *testing.T, c broadcastCase) []Broadcast {
 func TestNewBroadcastWorked(t *testing.T) {
 	for _, c := range []struct {
 		broadcastCase
-		rank         int
+		rank          int
 		shape, as, bs []int
 	}{
 		{broadcastCase{[]int{1, 56, 56, 24}, []int{1, 56, 56, 24}, []int{1, 56, 56, 24}}, 1, []int{75264}, []int{1}, []int{1}},
