@@ -67,19 +67,37 @@ func newEncoder(m *Model) *encoder {
 	e := &encoder{m: m, payloads: [][]byte{nil}, rel: []int{0}, bufferOf: make([]uint32, len(m.Tensors))}
 	seed := maphash.MakeSeed()
 	byHash := make(map[uint64][]uint32)
+	// Tensors of a decoded model that shared a buffer share memory: find
+	// those by address first, so that re-encoding never hashes a payload
+	// once per tensor using it.
+	type span struct {
+		p *byte
+		n int
+	}
+	byAddr := make(map[span]uint32)
 	for t := range m.Tensors {
 		data := m.Tensors[t].Data
 		if data == nil {
 			continue
 		}
+		var key span
+		if len(data) > 0 {
+			key = span{&data[0], len(data)}
+			if i, ok := byAddr[key]; ok {
+				e.bufferOf[t] = i
+				continue
+			}
+		}
 		h := maphash.Bytes(seed, data)
 		idx := slices.IndexFunc(byHash[h], func(i uint32) bool { return bytes.Equal(e.payloads[i], data) })
 		if idx >= 0 {
 			e.bufferOf[t] = byHash[h][idx]
+			byAddr[key] = e.bufferOf[t]
 			continue
 		}
 		i := uint32(len(e.payloads))
 		byHash[h] = append(byHash[h], i)
+		byAddr[key] = i
 		e.bufferOf[t] = i
 		off := alignUp(e.dataSize)
 		e.payloads = append(e.payloads, data)

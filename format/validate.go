@@ -56,8 +56,9 @@ func ValidateModel(m *Model) error {
 		return err
 	}
 	writer := slices.Repeat([]int{-1}, len(m.Tensors))
+	scanned := make([]bool, len(m.Tensors))
 	for i := range m.Operators {
-		c := &opCheck{m: m, index: i, op: &m.Operators[i]}
+		c := &opCheck{m: m, index: i, op: &m.Operators[i], scanned: scanned}
 		if err := c.validate(isInput, writer); err != nil {
 			return err
 		}

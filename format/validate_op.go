@@ -53,6 +53,9 @@ type opCheck struct {
 	m     *Model
 	index int
 	op    *Operator
+	// scanned marks weight tensors whose values were checked already, so
+	// that many operators sharing one weight tensor cost one scan.
+	scanned []bool
 }
 
 func (c *opCheck) errorf(format string, args ...any) *Error {

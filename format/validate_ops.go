@@ -110,8 +110,11 @@ func (c *opCheck) weightsAndBias() error {
 			return c.inputErrorf(1, "zero point %d is %d; int8 weights are symmetric (zero point 0)", i, zp)
 		}
 	}
-	if i := slices.Index(w.Data, 0x80); i >= 0 {
-		return c.inputErrorf(1, "weight %d is -128; int8 weights lie in [-127, 127]", i)
+	if t := c.op.Inputs[1]; !c.scanned[t] {
+		if i := slices.Index(w.Data, 0x80); i >= 0 {
+			return c.inputErrorf(1, "weight %d is -128; int8 weights lie in [-127, 127]", i)
+		}
+		c.scanned[t] = true
 	}
 	return nil
 }
