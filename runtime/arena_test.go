@@ -167,7 +167,7 @@ func mobileNetV2Like(r *rand.Rand) *format.Model {
 		x, c = p, outC
 	}
 	s := g.m.Tensors[x].Shape
-	flat := g.i8("flatten", 0.08, 0, 1, s[1]*s[2]*s[3])
+	flat := g.tensor("flatten", format.Int8, []int{1, s[1] * s[2] * s[3]}, g.m.Tensors[x].Quant, nil)
 	g.op(format.OpReshape, "flatten", nil, x, flat)
 	return g.io([]int{in}, flat)
 }

@@ -68,28 +68,12 @@ func (p *planner) pointwise() (opPlan, error) {
 // channel (the innermost dimension).
 func (p *planner) prelu() (opPlan, error) {
 	inT, slopeT, outT := p.in(0), p.in(1), p.out()
-	in, slope := p.tensor(inT), p.tensor(slopeT)
-	channels := slope.Elements()
-	perChannel := channels > 1
-	for d, n := range slope.Shape {
-		if n != 1 && d != len(slope.Shape)-1 {
-			perChannel = false
-		}
-	}
-	if channels > 1 && (!perChannel || len(in.Shape) == 0 || in.Shape[len(in.Shape)-1] != channels) {
-		return opPlan{}, p.errorf("slope %q of shape %v is neither one value nor one per channel of input shape %v", slope.Name, slope.Shape, in.Shape)
-	}
-	alphas, ok := p.realValues(slopeT)
-	if !ok {
-		return opPlan{}, p.errorf("slope %q must be an int8 or float32 constant", slope.Name)
-	}
+	channels := p.tensor(slopeT).Elements() // 1, or the input's last dimension
+	alphas := p.realValues(slopeT)
 	n := p.tensor(outT).Elements()
 	plan := opPlan{units: n, work: int64(n), alias: aliasInPlace, inPlaceInputs: []int{inT}}
-	switch in.DType {
+	switch p.tensor(outT).DType { // the input's type too
 	case format.Int8:
-		if p.tensor(outT).DType != format.Int8 {
-			break
-		}
 		inScale, inZP := p.quantParams(inT)
 		outScale, outZP := p.quantParams(outT)
 		tables := make([]int8, 0, 256*channels)
@@ -99,9 +83,6 @@ func (p *planner) prelu() (opPlan, error) {
 		}
 		return p.lutInt8(plan, tables, channels), nil
 	case format.Float32:
-		if p.tensor(outT).DType != format.Float32 {
-			break
-		}
 		kp := &kernels.UnaryFloat32Params{Elements: n, Channels: channels, Slope: alphas}
 		plan.kernel = "PReluFloat32"
 		return p.unaryFloat32(plan, kp, kernels.PReluFloat32), nil
@@ -109,23 +90,19 @@ func (p *planner) prelu() (opPlan, error) {
 	return opPlan{}, p.unsupported()
 }
 
-// realValues returns constant tensor t's real values (dequantized when
-// int8, per-channel scales included); ok is false for activations and
-// other types.
-func (p *planner) realValues(t int) (v []float32, ok bool) {
+// realValues returns the real values of constant t, an int8 (dequantized,
+// per-channel along its last axis) or float32 tensor.
+func (p *planner) realValues(t int) []float32 {
 	data := p.constant(t)
-	if data == nil {
-		return nil, false
-	}
 	x := p.tensor(t)
 	switch x.DType {
 	case format.Float32:
-		return append([]float32(nil), float32s(data)...), true
+		return append([]float32(nil), float32s(data)...)
 	case format.Int8:
 		q := int8s(data)
-		v = make([]float32, len(q))
-		// Per-channel quantization of a slope is along its only non-1
-		// dimension, so element i is channel i.
+		v := make([]float32, len(q))
+		// Per-channel quantization of a slope is along its last axis, the
+		// only one above 1, so element i is channel i.
 		for i, qi := range q {
 			c := 0
 			if len(x.Quant.Scale) > 1 {
@@ -133,9 +110,9 @@ func (p *planner) realValues(t int) (v []float32, ok bool) {
 			}
 			v[i] = quant.Dequantize(qi, x.Quant.Scale[c], x.Quant.ZeroPoint[c])
 		}
-		return v, true
+		return v
 	}
-	return nil, false
+	return nil
 }
 
 // quantize plans QUANTIZE to int8 from float32, int8 (requantize) or uint8.

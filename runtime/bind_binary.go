@@ -11,9 +11,9 @@ func (p *planner) binary() (opPlan, error) {
 	o := p.op.Options.(*format.ElementwiseOptions)
 	aT, bT, outT := p.in(0), p.in(1), p.out()
 	a, b, out := p.tensor(aT), p.tensor(bT), p.tensor(outT)
-	bc, ok := broadcast(a.Shape, b.Shape, out.Shape)
-	if !ok {
-		return opPlan{}, p.errorf("broadcasting %v and %v to %v needs more than %d dimensions", a.Shape, b.Shape, out.Shape, kernels.MaxRank)
+	bc, err := kernels.NewBroadcast(out.Shape, a.Shape, b.Shape)
+	if err != nil {
+		return opPlan{}, p.errorf("%v", err)
 	}
 	plan := opPlan{units: bc.Units(), work: int64(out.Elements()), alias: aliasInPlace}
 	// An operand with the output's element count is not broadcast: element
@@ -74,63 +74,4 @@ func (p *planner) binary() (opPlan, error) {
 		return plan, nil
 	}
 	return opPlan{}, p.unsupported()
-}
-
-// broadcast computes NumPy broadcasting of shapes a and b to out as
-// per-dimension strides, after dropping size-1 output dimensions and
-// merging neighbours that both operands read contiguously (or both
-// broadcast), so [1,56,56,24]+[1,56,56,24] is one dimension and
-// [1,H,W,C]+[C] two. ok is false when more than kernels.MaxRank remain.
-func broadcast(a, b, out []int) (bc kernels.Broadcast, ok bool) {
-	type dim struct{ n, as, bs int }
-	dims := make([]dim, 0, len(out))
-	aStrides, bStrides := contiguousStrides(a, len(out)), contiguousStrides(b, len(out))
-	for d, n := range out {
-		if n == 1 {
-			continue
-		}
-		dims = append(dims, dim{n, aStrides[d], bStrides[d]})
-	}
-	// Merge from the inside out: dim d folds into d+1 when each operand's
-	// stride at d is its stride at d+1 times the size at d+1.
-	merged := make([]dim, 0, len(dims))
-	for i := len(dims) - 1; i >= 0; i-- {
-		d := dims[i]
-		if k := len(merged) - 1; k >= 0 {
-			in := merged[k]
-			if d.as == in.as*in.n && d.bs == in.bs*in.n {
-				merged[k] = dim{d.n * in.n, in.as, in.bs}
-				continue
-			}
-		}
-		merged = append(merged, d)
-	}
-	if len(merged) == 0 {
-		merged = append(merged, dim{1, 1, 1})
-	}
-	if len(merged) > kernels.MaxRank {
-		return bc, false
-	}
-	bc.Rank = len(merged)
-	for i, d := range merged { // merged is innermost first
-		j := bc.Rank - 1 - i
-		bc.OutShape[j], bc.AStride[j], bc.BStride[j] = d.n, d.as, d.bs
-	}
-	return bc, true
-}
-
-// contiguousStrides returns the element strides of a row-major shape
-// right-aligned to rank dimensions, with 0 where it is broadcast (missing
-// or size 1).
-func contiguousStrides(shape []int, rank int) []int {
-	strides := make([]int, rank)
-	s := 1
-	for i := len(shape) - 1; i >= 0; i-- {
-		d := rank - len(shape) + i
-		if shape[i] != 1 {
-			strides[d] = s
-		}
-		s *= shape[i]
-	}
-	return strides
 }

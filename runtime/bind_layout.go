@@ -29,31 +29,16 @@ func (p *planner) reshape() (opPlan, error) {
 func (p *planner) concat() (opPlan, error) {
 	o := p.op.Options.(*format.ConcatOptions)
 	out := p.tensor(p.out())
-	axis := o.Axis
-	if axis < 0 {
-		axis += len(out.Shape)
-	}
-	outer, inner := 1, 1
-	for d, n := range out.Shape {
-		switch {
-		case d < axis:
-			outer *= n
-		case d > axis:
-			inner *= n
-		}
-	}
-	kp := &kernels.ConcatParams{Outer: outer, Chunk: make([]int, len(p.op.Inputs))}
 	ins := append([]int(nil), p.op.Inputs...)
+	shapes := make([][]int, len(ins))
 	for k, t := range ins {
-		if p.tensor(t).DType != out.DType {
-			return opPlan{}, p.unsupported()
-		}
-		if err := p.requireSameQuant(k); err != nil {
-			return opPlan{}, err
-		}
-		kp.Chunk[k] = p.tensor(t).Shape[axis] * inner * out.DType.Size()
+		shapes[k] = p.tensor(t).Shape
 	}
-	outT := p.out()
+	cp, err := kernels.NewConcatParams(shapes, o.Axis, out.DType.Size())
+	if err != nil {
+		return opPlan{}, p.errorf("%v", err)
+	}
+	kp, outT := &cp, p.out()
 	return opPlan{kernel: "Concat", units: kp.Units(), work: int64(out.Elements()),
 		bind: func(mem *memory) func(lo, hi int) {
 			srcs := make([][]byte, len(ins))
@@ -69,45 +54,36 @@ func (p *planner) concat() (opPlan, error) {
 func (p *planner) layout() (opPlan, error) {
 	inT, outT := p.in(0), p.out()
 	in, out := p.tensor(inT), p.tensor(outT)
-	if in.DType != out.DType {
-		return opPlan{}, p.unsupported()
-	}
-	if err := p.requireSameQuant(0); err != nil {
-		return opPlan{}, err
-	}
-	if len(out.Shape) > kernels.MaxRank {
-		return opPlan{}, p.errorf("rank %d is above the layout kernels' maximum %d", len(out.Shape), kernels.MaxRank)
-	}
-	kp := &kernels.LayoutParams{Rank: len(out.Shape), ElemSize: out.DType.Size()}
-	copy(kp.InShape[:], in.Shape)
-	copy(kp.OutShape[:], out.Shape)
-	if kp.Rank == 0 { // a scalar moves as one element of a rank-1 tensor
-		kp.Rank, kp.InShape[0], kp.OutShape[0] = 1, 1, 1
-	}
-	var run func(*kernels.LayoutParams, []byte, []byte, int, int)
-	var name string
+	size := out.DType.Size()
+	var (
+		lp   kernels.LayoutParams
+		err  error
+		run  func(*kernels.LayoutParams, []byte, []byte, int, int)
+		name string
+	)
 	switch o := p.op.Options.(type) {
 	case *format.PadOptions:
-		for d := 0; d < kp.Rank && 2*d+1 < len(o.Paddings); d++ {
-			kp.Before[d], kp.After[d] = o.Paddings[2*d], o.Paddings[2*d+1]
+		before, after := make([]int, len(in.Shape)), make([]int, len(in.Shape))
+		for d := range in.Shape {
+			before[d], after[d] = o.Paddings[2*d], o.Paddings[2*d+1]
 		}
-		if err := p.padValue(out, o.Value, &kp.Value); err != nil {
+		var value []byte
+		if value, err = p.padValue(out, o.Value); err != nil {
 			return opPlan{}, err
 		}
+		lp, err = kernels.NewPadParams(in.Shape, before, after, size, value)
 		run, name = kernels.Pad, "Pad"
 	case *format.TransposeOptions:
-		copy(kp.Perm[:], o.Perm)
+		lp, err = kernels.NewTransposeParams(in.Shape, o.Perm, size)
 		run, name = kernels.Transpose, "Transpose"
 	case *format.SliceOptions:
-		copy(kp.Begin[:], o.Begin)
-		for d := range kp.Rank {
-			kp.Step[d] = 1
-			if d < len(o.Step) {
-				kp.Step[d] = o.Step[d]
-			}
-		}
+		lp, err = kernels.NewSliceParams(in.Shape, o.Begin, o.Size, o.Step, size)
 		run, name = kernels.Slice, "Slice"
 	}
+	if err != nil {
+		return opPlan{}, p.errorf("%v", err)
+	}
+	kp := &lp
 	return opPlan{kernel: name, units: kp.Units(), work: int64(out.Elements()),
 		bind: func(mem *memory) func(lo, hi int) {
 			in, out := mem.raw(inT), mem.raw(outT)
@@ -115,48 +91,45 @@ func (p *planner) layout() (opPlan, error) {
 		}}, nil
 }
 
-// padValue encodes PAD's real-valued constant in the output's element type.
-func (p *planner) padValue(out *format.Tensor, v float32, dst *[8]byte) error {
+// padValue encodes PAD's real-valued constant as one element of the
+// output's type.
+func (p *planner) padValue(out *format.Tensor, v float32) ([]byte, error) {
+	b := make([]byte, out.DType.Size())
 	switch {
 	case out.DType == format.Int8:
 		scale, zp := p.quantParams(p.out())
-		dst[0] = byte(quant.Quantize(v, scale, zp))
+		b[0] = byte(quant.Quantize(v, scale, zp))
+	case out.DType == format.Uint8:
+		scale, zp := p.quantParams(p.out())
+		b[0] = quantizeUint8(v, scale, zp)
 	case out.DType == format.Float32:
-		binary.LittleEndian.PutUint32(dst[:], math.Float32bits(v))
+		binary.LittleEndian.PutUint32(b, math.Float32bits(v))
 	case v != 0:
-		return p.errorf("pad value %g for a %s tensor has no encoding", v, out.DType)
+		return nil, p.errorf("pad value %g for a %s tensor has no encoding", v, out.DType)
 	}
-	return nil
+	return b, nil
 }
 
-// resize plans RESIZE over NHWC; the source coordinates and interpolation
-// weights of every output row and column are computed here.
+// resize plans RESIZE over NHWC; kernels.NewResizeParams computes the
+// source rows, columns and weights once here.
 func (p *planner) resize() (opPlan, error) {
 	o := p.op.Options.(*format.ResizeOptions)
 	inT, outT := p.in(0), p.out()
 	in, out := p.tensor(inT), p.tensor(outT)
-	if in.DType != out.DType {
-		return opPlan{}, p.unsupported()
+	rp, err := kernels.NewResizeParams(in.Shape[0], in.Shape[1], in.Shape[2], in.Shape[3], out.Shape[1], out.Shape[2],
+		out.DType.Size(), o.Mode, o.Coordinate, o.Nearest)
+	if err != nil {
+		return opPlan{}, p.errorf("%v", err)
 	}
-	if err := p.requireSameQuant(0); err != nil {
-		return opPlan{}, err
-	}
-	kp := &kernels.ResizeParams{
-		N: in.Shape[0], InH: in.Shape[1], InW: in.Shape[2], C: in.Shape[3],
-		OutH: out.Shape[1], OutW: out.Shape[2], ElemSize: out.DType.Size(),
-	}
+	kp := &rp
 	work := int64(out.Elements())
 	if o.Mode == format.ResizeNearest {
-		kp.Y0 = nearestTable(kp.InH, kp.OutH, o.Coordinate, o.Nearest)
-		kp.X0 = nearestTable(kp.InW, kp.OutW, o.Coordinate, o.Nearest)
 		return opPlan{kernel: "ResizeNearest", units: kp.Units(), work: work,
 			bind: func(mem *memory) func(lo, hi int) {
 				in, out := mem.raw(inT), mem.raw(outT)
 				return func(lo, hi int) { kernels.ResizeNearest(kp, in, out, lo, hi) }
 			}}, nil
 	}
-	kp.Y0, kp.Y1, kp.WY, kp.FY = bilinearTable(kp.InH, kp.OutH, o.Coordinate)
-	kp.X0, kp.X1, kp.WX, kp.FX = bilinearTable(kp.InW, kp.OutW, o.Coordinate)
 	work *= 4
 	switch out.DType {
 	case format.Int8:
@@ -173,62 +146,4 @@ func (p *planner) resize() (opPlan, error) {
 			}}, nil
 	}
 	return opPlan{}, p.unsupported()
-}
-
-// sourceCoord maps output index x to a (fractional) input coordinate with
-// ONNX Resize's coordinate_transformation_mode.
-func sourceCoord(x, in, out int, mode format.CoordinateMode) float64 {
-	switch mode {
-	case format.CoordAsymmetric:
-		return float64(x) * float64(in) / float64(out)
-	case format.CoordAlignCorners:
-		if out == 1 {
-			return 0
-		}
-		return float64(x) * float64(in-1) / float64(out-1)
-	case format.CoordPytorchHalfPixel:
-		if out == 1 {
-			return 0
-		}
-	}
-	return (float64(x)+0.5)*float64(in)/float64(out) - 0.5
-}
-
-// nearestTable is the source index of every output index for nearest
-// resizing, rounded with ONNX's nearest_mode and clamped to the input.
-func nearestTable(in, out int, coord format.CoordinateMode, mode format.NearestMode) []int32 {
-	t := make([]int32, out)
-	for x := range t {
-		s := sourceCoord(x, in, out, coord)
-		switch mode {
-		case format.NearestRoundPreferFloor:
-			s = math.Ceil(s - 0.5)
-		case format.NearestRoundPreferCeil:
-			s = math.Floor(s + 0.5)
-		case format.NearestFloor:
-			s = math.Floor(s)
-		case format.NearestCeil:
-			s = math.Ceil(s)
-		}
-		t[x] = int32(min(max(s, 0), float64(in-1)))
-	}
-	return t
-}
-
-// bilinearTable gives, for every output index, the two source indices and
-// the weight of the second (Q10 and float32). The source coordinate is
-// clamped to [0, in-1] first, as ONNX Runtime does (TFLite's clamping of
-// the two indices gives the same values).
-func bilinearTable(in, out int, coord format.CoordinateMode) (i0, i1, wq []int32, wf []float32) {
-	i0, i1, wq, wf = make([]int32, out), make([]int32, out), make([]int32, out), make([]float32, out)
-	for x := range out {
-		s := min(max(sourceCoord(x, in, out, coord), 0), float64(in-1))
-		lo := math.Floor(s)
-		frac := s - lo
-		i0[x] = int32(lo)
-		i1[x] = int32(min(lo+1, float64(in-1)))
-		wq[x] = int32(math.Round(frac * 1024))
-		wf[x] = float32(frac)
-	}
-	return i0, i1, wq, wf
 }

@@ -25,9 +25,6 @@ func (p *planner) pool2D() (opPlan, error) {
 	lo, hi := o.Act.Bounds()
 	switch {
 	case p.dtypes(format.Int8, format.Int8):
-		if err := p.requireSameQuant(0); err != nil {
-			return opPlan{}, err
-		}
 		scale, zp := p.quantParams(outT)
 		kp := &kernels.PoolInt8Params{PoolGeom: g, ZeroPoint: zp}
 		kp.ActMin, kp.ActMax = quant.ActivationRange(lo, hi, scale, zp)
@@ -79,9 +76,6 @@ func (p *planner) reduce() (opPlan, error) {
 				return func(lo, hi int) { kernels.MeanInt8(kp, in, out, lo, hi) }
 			}}, nil
 	case !mean && p.dtypes(format.Int8, format.Int8):
-		if err := p.requireSameQuant(0); err != nil {
-			return opPlan{}, err
-		}
 		kp := &kernels.ReduceMaxInt8Params{ReduceGeom: g}
 		return opPlan{kernel: "ReduceMaxInt8", units: g.Units(), work: work,
 			bind: func(mem *memory) func(lo, hi int) {

@@ -212,23 +212,3 @@ func (p *planner) quantParams(t int) (scale float32, zeroPoint int32) {
 	q := p.g.Tensors[t].Quant
 	return q.Scale[0], q.ZeroPoint[0]
 }
-
-// sameQuant reports whether tensors a and b have the same per-tensor
-// quantization, as kernels that move raw int8 values require.
-func (p *planner) sameQuant(a, b int) bool {
-	qa, qb := p.tensor(a).Quant, p.tensor(b).Quant
-	if qa == nil || qb == nil {
-		return qa == qb
-	}
-	return qa.Scale[0] == qb.Scale[0] && qa.ZeroPoint[0] == qb.ZeroPoint[0]
-}
-
-// requireSameQuant rejects int8 data-movement ops whose input k and output
-// quantization differ: their kernels copy raw values.
-func (p *planner) requireSameQuant(k int) error {
-	if p.tensor(p.out()).DType == format.Float32 || p.sameQuant(p.in(k), p.out()) {
-		return nil
-	}
-	return p.errorf("input %d %q and output %q have different quantization; the %s kernel copies raw values",
-		k, p.tensor(p.in(k)).Name, p.tensor(p.out()).Name, p.op.Op)
-}
