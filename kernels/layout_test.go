@@ -1,0 +1,336 @@
+package kernels
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// randLayoutShape returns a shape of rank 1 to MaxRank with dimensions in
+// [1, 5], now and then a 0.
+func randLayoutShape(r *rand.Rand) []int {
+	s := make([]int, 1+r.IntN(MaxRank))
+	for d := range s {
+		s[d] = 1 + r.IntN(5)
+		if r.IntN(40) == 0 {
+			s[d] = 0
+		}
+	}
+	return s
+}
+
+var layoutElemSizes = []int{1, 2, 3, 4, 8}
+
+// naiveLayout builds the output element by element: src maps an output
+// multi-index to an input multi-index, or reports padding with ok false.
+func naiveLayout(in []byte, inShape, outShape []int, es int, value []byte, src func(o, i []int) bool) []byte {
+	out := make([]byte, elements(outShape)*es)
+	o, i := make([]int, len(outShape)), make([]int, len(inShape))
+	for k := range elements(outShape) {
+		multiIndex(outShape, k, o)
+		if !src(o, i) {
+			copy(out[k*es:], value)
+			continue
+		}
+		off := 0
+		for d := range inShape {
+			off = off*inShape[d] + i[d]
+		}
+		copy(out[k*es:(k+1)*es], in[off*es:])
+	}
+	return out
+}
+
+// runLayout runs a layout kernel through checkUnits and compares it with
+// the naive result.
+func runLayout(t *testing.T, r *rand.Rand, name string, p *LayoutParams, outShape []int, in, want []byte, run func(*LayoutParams, []byte, []byte, int, int)) {
+	t.Helper()
+	r0 := max(len(outShape), 1)
+	if !slices.Equal(p.OutShape[:p.Rank], outShape) && !(len(outShape) == 0 && p.OutShape[0] == 1) {
+		t.Fatalf("%s: OutShape %v, want %v", name, p.OutShape[:p.Rank], outShape)
+	}
+	rowBytes := p.OutShape[r0-1] * p.ElemSize
+	unitOf := func(i int) int { return i / rowBytes }
+	got := checkUnitsBytes(t, r, len(want), p.Units(), unitOf, func(out []byte, lo, hi int) { run(p, in, out, lo, hi) })
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s: got %v, want %v", name, got, want)
+	}
+}
+
+func TestPad(t *testing.T) {
+	r := newRand(10)
+	for k := range 150 {
+		inShape := randLayoutShape(r)
+		es := layoutElemSizes[r.IntN(len(layoutElemSizes))]
+		before, after := make([]int, len(inShape)), make([]int, len(inShape))
+		outShape := make([]int, len(inShape))
+		for d, n := range inShape {
+			before[d], after[d] = r.IntN(5)-1, r.IntN(5)-1 // -1 crops
+			if n+before[d]+after[d] < 0 {
+				after[d] = -n - before[d]
+			}
+			outShape[d] = n + before[d] + after[d]
+		}
+		value := randBytes(r, es)
+		in := randBytes(r, elements(inShape)*es)
+		name := fmt.Sprintf("case %d: pad %v by %v/%v, %d-byte elements", k, inShape, before, after, es)
+		p, err := NewPadParams(inShape, before, after, es, value)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := naiveLayout(in, inShape, outShape, es, value, func(o, i []int) bool {
+			for d := range o {
+				i[d] = o[d] - before[d]
+				if i[d] < 0 || i[d] >= inShape[d] {
+					return false
+				}
+			}
+			return true
+		})
+		runLayout(t, r, name, &p, outShape, in, want, Pad)
+	}
+}
+
+func TestTranspose(t *testing.T) {
+	r := newRand(11)
+	for k := range 150 {
+		inShape := randLayoutShape(r)
+		es := layoutElemSizes[r.IntN(len(layoutElemSizes))]
+		perm := r.Perm(len(inShape))
+		outShape := make([]int, len(inShape))
+		for d, s := range perm {
+			outShape[d] = inShape[s]
+		}
+		in := randBytes(r, elements(inShape)*es)
+		name := fmt.Sprintf("case %d: transpose %v by %v, %d-byte elements", k, inShape, perm, es)
+		p, err := NewTransposeParams(inShape, perm, es)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := naiveLayout(in, inShape, outShape, es, nil, func(o, i []int) bool {
+			for d, s := range perm {
+				i[s] = o[d]
+			}
+			return true
+		})
+		runLayout(t, r, name, &p, outShape, in, want, Transpose)
+	}
+}
+
+func TestSlice(t *testing.T) {
+	r := newRand(12)
+	for k := range 150 {
+		inShape := randLayoutShape(r)
+		es := layoutElemSizes[r.IntN(len(layoutElemSizes))]
+		begin, size, step := make([]int, len(inShape)), make([]int, len(inShape)), make([]int, len(inShape))
+		for d, n := range inShape {
+			step[d] = []int{1, 1, 2, 3, -1, -2}[r.IntN(6)]
+			if n == 0 {
+				continue
+			}
+			begin[d] = r.IntN(n)
+			most := (n-1-begin[d])/step[d] + 1 // indices begin, begin+step, ... below n
+			if step[d] < 0 {
+				most = begin[d]/-step[d] + 1 // ... down to 0
+			}
+			size[d] = r.IntN(most + 1)
+		}
+		in := randBytes(r, elements(inShape)*es)
+		name := fmt.Sprintf("case %d: slice %v from %v size %v step %v, %d-byte elements", k, inShape, begin, size, step, es)
+		p, err := NewSliceParams(inShape, begin, size, step, es)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := naiveLayout(in, inShape, size, es, nil, func(o, i []int) bool {
+			for d := range o {
+				i[d] = begin[d] + o[d]*step[d]
+			}
+			return true
+		})
+		runLayout(t, r, name, &p, size, in, want, Slice)
+	}
+}
+
+func TestConcat(t *testing.T) {
+	r := newRand(13)
+	for k := range 150 {
+		shape := randLayoutShape(r)
+		es := layoutElemSizes[r.IntN(len(layoutElemSizes))]
+		axis := r.IntN(len(shape))
+		shapes := make([][]int, 1+r.IntN(4))
+		ins := make([][]byte, len(shapes))
+		outShape := slices.Clone(shape)
+		outShape[axis] = 0
+		for i := range shapes {
+			shapes[i] = slices.Clone(shape)
+			shapes[i][axis] = r.IntN(4)
+			outShape[axis] += shapes[i][axis]
+			ins[i] = randBytes(r, elements(shapes[i])*es)
+		}
+		name := fmt.Sprintf("case %d: concat %v along %d, %d-byte elements", k, shapes, axis, es)
+		axisArg := axis
+		if r.IntN(2) == 0 {
+			axisArg -= len(shape) // the same axis counted from the end
+		}
+		p, err := NewConcatParams(shapes, axisArg, es)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		// Naive: output index o along the axis belongs to the input whose
+		// range of the concatenated axis holds it.
+		want := make([]byte, elements(outShape)*es)
+		o := make([]int, len(outShape))
+		for j := range elements(outShape) {
+			multiIndex(outShape, j, o)
+			at, i := o[axis], 0
+			for at >= shapes[i][axis] {
+				at -= shapes[i][axis]
+				i++
+			}
+			off := 0
+			for d := range shape {
+				x := o[d]
+				if d == axis {
+					x = at
+				}
+				off = off*shapes[i][d] + x
+			}
+			copy(want[j*es:(j+1)*es], ins[i][off*es:])
+		}
+		if p.Units() != elements(outShape[:axis]) {
+			t.Fatalf("%s: %d units, want %d", name, p.Units(), elements(outShape[:axis]))
+		}
+		rowBytes := len(want) / max(p.Units(), 1)
+		got := checkUnitsBytes(t, r, len(want), p.Units(), func(i int) int { return i / rowBytes },
+			func(out []byte, lo, hi int) { Concat(&p, ins, out, lo, hi) })
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%s: got %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestLayoutHandWorked(t *testing.T) {
+	in := []byte{1, 2, 3, 4, 5, 6} // [[1 2 3] [4 5 6]]
+	run := func(name string, p LayoutParams, err error, kernel func(*LayoutParams, []byte, []byte, int, int), src []byte, want []byte) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out := make([]byte, len(want))
+		kernel(&p, src, out, 0, p.Units())
+		if !bytes.Equal(out, want) {
+			t.Errorf("%s: got %v, want %v", name, out, want)
+		}
+	}
+	p, err := NewPadParams([]int{2, 3}, []int{1, 0}, []int{0, 2}, 1, []byte{9})
+	run("pad", p, err, Pad, in, []byte{9, 9, 9, 9, 9, 1, 2, 3, 9, 9, 4, 5, 6, 9, 9})
+	p, err = NewPadParams([]int{2, 3}, []int{0, -1}, []int{-1, 1}, 1, []byte{7})
+	run("crop and pad", p, err, Pad, in, []byte{2, 3, 7})
+	p, err = NewPadParams([]int{3}, []int{1}, []int{1}, 2, []byte{0xaa, 0xbb})
+	run("pad 2-byte", p, err, Pad, in, []byte{0xaa, 0xbb, 1, 2, 3, 4, 5, 6, 0xaa, 0xbb})
+	p, err = NewTransposeParams([]int{2, 3}, []int{1, 0}, 1)
+	run("transpose", p, err, Transpose, in, []byte{1, 4, 2, 5, 3, 6})
+	// NHWC [1,2,2,3] to NCHW: channel planes.
+	nhwc := []byte{10, 20, 30, 11, 21, 31, 12, 22, 32, 13, 23, 33}
+	p, err = NewTransposeParams([]int{1, 2, 2, 3}, []int{0, 3, 1, 2}, 1)
+	run("NHWC to NCHW", p, err, Transpose, nhwc, []byte{10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33})
+	p, err = NewSliceParams([]int{2, 3}, []int{1, 2}, []int{1, 2}, []int{1, -2}, 1)
+	run("slice backwards", p, err, Slice, in, []byte{6, 4})
+	p, err = NewSliceParams([]int{6}, []int{1}, []int{3}, nil, 1)
+	run("slice", p, err, Slice, in, []byte{2, 3, 4})
+	p, err = NewTransposeParams(nil, nil, 4)
+	run("scalar transpose", p, err, Transpose, []byte{1, 2, 3, 4}, []byte{1, 2, 3, 4})
+	c, err := NewConcatParams([][]int{{2, 1}, {2, 2}}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]byte, 6)
+	Concat(&c, [][]byte{{1, 2}, {3, 4, 5, 6}}, out, 0, c.Units())
+	if want := []byte{1, 3, 4, 2, 5, 6}; !bytes.Equal(out, want) {
+		t.Errorf("concat: got %v, want %v", out, want)
+	}
+}
+
+func TestLayoutParamsErrors(t *testing.T) {
+	errOf := func(_ LayoutParams, err error) error { return err }
+	for _, c := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"pad rank", errOf(NewPadParams([]int{1, 2, 3, 4, 5, 6, 7}, make([]int, 7), make([]int, 7), 1, []byte{0})), "above the maximum"},
+		{"pad amounts", errOf(NewPadParams([]int{2, 3}, []int{1}, []int{1, 1}, 1, []byte{0})), "before and"},
+		{"pad crop", errOf(NewPadParams([]int{2, 3}, []int{0, -2}, []int{0, -2}, 1, []byte{0})), "crops more"},
+		{"pad value", errOf(NewPadParams([]int{2}, []int{1}, []int{1}, 4, []byte{0})), "pad value"},
+		{"pad elem", errOf(NewPadParams([]int{2}, []int{1}, []int{1}, 0, nil)), "0-byte"},
+		{"negative dim", errOf(NewTransposeParams([]int{2, -3}, []int{1, 0}, 1)), "negative"},
+		{"perm length", errOf(NewTransposeParams([]int{2, 3}, []int{0}, 1)), "permutation"},
+		{"perm repeat", errOf(NewTransposeParams([]int{2, 3}, []int{1, 1}, 1)), "not a permutation"},
+		{"perm range", errOf(NewTransposeParams([]int{2, 3}, []int{0, 2}, 1)), "not a permutation"},
+		{"slice step 0", errOf(NewSliceParams([]int{4}, []int{0}, []int{2}, []int{0}, 1)), "step 0"},
+		{"slice past end", errOf(NewSliceParams([]int{4}, []int{1}, []int{2}, []int{3}, 1)), "reads indices 1 to 4"},
+		{"slice before start", errOf(NewSliceParams([]int{4}, []int{1}, []int{3}, []int{-1}, 1)), "reads indices 1 to -1"},
+		{"slice begin", errOf(NewSliceParams([]int{4}, []int{4}, []int{1}, nil, 1)), "reads indices 4 to 4"},
+		{"slice size", errOf(NewSliceParams([]int{4}, []int{0}, []int{-1}, nil, 1)), "negative size"},
+		{"slice lengths", errOf(NewSliceParams([]int{4, 4}, []int{0}, []int{1, 1}, nil, 1)), "begins"},
+	} {
+		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, c.err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name   string
+		shapes [][]int
+		axis   int
+		want   string
+	}{
+		{"none", nil, 0, "no inputs"},
+		{"axis", [][]int{{2, 3}}, 2, "out of range"},
+		{"axis negative", [][]int{{2, 3}}, -3, "out of range"},
+		{"rank", [][]int{{2, 3}, {2}}, 0, "rank 1"},
+		{"off-axis", [][]int{{2, 3}, {3, 3}}, 1, "dimension 0 differs"},
+		{"negative", [][]int{{2, 3}, {2, -1}}, 1, "negative"},
+	} {
+		_, err := NewConcatParams(c.shapes, c.axis, 1)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("concat %s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestLayoutAllocs(t *testing.T) {
+	in := make([]byte, 2*9*7*5*4)
+	out := make([]byte, 4*11*9*5*4)
+	pad, _ := NewPadParams([]int{2, 9, 7, 5}, []int{1, 1, 1, 0}, []int{1, 1, 1, 0}, 4, []byte{1, 2, 3, 4})
+	tr, _ := NewTransposeParams([]int{2, 9, 7, 5}, []int{0, 3, 1, 2}, 4)
+	sl, _ := NewSliceParams([]int{2, 9, 7, 5}, []int{0, 8, 1, 4}, []int{2, 4, 3, 2}, []int{1, -2, 2, -3}, 4)
+	c, _ := NewConcatParams([][]int{{2, 9, 7, 3}, {2, 9, 7, 2}}, 3, 4)
+	ins := [][]byte{in[:2*9*7*3*4], in[:2*9*7*2*4]}
+	checkNoAllocs(t, "Pad", func() { Pad(&pad, in, out, 1, pad.Units()) })
+	checkNoAllocs(t, "Transpose", func() { Transpose(&tr, in, out, 0, tr.Units()-1) })
+	checkNoAllocs(t, "Slice", func() { Slice(&sl, in, out, 2, sl.Units()) })
+	checkNoAllocs(t, "Concat", func() { Concat(&c, ins, out, 0, c.Units()) })
+}
+
+func BenchmarkTransposeNHWCToNCHW(b *testing.B) {
+	p, _ := NewTransposeParams([]int{1, 56, 56, 24}, []int{0, 3, 1, 2}, 1)
+	in, out := make([]byte, 56*56*24), make([]byte, 56*56*24)
+	b.SetBytes(int64(len(out)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Transpose(&p, in, out, 0, p.Units())
+	}
+}
+
+func BenchmarkPad(b *testing.B) {
+	p, _ := NewPadParams([]int{1, 56, 56, 24}, []int{0, 1, 1, 0}, []int{0, 1, 1, 0}, 1, []byte{0x80})
+	in, out := make([]byte, 56*56*24), make([]byte, 58*58*24)
+	b.SetBytes(int64(len(out)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Pad(&p, in, out, 0, p.Units())
+	}
+}
