@@ -91,6 +91,8 @@ func (b *Builder) CalibrationModel() (m *format.Model, observed []Tensor, err er
 		e.m.Outputs = append(e.m.Outputs, idx)
 		observed = append(observed, Tensor(t))
 	}
+	// Labels and output layouts describe the real outputs.
+	e.m.Metadata.Labels = nil
 	for idx := range e.m.Metadata.IOLayouts {
 		if !isInput(e.m, idx) {
 			delete(e.m.Metadata.IOLayouts, idx)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/edgeinfer/edgeinfer/builder"
-	"github.com/edgeinfer/edgeinfer/format"
 )
 
 // The block families: each model is a stem, one or two of the family's

@@ -219,6 +219,7 @@ func allActivations(m *format.Model) *format.Model {
 		}
 	}
 	c.Metadata.IOLayouts = nil
+	c.Metadata.Labels = nil
 	return &c
 }
 
