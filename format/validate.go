@@ -26,7 +26,7 @@ const (
 //     per-channel only for constants and then symmetric);
 //   - every operator: arity, tensor indices, options of the right type
 //     with values in range, and the shapes, types and quantization its
-//     kernels assume (see the op* checks in validate_ops.go);
+//     kernels assume (validate_opcodes.go);
 //   - the graph: every activation is written by exactly one operator, and
 //     every operator input is a constant, a graph input or the output of
 //     an earlier operator, so the operator order is an execution order
