@@ -59,7 +59,7 @@ func (b *Builder) HardSwish(name string, x Tensor) Tensor {
 // 0.5; PyTorch's hardsigmoid is 1/6 and 0.5).
 func (b *Builder) HardSigmoid(name string, x Tensor, alpha, beta float32) Tensor {
 	if err := checkFinite([]float32{alpha, beta}); err != nil && b.err == nil {
-		b.err = fmt.Errorf("builder: op %d %s %q: %v", len(b.nodes), format.OpHardSigmoid, name, err)
+		b.err = fmt.Errorf("builder: operator %d %q (%s): %v", len(b.nodes), name, format.OpHardSigmoid, err)
 	}
 	return b.unary(format.OpHardSigmoid, name, x, &format.HardSigmoidOptions{Alpha: alpha, Beta: beta})
 }

@@ -329,7 +329,7 @@ func TestCalibrationModel(t *testing.T) {
 	b2.Observe(x, []float32{-1, 0.5})
 	b2.Observe(observed[0], []float32{0, 2})
 	b2.Observe(observed[0], []float32{float32(math.NaN()), 3, 1}) // widens to 3, NaN ignored
-	if _, err := b2.Int8Model(Int8Options{}); err == nil || !strings.Contains(err.Error(), `op 2 ADD "add": output "add" has no range`) {
+	if _, err := b2.Int8Model(Int8Options{}); err == nil || !strings.Contains(err.Error(), `operator 2 "add" (ADD): output "add" has no range`) {
 		t.Errorf("int8 with the add unobserved: %v, want it named", err)
 	}
 	b2.Observe(observed[2], []float32{-1, 4})
@@ -349,33 +349,33 @@ func TestErrorsNameTheOp(t *testing.T) {
 	}{
 		{"weights channels", func(b *Builder, x Tensor) {
 			b.Conv2D("conv1", x, Weights{Shape: []int{4, 3, 3, 5}, Data: make([]float32, 180)}, nil, Conv{})
-		}, `op 0 CONV_2D "conv1": weights shape [4 3 3 5]: 5 input channels per group, want 3`},
+		}, `operator 0 "conv1" (CONV_2D): weights shape [4 3 3 5]: 5 input channels per group, want 3`},
 		{"weights length", func(b *Builder, x Tensor) {
 			b.Conv2D("conv1", x, Weights{Shape: []int{4, 3, 3, 3}, Data: make([]float32, 10)}, nil, Conv{})
-		}, `op 0 CONV_2D "conv1": weights: 10 values for shape [4 3 3 3] (108 elements)`},
+		}, `operator 0 "conv1" (CONV_2D): weights: 10 values for shape [4 3 3 3] (108 elements)`},
 		{"window too large", func(b *Builder, x Tensor) {
 			b.MaxPool("pool", x, Pool{Kernel: [2]int{9, 9}})
-		}, `op 0 MAX_POOL_2D "pool": height: window span 9 is larger than the padded input 8`},
+		}, `operator 0 "pool" (MAX_POOL_2D): height: window span 9 is larger than the padded input 8`},
 		{"duplicate name", func(b *Builder, x Tensor) {
 			r := b.Relu("r", x)
 			b.Relu("r", r)
-		}, `op 1 CLAMP "r": name already used`},
+		}, `operator 1 "r" (CLAMP): name already used`},
 		{"broadcast", func(b *Builder, x Tensor) {
 			b.Add("add", x, b.Constant("k", []int{2}, []float32{1, 2}), ActNone)
-		}, `op 0 ADD "add": shapes [1 8 8 3] and [2] do not broadcast`},
+		}, `operator 0 "add" (ADD): shapes [1 8 8 3] and [2] do not broadcast`},
 		{"constant operand", func(b *Builder, x Tensor) {
 			b.Concat("cat", 3, x, b.Constant("k", []int{1, 8, 8, 1}, make([]float32, 64)))
-		}, `op 0 CONCATENATION "cat": input 1 "k" is a constant`},
+		}, `operator 0 "cat" (CONCATENATION): input 1 "k" is a constant`},
 		{"foreign handle", func(b *Builder, x Tensor) {
 			b.Tanh("tanh", Tensor(99))
-		}, `op 0 TANH "tanh": input 0: 99 is not a tensor of this builder`},
+		}, `operator 0 "tanh" (TANH): input 0: 99 is not a tensor of this builder`},
 		{"first error sticks", func(b *Builder, x Tensor) {
 			y := b.Reshape("reshape", x, []int{5, -1})
 			b.Relu("relu", y)
-		}, `op 0 RESHAPE "reshape": shape [5 -1] cannot hold 192 elements`},
+		}, `operator 0 "reshape" (RESHAPE): shape [5 -1] cannot hold 192 elements`},
 		{"slice", func(b *Builder, x Tensor) {
 			b.Slice("slice", x, []int{0, 0, 0, 2}, []int{1, 8, 8, 2}, nil)
-		}, `op 0 SLICE "slice": dimension 3 (3): begin 2, size 2, step 1 reads past the end`},
+		}, `operator 0 "slice" (SLICE): dimension 3 (3): begin 2, size 2, step 1 reads past the end`},
 	}
 	for _, tc := range tests {
 		b := New()

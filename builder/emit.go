@@ -84,7 +84,7 @@ func (b *Builder) emit(int8 bool, o Int8Options) (*emitter, error) {
 	for i := range b.nodes {
 		if err := e.node(i); err != nil {
 			n := &b.nodes[i]
-			return nil, fmt.Errorf("builder: %s model: op %d %s %q: %w", e.kind(), i, n.op, n.name, err)
+			return nil, fmt.Errorf("builder: %s model: operator %d %q (%s): %w", e.kind(), i, n.name, n.op, err)
 		}
 	}
 	for _, t := range b.outputs {

@@ -17,7 +17,7 @@ func (b *Builder) add(op format.OpCode, name string, inputs []Tensor, build func
 		return invalid
 	}
 	fail := func(err error) Tensor {
-		b.err = fmt.Errorf("builder: op %d %s %q: %w", len(b.nodes), op, name, err)
+		b.err = fmt.Errorf("builder: operator %d %q (%s): %w", len(b.nodes), name, op, err)
 		return invalid
 	}
 	if name == "" {
