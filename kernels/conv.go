@@ -5,8 +5,9 @@ import "github.com/edgeinfer/edgeinfer/quant"
 // Conv2DInt8 computes the output rows [lo, hi) of the quantized 2-D
 // convolution that p describes (see Conv2DInt8Params). bias may be nil.
 //
-// The accumulator is int32 and wraps on overflow like Go's int32 (it cannot
-// overflow for KH*KW*InC/Groups <= 65536 and a bias that fits the spec).
+// The accumulator is int32 and wraps on overflow like Go's int32; the
+// products alone (|w| <= 127, |x - InZeroPoint| <= 255) cannot overflow it
+// for up to 65536 taps times input channels per group.
 // The requantized value is added to OutZeroPoint exactly, then clamped, so
 // an out-of-range intermediate saturates instead of wrapping.
 func Conv2DInt8(p *Conv2DInt8Params, in, filter []int8, bias []int32, out []int8, lo, hi int) {
