@@ -208,7 +208,8 @@ func lowered(t testing.TB, build func(testing.TB) *graph.Graph, opts lower.Optio
 
 // checkModels lowers the graph, checks that the float32 model matches the
 // reference to float32 rounding and that the int8 model reaches minDB of
-// SQNR on every output, and returns both models.
+// SQNR on every output (thresholds are 3 dB under the values measured
+// when the tests were written), and returns both models.
 func checkModels(t *testing.T, build func(testing.TB) *graph.Graph, opts lower.Options, minDB float64) (f32, i8 *format.Model) {
 	t.Helper()
 	g, res := lowered(t, build, opts)
@@ -238,7 +239,9 @@ func checkModels(t *testing.T, build func(testing.TB) *graph.Graph, opts lower.O
 			ref = append(ref, want[s][k].F...)
 			q = append(q, got[s][k]...)
 		}
-		if db := sqnr(ref, q); db < minDB {
+		db := sqnr(ref, q)
+		t.Logf("int8 model: output %d: SQNR %.1f dB", k, db)
+		if db < minDB {
 			t.Errorf("int8 model: output %d: SQNR %.1f dB, want >= %.0f", k, db, minDB)
 		}
 	}

@@ -2,7 +2,6 @@ package lower_test
 
 import (
 	"errors"
-	"math"
 	"strings"
 	"testing"
 
@@ -43,7 +42,7 @@ func TestMobileBlock(t *testing.T) {
 			}
 		}
 		return g
-	}, lower.Options{}, 30)
+	}, lower.Options{}, 35) // measured 38.8 dB
 	if got, want := opList(fm), "CONV_2D CONV_2D CONV_2D ADD MEAN RESHAPE FULLY_CONNECTED SOFTMAX"; got != want {
 		t.Errorf("ops %s, want %s", got, want)
 	}
@@ -72,7 +71,7 @@ func lenet(t testing.TB) *graph.Graph {
 }
 
 func TestFlattenPermutesFCWeights(t *testing.T) {
-	fm, qm := checkModels(t, lenet, lower.Options{}, 30)
+	fm, qm := checkModels(t, lenet, lower.Options{}, 32) // measured 35.5 dB
 	want := "CONV_2D MAX_POOL_2D CONV_2D AVERAGE_POOL_2D RESHAPE FULLY_CONNECTED FULLY_CONNECTED"
 	for _, m := range []*format.Model{fm, qm} {
 		if got := opList(m); got != want {
@@ -107,7 +106,7 @@ func layoutOps(t testing.TB) *graph.Graph {
 }
 
 func TestLayoutOps(t *testing.T) {
-	fm, _ := checkModels(t, layoutOps, lower.Options{}, 30)
+	fm, _ := checkModels(t, layoutOps, lower.Options{}, 27) // measured 38.4 and 30.7 dB
 	// The shuffle's data movement is one 5-D TRANSPOSE; the NHWC
 	// activations need no other.
 	n := strings.Count(opList(fm), "TRANSPOSE")
@@ -125,7 +124,7 @@ func TestSwish(t *testing.T) {
 		s := b.node("sig", &graph.Sigmoid{}, y)
 		return b.output(b.node("swish", &graph.Mul{}, y, s))
 	}
-	fm, _ := checkModels(t, build, lower.Options{}, 30)
+	fm, _ := checkModels(t, build, lower.Options{}, 32) // measured 35.5 dB
 	if got, want := opList(fm), "CONV_2D LOGISTIC MUL"; got != want {
 		t.Errorf("ops %s, want %s", got, want)
 	}
@@ -134,7 +133,7 @@ func TestSwish(t *testing.T) {
 // A layer kept float runs between DEQUANTIZE and QUANTIZE in the int8
 // model, and the float32 model ignores the request.
 func TestKeepFloat(t *testing.T) {
-	fm, qm := checkModels(t, lenet, lower.Options{KeepFloat: map[string]bool{"r2": true, "fr1": true}}, 30)
+	fm, qm := checkModels(t, lenet, lower.Options{KeepFloat: map[string]bool{"r2": true, "fr1": true}}, 34) // measured 37.5 dB
 	if got, want := opList(fm), "CONV_2D MAX_POOL_2D CONV_2D AVERAGE_POOL_2D RESHAPE FULLY_CONNECTED FULLY_CONNECTED"; got != want {
 		t.Errorf("float32 ops %s, want %s", got, want)
 	}
@@ -189,5 +188,3 @@ func TestUnsupported(t *testing.T) {
 		}
 	}
 }
-
-var _ = math.Inf
