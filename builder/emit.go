@@ -93,6 +93,12 @@ func (b *Builder) emit(int8 bool, o Int8Options) (*emitter, error) {
 		}
 	}
 	e.metadata()
+	// The builder checks what it can name in its own terms; the format's
+	// validator has the last word, so no caller ever holds a model that
+	// Decode would reject.
+	if err := format.ValidateModel(e.m); err != nil {
+		return nil, fmt.Errorf("builder: %s model: %w", e.kind(), err)
+	}
 	return e, nil
 }
 

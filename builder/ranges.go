@@ -98,6 +98,9 @@ func (b *Builder) CalibrationModel() (m *format.Model, observed []Tensor, err er
 			delete(e.m.Metadata.IOLayouts, idx)
 		}
 	}
+	if err := format.ValidateModel(e.m); err != nil {
+		return nil, nil, fmt.Errorf("builder: calibration model: %w", err)
+	}
 	return e.m, observed, nil
 }
 

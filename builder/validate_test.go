@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/edgeinfer/edgeinfer/format"
@@ -99,5 +100,21 @@ func TestEveryOpValidates(t *testing.T) {
 		if !seen[op] {
 			t.Errorf("no emitted model uses %s", op)
 		}
+	}
+}
+
+// TestValidatorHasTheLastWord: what the builder does not check itself (a
+// pooling window that lies entirely in the padding) is caught by the
+// format's validator before a model is returned.
+func TestValidatorHasTheLastWord(t *testing.T) {
+	b := New()
+	x := b.Input("x", []int{1, 8, 8, 2}, format.NHWC)
+	b.Output(b.MaxPool("pool", x, Pool{Kernel: [2]int{2, 2}, Pad: [4]int{3, 3, 3, 3}}))
+	if err := b.Err(); err != nil {
+		t.Fatalf("building: %v", err)
+	}
+	m, err := b.Float32Model()
+	if err == nil || !strings.Contains(err.Error(), `builder: float32 model: format: operator 0 "pool" (MAX_POOL_2D)`) {
+		t.Errorf("Float32Model = %v, %v; want the validator's error naming the pool", m != nil, err)
 	}
 }
