@@ -109,12 +109,20 @@ func (g *ConvGeom) tapsAt(n, oy, ox int) convTaps {
 	return t
 }
 
+// isPointwise reports whether every output pixel reads exactly one input
+// pixel: a 1x1 window with no padding on any side (the output size tells
+// whether there is padding at the bottom or right).
+func (g *ConvGeom) isPointwise() bool {
+	return g.KH == 1 && g.KW == 1 && g.PadTop == 0 && g.PadLeft == 0 &&
+		(g.OutH-1)*g.StrideH < g.InH && (g.OutW-1)*g.StrideW < g.InW
+}
+
 // convInt8 is the general (grouped, any window) convolution. A 1x1
 // convolution without padding skips the window clipping: each output pixel
 // reads one input pixel.
 func convInt8(p *Conv2DInt8Params, in, filter []int8, bias []int32, out []int8, lo, hi int) {
 	g := &p.ConvGeom
-	pointwise := g.KH == 1 && g.KW == 1 && g.PadTop == 0 && g.PadLeft == 0
+	pointwise := g.isPointwise()
 	t := convTaps{rows: 1, segs: 1, segLen: g.InC / g.Groups}
 	for u := lo; u < hi; u++ {
 		n, oy := u/g.OutH, u%g.OutH
@@ -284,7 +292,7 @@ func depthwise3x3Int8(p *Conv2DInt8Params, win, filter []int8, bias []int32, o [
 // convFloat32 is convInt8 for float32.
 func convFloat32(p *Conv2DFloat32Params, in, filter, bias, out []float32, lo, hi int) {
 	g := &p.ConvGeom
-	pointwise := g.KH == 1 && g.KW == 1 && g.PadTop == 0 && g.PadLeft == 0
+	pointwise := g.isPointwise()
 	t := convTaps{rows: 1, segs: 1, segLen: g.InC / g.Groups}
 	for u := lo; u < hi; u++ {
 		n, oy := u/g.OutH, u%g.OutH

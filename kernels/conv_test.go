@@ -55,10 +55,11 @@ func convCases() []convCase {
 		{name: "spatial1x1Depthwise", n: 1, inH: 1, inW: 1, inC: 4, outC: 8, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 4},
 		{name: "windowLargerThanInput", n: 1, inH: 2, inW: 3, inC: 3, outC: 5, kh: 5, kw: 5, sh: 1, sw: 1, dh: 1, dw: 1, pt: 2, pb: 2, pl: 2, pr: 2, groups: 1},
 		{name: "padOnlyWindows", n: 1, inH: 2, inW: 2, inC: 2, outC: 3, kh: 1, kw: 1, sh: 3, sw: 3, dh: 1, dw: 1, pt: 2, pb: 2, pl: 2, pr: 2, groups: 1},
+		{name: "pointwisePadEnd", n: 2, inH: 3, inW: 4, inC: 6, outC: 5, kh: 1, kw: 1, sh: 1, sw: 2, dh: 1, dw: 1, pb: 1, pr: 2, groups: 1},
 		{name: "longK", n: 1, inH: 3, inW: 3, inC: 67, outC: 6, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
 	}
 	r := newRand(1)
-	for len(cs) < 19+24 {
+	for len(cs) < 20+24 {
 		c := convCase{name: "random", n: 1 + r.IntN(2), inH: 1 + r.IntN(9), inW: 1 + r.IntN(9),
 			kh: 1 + r.IntN(4), kw: 1 + r.IntN(4), sh: 1 + r.IntN(3), sw: 1 + r.IntN(3),
 			dh: 1 + r.IntN(2), dw: 1 + r.IntN(2)}
