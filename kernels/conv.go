@@ -216,8 +216,8 @@ func dot4Int8(a0, a1, a2, a3 int32, x, w0, w1, w2, w3 []int8, zp int32) (int32, 
 // channel multiplier M = OutC/InC, output channel c*M+m reads input channel
 // c). Its filter is [OutC][KH][KW]: the taps of one output channel are
 // adjacent, so the innermost loop runs over taps and the next one over
-// channels, which are adjacent in the input. Windows entirely inside a
-// 3x3 filter get an unrolled path.
+// channels, which are adjacent in the input. A 3x3 window that lies
+// entirely inside the image gets an unrolled path.
 func depthwiseConvInt8(p *Conv2DInt8Params, in, filter []int8, bias []int32, out []int8, lo, hi int) {
 	g := &p.ConvGeom
 	m := g.OutC / g.InC
