@@ -50,6 +50,12 @@ type value struct {
 	// Observe. ranged reports whether lo and hi hold one.
 	lo, hi float32
 	ranged bool
+
+	// Exact int8 parameters set by SetQuantization (pinned), which take
+	// precedence over the range.
+	scale  float32
+	zp     int32
+	pinned bool
 }
 
 // array is a float32 constant owned by a node (weights, bias, slope).

@@ -448,3 +448,25 @@ func TestConcatUnionWiderThanEveryInput(t *testing.T) {
 		}
 	}
 }
+
+func TestSetQuantization(t *testing.T) {
+	b := New()
+	x := b.Input("x", []int{1, 4}, format.NHWC)
+	y := b.Relu("relu", x)
+	b.Output(y)
+	b.SetRange(x, -1, 1)
+	b.SetRange(y, 0, 1)
+	b.SetQuantization(y, 0.05, -100) // wins over the range
+	m, err := b.Int8Model(Int8Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tn := tensorByName(t, m, "relu")
+	if tn.Quant.Scale[0] != 0.05 || tn.Quant.ZeroPoint[0] != -100 {
+		t.Errorf("relu quant (%v, %d), want the pinned (0.05, -100)", tn.Quant.Scale[0], tn.Quant.ZeroPoint[0])
+	}
+	b.SetQuantization(y, 0.05, 128)
+	if err := b.Err(); err == nil || !strings.Contains(err.Error(), `set quantization of "relu"`) {
+		t.Errorf("zero point 128: %v, want an error naming the tensor", err)
+	}
+}

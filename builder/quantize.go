@@ -34,8 +34,8 @@ func (p qparams) quantize(x []float32) []int8 {
 	return q
 }
 
-// fixedParams is a quantization the TFLite specification imposes; its
-// range is what it represents.
+// fixedParams is a quantization set directly (by the TFLite specification
+// or SetQuantization); its range is what it represents.
 func fixedParams(scale float32, zp int32) qparams {
 	p := qparams{scale: scale, zp: zp}
 	p.lo, p.hi = p.representable()
@@ -52,8 +52,12 @@ func chooseParams(lo, hi float32) (qparams, error) {
 	return qparams{scale: s, zp: zp, lo: min(lo, 0), hi: max(hi, 0)}, nil
 }
 
-// freeParams quantizes value t over its own range.
+// freeParams quantizes value t as pinned by SetQuantization, else over its
+// own range.
 func (e *emitter) freeParams(t Tensor) (qparams, error) {
+	if v := &e.b.values[t]; v.pinned {
+		return fixedParams(v.scale, v.zp), nil
+	}
 	lo, hi, ok := e.b.Range(t)
 	if !ok {
 		return qparams{}, fmt.Errorf("%q has no range: call SetRange, or calibrate with CalibrationModel and Observe", e.b.values[t].name)

@@ -26,6 +26,26 @@ func (b *Builder) SetRange(t Tensor, lo, hi float32) {
 	v.lo, v.hi, v.ranged = lo, hi, true
 }
 
+// SetQuantization pins the exact int8 quantization of t (real = (q -
+// zeroPoint) * scale), as an imported QDQ model prescribes. Like SetRange
+// it only applies to values whose quantization is free.
+func (b *Builder) SetQuantization(t Tensor, scale float32, zeroPoint int32) {
+	if b.err != nil {
+		return
+	}
+	if !b.valid(t) {
+		b.err = fmt.Errorf("builder: set quantization: %d is not a tensor of this builder", t)
+		return
+	}
+	v := &b.values[t]
+	if !(scale > 0) || math.IsInf(float64(scale), 0) || zeroPoint < -128 || zeroPoint > 127 {
+		b.err = fmt.Errorf("builder: set quantization of %q: scale %v, zero point %d; want a finite scale > 0 and a zero point in [-128, 127]",
+			v.name, scale, zeroPoint)
+		return
+	}
+	v.scale, v.zp, v.pinned = scale, zeroPoint, true
+}
+
 // Observe widens t's range to cover every finite value in data: the
 // min/max calibration of one sample.
 func (b *Builder) Observe(t Tensor, data []float32) {
