@@ -15,7 +15,8 @@
 //
 // Ops do not return errors: the first error is kept (naming the op being
 // added) and returned by Float32Model, Int8Model or Err, so a graph reads as
-// straight-line code. Ops added after an error do nothing.
+// straight-line code. Ops added after an error do nothing. Every emitted
+// model also passes format.ValidateModel before it is returned.
 //
 // # Int8 models
 //
@@ -23,13 +24,15 @@
 // symmetric per output channel (axis 0) in [-127, 127], biases int32 at
 // inScale*wScale[c], activations asymmetric per tensor. It needs a real range
 // for every activation whose quantization is free: set explicitly with
-// SetRange, or measured by running the float graph:
+// SetRange (or exact parameters with SetQuantization), or measured by running
+// the float graph:
 //
 //	cm, observed, err := b.CalibrationModel() // every activation is an output
 //	for each sample: run cm; b.Observe(observed[i], output i) and b.Observe(input, sample)
 //	qm, err := b.Int8Model(builder.Int8Options{})
 //
-// The package does not run models itself (the runtime's tests import it);
+// The package does not run models itself (the runtime's tests use it, through
+// internal/testmodels, so it must not import the runtime);
 // internal/testmodels calibrates with the runtime.
 //
 // Quantization that is not free follows TFLite: max/avg pool, reduce max,
