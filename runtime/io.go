@@ -19,7 +19,11 @@ type Tensor struct {
 	Shape []int
 	DType format.DType
 	Quant *format.Quant // nil for float tensors
-	data  []byte
+	// SourceLayout is the layout the tensor had in the source model
+	// (Metadata.IOLayouts; NHWC when not recorded): pass it to
+	// SetInputFloat32 and OutputFloat32 to exchange data in that layout.
+	SourceLayout format.Layout
+	data         []byte
 }
 
 // Bytes is the tensor's memory, little-endian.
@@ -55,7 +59,8 @@ func (it *Interpreter) ioTensors(indices []int) []*Tensor {
 	ts := make([]*Tensor, len(indices))
 	for k, i := range indices {
 		src := &it.model.graph.Tensors[i]
-		ts[k] = &Tensor{Name: src.Name, Shape: src.Shape, DType: src.DType, Quant: src.Quant, data: it.mem.bytes[i]}
+		ts[k] = &Tensor{Name: src.Name, Shape: src.Shape, DType: src.DType, Quant: src.Quant,
+			SourceLayout: it.model.graph.Metadata.IOLayouts[i], data: it.mem.bytes[i]}
 	}
 	return ts
 }

@@ -21,7 +21,12 @@ func passThrough(dt format.DType, q *format.Quant, shape ...int) *format.Model {
 }
 
 func TestSetInputFloat32NCHW(t *testing.T) {
-	it := mustInterpreter(t, mustLoad(t, passThrough(format.Float32, nil, 1, 1, 2, 2)), 1)
+	fm := passThrough(format.Float32, nil, 1, 1, 2, 2)
+	fm.Metadata.IOLayouts = map[int]format.Layout{fm.Inputs[0]: format.NCHW}
+	it := mustInterpreter(t, mustLoad(t, fm), 1)
+	if it.Input(0).SourceLayout != format.NCHW || it.Output(0).SourceLayout != format.NHWC {
+		t.Errorf("source layouts %v, %v; want NCHW (recorded), NHWC (default)", it.Input(0).SourceLayout, it.Output(0).SourceLayout)
+	}
 	// NCHW [1,2,1,2]: channel 0 = {1, 2}, channel 1 = {3, 4}. NHWC interleaves
 	// the channels per pixel: {1, 3}, {2, 4}.
 	if err := it.SetInputFloat32(0, []float32{1, 2, 3, 4}, format.NCHW); err != nil {
