@@ -31,9 +31,9 @@
 //	for each sample: run cm; b.Observe(observed[i], output i) and b.Observe(input, sample)
 //	qm, err := b.Int8Model(builder.Int8Options{})
 //
-// The package does not run models itself (the runtime's tests use it, through
-// internal/testmodels, so it must not import the runtime);
-// internal/testmodels calibrates with the runtime.
+// The package does not run models itself: the runtime's tests use it
+// through internal/testmodels, so it must not import the runtime.
+// internal/testmodels.Calibrate runs the calibration model with the runtime.
 //
 // Quantization that is not free follows TFLite: max/avg pool, reduce max,
 // pad, reshape, transpose, slice and resize outputs share their input's
