@@ -150,7 +150,7 @@ func TestDecodeMalformed(t *testing.T) {
 		{"root offset", edit(f, func(d []byte) { put32(d, 0, 0xfffffff0) }),
 			ErrMalformed, "format: Model: table at offset 4294967280 (4 bytes) lies outside the"},
 		{"root vtable", edit(f, func(d []byte) { put32(d, rootPos, 0x80000000) }),
-			ErrMalformed, fmt.Sprintf("format: Model: vtable at offset %d (4 bytes) lies outside", rootPos+0x80000000)},
+			ErrMalformed, fmt.Sprintf("format: Model: vtable at offset %d (4 bytes) lies outside", int64(rootPos)+0x80000000)},
 		{"vtable size", edit(f, func(d []byte) {
 			vt := rootPos - int(int32(binary.LittleEndian.Uint32(d[rootPos:])))
 			binary.LittleEndian.PutUint16(d[vt:], 3)

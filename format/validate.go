@@ -24,7 +24,7 @@ const (
 //     dimensions, size below 2 GiB, constant payload length, quantization
 //     (finite positive scales, zero points in the dtype's range,
 //     per-channel only for constants and then symmetric);
-//   - every operator: arity, tensor indices, options of the right type
+//   - every operator: arity, tensor indices, operands with elements, options of the right type
 //     with values in range, and the shapes, types and quantization its
 //     kernels assume (validate_opcodes.go);
 //   - the graph: every activation is written by exactly one operator, and
