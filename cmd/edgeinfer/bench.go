@@ -18,15 +18,20 @@ const benchDetails = `Fills every input with seeded random values (uniform over 
 input can represent: its int8/uint8 range dequantized, [-1, 1) for float32),
 runs the model --warmup times untimed and --runs times timed, and prints:
 latency percentiles p50/p90/p99 (nearest rank), mean, min and max; heap
-allocations per timed Run (the MemStats.Mallocs delta over the timed loop
-divided by --runs; the runtime is meant to allocate nothing); the arena
-size, thread count, kernel variant, MACs per run and GMAC/s at the median.
+allocations (the MemStats.Mallocs delta over the timed loop: allocs in
+total, and allocs_per_run = allocs / runs rounded down, as
+testing.AllocsPerRun counts: Run is meant to allocate nothing, and the
+few objects the Go runtime allocates for itself now and then, such as a
+wait record for a goroutine blocked in the worker pool or a thread
+started after a stop-the-world, show as allocs < runs); the arena size,
+thread count, kernel variant, MACs per run and GMAC/s at the median.
 
 --json prints one JSON object:
   {"model": string, "kernels": string, "threads": int, "runs": int,
    "warmup": int, "seed": int, "arena_bytes": int, "macs": int,
    "p50_ms", "p90_ms", "p99_ms", "mean_ms", "min_ms", "max_ms": number,
-   "gmacs": number (10^9 MACs per second at p50), "allocs_per_run": number}`
+   "gmacs": number (10^9 MACs per second at p50),
+   "allocs_per_run": int, "allocs": int}`
 
 // benchResult is the bench report; its JSON field names are documented in
 // benchDetails.
@@ -46,7 +51,8 @@ type benchResult struct {
 	MinMS        real64 `json:"min_ms"`
 	MaxMS        real64 `json:"max_ms"`
 	GMACs        real64 `json:"gmacs"`
-	AllocsPerRun real64 `json:"allocs_per_run"`
+	AllocsPerRun uint64 `json:"allocs_per_run"`
+	Allocs       uint64 `json:"allocs"`
 }
 
 func benchMain(cl *cli, args []string) error {
@@ -83,19 +89,25 @@ func benchMain(cl *cli, args []string) error {
 	if err := setRandomInputs(it, *seed); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	// Collect the loading garbage first, as testing.B does, so that no
+	// collection is due during the timed runs: a GC cycle also empties the
+	// scheduler's central cache of wait records, which goroutines blocking
+	// in the worker pool would then allocate again. The warmup refills it.
+	goruntime.GC()
 	for range *warmup {
 		if err := it.Run(); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	latencies, allocs, err := timeRuns(it, *runs)
+	latencies, mallocs, err := timeRuns(it, *runs)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 
 	r := benchResult{
 		Model: path, Kernels: m.KernelVariant(), Threads: it.Threads(), Runs: *runs, Warmup: *warmup,
-		Seed: *seed, ArenaBytes: m.ArenaBytes(), MACs: m.MACs(), AllocsPerRun: real64(allocs),
+		Seed: *seed, ArenaBytes: m.ArenaBytes(), MACs: m.MACs(),
+		Allocs: mallocs, AllocsPerRun: mallocs / uint64(*runs),
 	}
 	slices.Sort(latencies)
 	var sum time.Duration
@@ -127,13 +139,13 @@ func benchMain(cl *cli, args []string) error {
 	fmt.Fprintf(tw, "latency\tp50 %.3f ms  p90 %.3f ms  p99 %.3f ms  mean %.3f ms  min %.3f ms  max %.3f ms\n",
 		r.P50ms, r.P90ms, r.P99ms, r.MeanMS, r.MinMS, r.MaxMS)
 	fmt.Fprintf(tw, "throughput\t%.3f GMAC/s at p50\n", r.GMACs)
-	fmt.Fprintf(tw, "allocations\t%g per run\n", r.AllocsPerRun)
+	fmt.Fprintf(tw, "allocations\t%d per run (%d over the %d timed runs)\n", r.AllocsPerRun, r.Allocs, r.Runs)
 	return tw.Flush()
 }
 
 // timeRuns times runs Runs and counts the heap allocations made during
 // them (by any goroutine: the interpreter's workers included).
-func timeRuns(it *runtime.Interpreter, runs int) (latencies []time.Duration, allocsPerRun float64, err error) {
+func timeRuns(it *runtime.Interpreter, runs int) (latencies []time.Duration, mallocs uint64, err error) {
 	latencies = make([]time.Duration, runs)
 	var before, after goruntime.MemStats
 	goruntime.ReadMemStats(&before)
@@ -146,7 +158,7 @@ func timeRuns(it *runtime.Interpreter, runs int) (latencies []time.Duration, all
 		}
 	}
 	goruntime.ReadMemStats(&after)
-	return latencies, float64(after.Mallocs-before.Mallocs) / float64(runs), nil
+	return latencies, after.Mallocs - before.Mallocs, nil
 }
 
 // percentile is the nearest-rank p-th percentile of sorted durations: the

@@ -61,8 +61,15 @@ func TestBinary(t *testing.T) {
 	checkBenchJSON(t, ok("bench", model, "--json", "--runs", "10", "--warmup", "1", "--threads", "2"), model, 2, 10)
 
 	// run --input-raw writes the same bytes as the in-process run.
-	in := filepath.Join(suite(t), "resnet_block.inputs.f32")
 	dir := t.TempDir()
+	in := filepath.Join(dir, "in.f32")
+	var raw []byte
+	for _, sample := range suiteCase(t, "resnet_block").Inputs {
+		raw = append(raw, float32Bytes(nhwcToNCHW(sample[0], []int{1, 16, 16, 8}))...)
+	}
+	if err := os.WriteFile(in, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	outBin, outLib := filepath.Join(dir, "bin.f32"), filepath.Join(dir, "lib.f32")
 	ok("run", model, "--input-raw", in, "--output-raw", outBin)
 	mustRun(t, "run", model, "--input-raw", in, "--output-raw", outLib)

@@ -54,7 +54,7 @@ func TestModelFileErrors(t *testing.T) {
 			{"run", b.path, "photo.jpg"},
 			{"bench", b.path, "--runs", "1"},
 		} {
-			stdout, stderr, code := cli(args...)
+			stdout, stderr, code := invoke(args...)
 			checkFailure(t, stdout, stderr, code, exitFailure, "edgeinfer: "+args[0]+": "+b.path+": ", b.want)
 		}
 	}

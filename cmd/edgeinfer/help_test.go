@@ -99,7 +99,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"bench", "m.einf", "--warmup", "-1"}, "edgeinfer: bench: ", []string{"--warmup -1"}},
 		{[]string{"bench", "m.einf", "--threads", "-2"}, "edgeinfer: bench: ", []string{"--threads -2"}},
 	} {
-		stdout, stderr, code := cli(tc.args...)
+		stdout, stderr, code := invoke(tc.args...)
 		checkFailure(t, stdout, stderr, code, exitUsage, tc.prefix, tc.want...)
 	}
 }

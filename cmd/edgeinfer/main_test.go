@@ -15,14 +15,8 @@ import (
 	"github.com/edgeinfer/edgeinfer/internal/testmodels"
 )
 
-// The model suite is written once per test binary, on first use, into a
-// directory TestMain removes.
-var (
-	suiteOnce sync.Once
-	suiteDir  string
-	suiteErr  error
-	tempRoot  string
-)
+// tempRoot is a directory for the whole test binary; TestMain removes it.
+var tempRoot string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "edgeinfer-cli-test")
@@ -36,24 +30,70 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// suite returns the directory holding testmodels.WriteAll's files.
-func suite(t *testing.T) string {
-	t.Helper()
-	suiteOnce.Do(func() {
-		suiteDir = filepath.Join(tempRoot, "suite")
-		if suiteErr = os.Mkdir(suiteDir, 0o755); suiteErr == nil {
-			_, suiteErr = testmodels.WriteAll(suiteDir)
-		}
-	})
-	if suiteErr != nil {
-		t.Fatal(suiteErr)
-	}
-	return suiteDir
+// suiteFiles holds the suite models written so far. Models are written on
+// first use, so a test that needs two models does not calibrate eleven.
+var suiteFiles struct {
+	sync.Mutex
+	cases map[string]testmodels.Case
+	err   map[string]error // by path; nil once written
 }
 
-// suiteModel is the path of a suite model: kind is "int8" or "float32".
+// suiteCase returns the named case of internal/testmodels, one value per
+// name so that its int8 calibration runs once.
+func suiteCase(t *testing.T, name string) testmodels.Case {
+	t.Helper()
+	suiteFiles.Lock()
+	defer suiteFiles.Unlock()
+	return suiteCaseLocked(t, name)
+}
+
+func suiteCaseLocked(t *testing.T, name string) testmodels.Case {
+	t.Helper()
+	if c, ok := suiteFiles.cases[name]; ok {
+		return c
+	}
+	c, ok := testmodels.Lookup(name)
+	if !ok {
+		t.Fatalf("no test model %q", name)
+	}
+	if suiteFiles.cases == nil {
+		suiteFiles.cases = map[string]testmodels.Case{}
+	}
+	suiteFiles.cases[name] = c
+	return c
+}
+
+// suiteModel returns the path of the named suite model, written as
+// testmodels.WriteAll would: kind is "int8" or "float32".
 func suiteModel(t *testing.T, name, kind string) string {
-	return filepath.Join(suite(t), name+"."+kind+".einf")
+	t.Helper()
+	suiteFiles.Lock()
+	defer suiteFiles.Unlock()
+	path := filepath.Join(tempRoot, name+"."+kind+".einf")
+	err, done := suiteFiles.err[path]
+	if !done {
+		c := suiteCaseLocked(t, name)
+		var m *format.Model
+		switch kind {
+		case "int8":
+			m, err = c.Int8()
+		case "float32":
+			m, err = c.Float32()
+		default:
+			t.Fatalf("model kind %q", kind)
+		}
+		if err == nil {
+			err = format.WriteFile(path, m)
+		}
+		if suiteFiles.err == nil {
+			suiteFiles.err = map[string]error{}
+		}
+		suiteFiles.err[path] = err
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // writeModel writes m into a new file of the test's temp directory.
@@ -66,8 +106,8 @@ func writeModel(t *testing.T, m *format.Model, name string) string {
 	return p
 }
 
-// cli runs the command line in process.
-func cli(args ...string) (stdout, stderr string, code int) {
+// invoke runs the command line in process.
+func invoke(args ...string) (stdout, stderr string, code int) {
 	var out, errw bytes.Buffer
 	code = run(args, &out, &errw)
 	return out.String(), errw.String(), code
@@ -76,7 +116,7 @@ func cli(args ...string) (stdout, stderr string, code int) {
 // mustRun runs a command line that must succeed and returns its stdout.
 func mustRun(t *testing.T, args ...string) string {
 	t.Helper()
-	stdout, stderr, code := cli(args...)
+	stdout, stderr, code := invoke(args...)
 	if code != 0 || stderr != "" {
 		t.Fatalf("edgeinfer %s: exit %d, stderr %q", strings.Join(args, " "), code, stderr)
 	}

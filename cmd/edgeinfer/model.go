@@ -19,9 +19,10 @@ func loadModel(path string) (*runtime.Model, error) {
 	return m, nil
 }
 
-// inFile prefixes err with path unless its message already names the file.
+// inFile prefixes err with "path: " unless its message starts so already
+// (format's errors and runtime.Load's do).
 func inFile(path string, err error) error {
-	if strings.Contains(err.Error(), path) {
+	if strings.HasPrefix(err.Error(), path+": ") {
 		return err
 	}
 	return fmt.Errorf("%s: %w", path, err)

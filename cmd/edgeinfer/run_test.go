@@ -41,7 +41,7 @@ func TestRunRawMatchesRuntime(t *testing.T) {
 				in, out := filepath.Join(dir, "in.f32"), filepath.Join(dir, "out.f32")
 
 				if len(fm.Inputs) != 1 {
-					stdout, stderr, code := cli("run", path, "--input-raw", in, "--output-raw", out)
+					stdout, stderr, code := invoke("run", path, "--input-raw", in, "--output-raw", out)
 					checkFailure(t, stdout, stderr, code, exitFailure, "edgeinfer: run: "+path+": ", "--input-raw feeds one input")
 					return
 				}
@@ -196,7 +196,7 @@ func TestRunRawErrors(t *testing.T) {
 		{filepath.Join(dir, "absent.f32"), out, []string{"absent.f32", "no such file"}},
 		{write("good.f32", tensorBytes), filepath.Join(dir, "no-such-dir", "out.f32"), []string{"no-such-dir"}},
 	} {
-		stdout, stderr, code := cli("run", path, "--input-raw", tc.in, "--output-raw", tc.out)
+		stdout, stderr, code := invoke("run", path, "--input-raw", tc.in, "--output-raw", tc.out)
 		checkFailure(t, stdout, stderr, code, exitFailure, "edgeinfer: run: ", tc.want...)
 	}
 	// A failed run leaves the output file as it was and no temporary file.
@@ -361,7 +361,7 @@ func TestRunImageErrors(t *testing.T) {
 		{[]string{"run", model, images[0], filepath.Join(dir, "absent.png")}, true, []string{"absent.png", "no such file"}},
 		{[]string{"run", noPrep, images[0]}, false, []string{noPrep + ": the model has no preprocessing metadata", "--input-raw"}},
 	} {
-		stdout, stderr, code := cli(tc.args...)
+		stdout, stderr, code := invoke(tc.args...)
 		if tc.firstSucceeds {
 			if !strings.HasPrefix(stdout, images[0]+"  ") {
 				t.Errorf("stdout %q should start with the first image's result", stdout)
