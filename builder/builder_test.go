@@ -470,3 +470,41 @@ func TestSetQuantization(t *testing.T) {
 		t.Errorf("zero point 128: %v, want an error naming the tensor", err)
 	}
 }
+
+// TestDerivedNamesNeverClash: names the builder derives for weights,
+// requantized copies and FloatIO tensors step aside for values that took
+// them, so every emitted tensor name stays unique and values keep theirs.
+func TestDerivedNamesNeverClash(t *testing.T) {
+	b := New()
+	x := b.Input("x", []int{1, 4, 4, 2}, format.NHWC)
+	c := b.Conv2D("conv", x, Weights{Shape: []int{2, 1, 1, 2}, Data: ramp(4, 1)}, ramp(2, 0.1), Conv{})
+	w := b.Relu("conv/weights", c)  // the name conv's weights would take
+	q := b.Relu6("x/int8", w)       // the name x's FloatIO int8 tensor would take
+	y := b.Concat("y", -1, q, c)    // requantizes q or c
+	r := b.Relu("y/requantize0", y) // the name of concat's first requantized input
+	b.Output(b.Tanh("out", r))
+	for v := range b.values {
+		b.SetRange(Tensor(v), -float32(v+1), float32(v+1)) // all different
+	}
+	b.SetRange(c, -8, 1) // the union [-8, 8] is wider than both: both requantized
+	b.SetRange(q, -1, 8)
+	m, err := b.Int8Model(Int8Options{FloatIO: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := make(map[string]bool)
+	for _, tn := range m.Tensors {
+		if seen[tn.Name] {
+			t.Errorf("tensor name %q emitted twice", tn.Name)
+		}
+		seen[tn.Name] = true
+	}
+	for _, name := range []string{"conv/weights", "x/int8", "y/requantize0", "conv/weights_1", "x/int8_1", "y/requantize0_1", "y/requantize1", "out", "out/int8"} {
+		if !seen[name] {
+			t.Errorf("no tensor %q", name)
+		}
+	}
+	if _, tn := tensorByName(t, m, "conv/weights"); tn.Data != nil {
+		t.Errorf("the value conv/weights lost its name to the weights")
+	}
+}

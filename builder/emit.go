@@ -43,7 +43,12 @@ type emitter struct {
 	int8  bool
 	opts  Int8Options
 	m     *format.Model
-	names map[string]bool
+
+	// Tensor and operator names: every value's name is reserved for its
+	// own tensor; names derived from them ("conv/weights", "x/int8", ...)
+	// go through fresh, which skips reserved and used names.
+	reserved map[string]bool
+	used     map[string]bool
 
 	tensor []int     // value -> model tensor (-1: not emitted yet)
 	alias  []bool    // value shares its input's tensor (float Quantize/Dequantize)
@@ -69,12 +74,16 @@ func (b *Builder) emit(int8 bool, o Int8Options) (*emitter, error) {
 	e := &emitter{
 		b: b, int8: int8, opts: o,
 		m:      &format.Model{Version: format.Version},
-		names:  make(map[string]bool),
+		reserved: make(map[string]bool, nv),
+		used:     make(map[string]bool),
 		tensor: slices.Repeat([]int{-1}, nv),
 		alias:  make([]bool, nv),
 		isF32:  make([]bool, nv),
 		qp:     make([]qparams, nv),
 		consts: make(map[constUse]int),
+	}
+	for _, v := range b.values {
+		e.reserved[v.name] = true
 	}
 	for _, t := range b.inputs {
 		if err := e.input(t); err != nil {
@@ -136,8 +145,8 @@ func (e *emitter) input(t Tensor) error {
 	}
 	in := e.addTensor(v.name, v.shape, format.Float32, nil, nil)
 	e.m.Inputs = append(e.m.Inputs, in)
-	e.tensor[t] = e.addTensor(v.name+"/int8", v.shape, format.Int8, qp.quant(), nil)
-	e.addOp(format.OpQuantize, v.name+"/quantize", []int{in}, e.tensor[t], nil)
+	e.tensor[t] = e.addTensor(e.fresh(v.name+"/int8"), v.shape, format.Int8, qp.quant(), nil)
+	e.addOp(format.OpQuantize, e.fresh(v.name+"/quantize"), []int{in}, e.tensor[t], nil)
 	return nil
 }
 
@@ -148,7 +157,7 @@ func (e *emitter) output(t Tensor) error {
 	}
 	v := &e.b.values[t]
 	out := e.addTensor(v.name, v.shape, format.Float32, nil, nil)
-	e.addOp(format.OpDequantize, v.name+"/dequantize", []int{e.tensor[t]}, out, nil)
+	e.addOp(format.OpDequantize, e.fresh(v.name+"/dequantize"), []int{e.tensor[t]}, out, nil)
 	e.m.Outputs = append(e.m.Outputs, out)
 	return nil
 }
@@ -179,14 +188,21 @@ func (e *emitter) metadata() {
 	e.m.Metadata = md
 }
 
-// addTensor appends a model tensor. Names are unique by construction
-// (values and nodes share one namespace, emitted helpers take suffixes of
-// them); a clash is a builder bug, so it panics.
-func (e *emitter) addTensor(name string, shape []int, dt format.DType, q *format.Quant, data []byte) int {
-	if e.names[name] {
-		panic(fmt.Sprintf("builder: tensor name %q emitted twice", name))
+// fresh returns base, or base_1, base_2, ... if base is a value's name or
+// already used, and marks it used.
+func (e *emitter) fresh(base string) string {
+	name := base
+	for i := 1; e.reserved[name] || e.used[name]; i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
 	}
-	e.names[name] = true
+	e.used[name] = true
+	return name
+}
+
+// addTensor appends a model tensor named by a value's name (unique among
+// values) or by fresh.
+func (e *emitter) addTensor(name string, shape []int, dt format.DType, q *format.Quant, data []byte) int {
+	e.used[name] = true
 	e.m.Tensors = append(e.m.Tensors, format.Tensor{Name: name, Shape: slices.Clone(shape), DType: dt, Quant: q, Data: data})
 	return len(e.m.Tensors) - 1
 }
@@ -243,7 +259,7 @@ func (e *emitter) node(i int) error {
 	}
 	name := v.name
 	if e.floatIOOutput(out) && !f32 {
-		name += "/int8"
+		name = e.fresh(name + "/int8")
 	}
 
 	switch n.op {
@@ -319,11 +335,11 @@ func (e *emitter) operand(t Tensor, f32 bool) (int, error) {
 	return idx, nil
 }
 
-// constName is the constant's own name, or a suffixed one if the other
-// precision took it (a constant used by both float32 and int8 ops).
+// constName is the constant's own name, or a fresh suffixed one if the
+// other precision took it (a constant used by both float32 and int8 ops).
 func (e *emitter) constName(name, suffix string) string {
-	if e.names[name] {
-		return name + "/" + suffix
+	if e.used[name] {
+		return e.fresh(name + "/" + suffix)
 	}
 	return name
 }

@@ -125,7 +125,7 @@ func (e *emitter) requantizeConcatInputs(n *node, ins []int, out qparams) []int 
 			continue
 		}
 		v := &e.b.values[t]
-		name := fmt.Sprintf("%s/requantize%d", n.name, i)
+		name := e.fresh(fmt.Sprintf("%s/requantize%d", n.name, i))
 		ins[i] = e.addTensor(name, v.shape, format.Int8, out.quant(), nil)
 		e.addOp(format.OpQuantize, name, []int{e.tensor[t]}, ins[i], nil)
 	}
@@ -136,12 +136,12 @@ func (e *emitter) requantizeConcatInputs(n *node, ins []int, out qparams) []int 
 // or int8 weights symmetric per output channel (axis 0) with an int32 bias
 // at inScale*wScale[c].
 func (e *emitter) weightsAndBias(n *node, f32 bool) (w, b int, err error) {
-	wname, bname := n.name+"/weights", n.name+"/bias"
+	wname := e.fresh(n.name + "/weights")
 	b = -1
 	if f32 {
 		w = e.addTensor(wname, n.weights.shape, format.Float32, nil, float32Bytes(n.weights.data))
 		if n.bias != nil {
-			b = e.addTensor(bname, n.bias.shape, format.Float32, nil, float32Bytes(n.bias.data))
+			b = e.addTensor(e.fresh(n.name+"/bias"), n.bias.shape, format.Float32, nil, float32Bytes(n.bias.data))
 		}
 		return w, b, nil
 	}
@@ -157,7 +157,7 @@ func (e *emitter) weightsAndBias(n *node, f32 bool) (w, b int, err error) {
 			bscales[c] = in.scale * s
 		}
 		qb := quant.QuantizeBias(n.bias.data, in.scale, scales)
-		b = e.addTensor(bname, n.bias.shape, format.Int32,
+		b = e.addTensor(e.fresh(n.name+"/bias"), n.bias.shape, format.Int32,
 			&format.Quant{Scale: bscales, ZeroPoint: make([]int32, oc), Axis: 0}, int32Bytes(qb))
 	}
 	return w, b, nil
@@ -167,7 +167,7 @@ func (e *emitter) weightsAndBias(n *node, f32 bool) (w, b int, err error) {
 // tensor (the runtime builds per-channel lookup tables from the real
 // slopes it represents).
 func (e *emitter) slope(n *node, f32 bool) int {
-	name := n.name + "/slope"
+	name := e.fresh(n.name + "/slope")
 	if f32 {
 		return e.addTensor(name, n.weights.shape, format.Float32, nil, float32Bytes(n.weights.data))
 	}
