@@ -39,10 +39,10 @@ func (b *Builder) Int8Model(o Int8Options) (*format.Model, error) {
 
 // emitter turns the builder's graph into one format.Model.
 type emitter struct {
-	b     *Builder
-	int8  bool
-	opts  Int8Options
-	m     *format.Model
+	b    *Builder
+	int8 bool
+	opts Int8Options
+	m    *format.Model
 
 	// Tensor and operator names: every value's name is reserved for its
 	// own tensor; names derived from them ("conv/weights", "x/int8", ...)
@@ -73,14 +73,14 @@ func (b *Builder) emit(int8 bool, o Int8Options) (*emitter, error) {
 	nv := len(b.values)
 	e := &emitter{
 		b: b, int8: int8, opts: o,
-		m:      &format.Model{Version: format.Version},
+		m:        &format.Model{Version: format.Version},
 		reserved: make(map[string]bool, nv),
 		used:     make(map[string]bool),
-		tensor: slices.Repeat([]int{-1}, nv),
-		alias:  make([]bool, nv),
-		isF32:  make([]bool, nv),
-		qp:     make([]qparams, nv),
-		consts: make(map[constUse]int),
+		tensor:   slices.Repeat([]int{-1}, nv),
+		alias:    make([]bool, nv),
+		isF32:    make([]bool, nv),
+		qp:       make([]qparams, nv),
+		consts:   make(map[constUse]int),
 	}
 	for _, v := range b.values {
 		e.reserved[v.name] = true
