@@ -300,7 +300,7 @@ func TestThreadsSameBytes(t *testing.T) {
 	m := mustLoad(t, mobileNetV2Like(r))
 	x := randInt8(r, 32*32*8, -128, 127)
 	want := runOutputs(t, m, 1, x)
-	for _, threads := range []int{2, 3} {
+	for _, threads := range []int{2, 3, 8} {
 		it := mustInterpreter(t, m, threads)
 		parallel := 0
 		for _, s := range it.steps {
