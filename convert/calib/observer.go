@@ -1,0 +1,99 @@
+// Package calib measures the activation ranges of a float graph over a
+// calibration set: data sources that produce input samples (raw float32
+// tensors, IDX image files, image folders) and observers that choose the
+// range each tensor is quantized over.
+//
+// Every observer keeps a Histogram of the tensor's values; they differ in
+// how they pick the range from it:
+//
+//   - minmax: the exact smallest and largest values (TFLite's default).
+//   - percentile: the Percentile-th and (100-Percentile)-th percentiles,
+//     dropping rare outliers.
+//   - entropy: the clipping threshold whose int8 quantization of the
+//     distribution has the least Kullback-Leibler divergence from it
+//     (TensorRT's calibrator, also ONNX Runtime's Entropy method).
+//   - mse: the range that minimizes the expected squared quantization
+//     error, clipping included.
+//
+// Results depend only on the values and the order they arrive in.
+package calib
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Methods lists the observer names, in the order the CLI documents them.
+var Methods = []string{"minmax", "percentile", "entropy", "mse"}
+
+// DefaultPercentile is the percentile method's default: 99.99, which drops
+// the top 0.01% on each side (ONNX Runtime's default is 99.999 for
+// symmetric ranges over |x|; over signed values one side sees half the
+// tail).
+const DefaultPercentile = 99.99
+
+// Observer accumulates one tensor's values and chooses the real range to
+// quantize it over.
+type Observer struct {
+	method     string
+	percentile float64
+	h          Histogram
+}
+
+// NewObserver returns an observer using method (one of Methods);
+// percentile is used by the percentile method (0 means
+// DefaultPercentile).
+func NewObserver(method string, percentile float64) (*Observer, error) {
+	switch method {
+	case "minmax", "entropy", "mse":
+	case "percentile":
+		if percentile == 0 {
+			percentile = DefaultPercentile
+		}
+		if !(percentile > 50 && percentile <= 100) {
+			return nil, fmt.Errorf("calib: percentile %v: want a value in (50, 100]", percentile)
+		}
+	default:
+		return nil, fmt.Errorf("calib: unknown calibration method %q (want one of %s)", method, strings.Join(Methods, ", "))
+	}
+	return &Observer{method: method, percentile: percentile}, nil
+}
+
+// Observe adds values (one sample of the tensor). NaN and ±Inf are
+// ignored.
+func (o *Observer) Observe(x []float32) { o.h.Add(x) }
+
+// Histogram returns the observed distribution.
+func (o *Observer) Histogram() *Histogram { return &o.h }
+
+// Range returns the real range to quantize over; ok is false when no
+// finite value was observed.
+func (o *Observer) Range() (lo, hi float32, ok bool) {
+	h := &o.h
+	if h.n == 0 {
+		return 0, 0, false
+	}
+	l, u := h.min, h.max
+	if h.r > 0 {
+		switch o.method {
+		case "percentile":
+			l, u = h.Quantile(1-o.percentile/100), h.Quantile(o.percentile/100)
+		case "entropy":
+			l, u = entropyRange(h)
+		case "mse":
+			l, u = mseRange(h)
+		}
+	}
+	return float32(l), float32(u), true
+}
+
+// oneSided reports whether the observed values are all non-negative (or
+// all non-positive): then the whole int8 range serves one side of zero.
+func (h *Histogram) oneSided() bool { return h.min >= 0 || h.max <= 0 }
+
+// clampRange intersects the symmetric range [-t, t] with the observed
+// [min, max].
+func (h *Histogram) clampRange(t float64) (lo, hi float64) {
+	return math.Max(h.min, -t), math.Min(h.max, t)
+}
