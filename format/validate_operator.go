@@ -294,7 +294,7 @@ func (c *opCheck) sameType(k int) error {
 	return nil
 }
 
-// oneOf requires the output's dtype to be one of ds.
+// outTypeIn requires the output's dtype to be one of ds.
 func (c *opCheck) outTypeIn(ds ...DType) error {
 	if d := c.out().DType; !slices.Contains(ds, d) {
 		names := make([]string, len(ds))
