@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edgeinfer/edgeinfer/builder"
 	"github.com/edgeinfer/edgeinfer/format"
 	"github.com/edgeinfer/edgeinfer/internal/testmodels"
 	"github.com/edgeinfer/edgeinfer/runtime"
@@ -318,6 +319,96 @@ func TestRealJSON(t *testing.T) {
 	} {
 		if got := string(appendReal(nil, tc.v, tc.bits)); got != tc.want {
 			t.Errorf("appendReal(%v, %d) = %s, want %s", tc.v, tc.bits, got, tc.want)
+		}
+	}
+}
+
+// TestInspectMetadata covers the metadata the suite models lack: a
+// quantization report (with a bit-exact tensor, SQNR +Inf: JSON null), a
+// source model hash, extra entries, more labels than the text shows.
+func TestInspectMetadata(t *testing.T) {
+	b := builder.New()
+	x := b.Input("x", []int{1, 12}, format.NHWC)
+	b.Output(b.Mul("y", x, b.Constant("k", []int{1, 12}, make([]float32, 12)), builder.ActNone))
+	m, err := b.Float32Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := make([]string, 12)
+	for i := range labels {
+		labels[i] = fmt.Sprintf("class%d", i)
+	}
+	m.Metadata.Labels = labels
+	m.Metadata.Description = "metadata test"
+	m.Metadata.Extra = map[string]string{"license": "MIT", "author": "test"}
+	m.Metadata.Producer = &format.Producer{
+		Name: "edgeinfer-convert", Version: "0.1.0", SourceModel: "model.onnx",
+		SourceModelSHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		Calibration:       &format.Calibration{Method: "percentile", Samples: 64, Source: "val/", Percentile: 99.99, Seed: 7},
+	}
+	m.Metadata.QuantReport = &format.QuantReport{
+		Tensors:      []format.TensorReport{{Tensor: "x", SQNRdB: float32(math.Inf(1))}, {Tensor: "y", SQNRdB: 20.5}},
+		OutputSQNRdB: 31.25, Top1Agreement: 0.98, Samples: 100,
+	}
+	path := writeModel(t, m, "meta.einf")
+
+	var r struct {
+		Producer struct {
+			SourceModel       string `json:"source_model"`
+			SourceModelSHA256 string `json:"source_model_sha256"`
+			Calibration       struct {
+				Percentile float32 `json:"percentile"`
+			} `json:"calibration"`
+		} `json:"producer"`
+		QuantReport struct {
+			OutputSQNRdB  float32 `json:"output_sqnr_db"`
+			Top1Agreement float32 `json:"top1_agreement"`
+			Samples       int     `json:"samples"`
+			Tensors       []struct {
+				Tensor string   `json:"tensor"`
+				SQNRdB *float32 `json:"sqnr_db"`
+			} `json:"tensors"`
+		} `json:"quant_report"`
+		Extra  map[string]string `json:"extra"`
+		Inputs []inspectIO       `json:"inputs"`
+	}
+	out := mustRun(t, "inspect", "--json", path)
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	q := r.QuantReport
+	if r.Producer.SourceModel != "model.onnx" || r.Producer.SourceModelSHA256 != m.Metadata.Producer.SourceModelSHA256 ||
+		r.Producer.Calibration.Percentile != 99.99 {
+		t.Errorf("producer %+v", r.Producer)
+	}
+	if q.OutputSQNRdB != 31.25 || q.Top1Agreement != 0.98 || q.Samples != 100 || len(q.Tensors) != 2 ||
+		q.Tensors[0].SQNRdB != nil || q.Tensors[1].SQNRdB == nil || *q.Tensors[1].SQNRdB != 20.5 {
+		t.Errorf("quant report %s", out)
+	}
+	if len(r.Extra) != 2 || r.Extra["license"] != "MIT" {
+		t.Errorf("extra %v", r.Extra)
+	}
+	if in := r.Inputs[0]; in.Quant != nil || in.DType != "float32" || in.SourceLayout != "" || !slices.Equal(in.SourceShape, []int{1, 12}) {
+		t.Errorf("input %+v", in)
+	}
+
+	// Text lines, compared with runs of spaces (tabwriter padding) folded.
+	var lines []string
+	for _, l := range strings.Split(mustRun(t, "inspect", path), "\n") {
+		lines = append(lines, strings.Join(strings.Fields(l), " "))
+	}
+	for _, want := range []string{
+		"producer edgeinfer-convert 0.1.0",
+		"source model model.onnx sha256 " + m.Metadata.Producer.SourceModelSHA256,
+		"calibration percentile, 64 samples, of val/, percentile 99.99, seed 7",
+		"description metadata test",
+		"labels 12: class0, class1, class2, class3, class4, ...",
+		"quant report output SQNR 31.25 dB, top-1 agreement 0.98 over 100 samples; 2 tensors, worst y at 20.5 dB",
+		"extra author = test",
+		"extra license = MIT",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("no line %q in\n%s", want, strings.Join(lines, "\n"))
 		}
 	}
 }

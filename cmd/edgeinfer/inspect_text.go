@@ -103,7 +103,7 @@ func writeIOTable(w io.Writer, ios []ioJSON) {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "  tensor\tname\tshape\tdtype\tquantization\tsource")
 	for _, j := range ios {
-		source := ""
+		source := "-"
 		if j.SourceLayout != "" {
 			source = j.SourceLayout + " " + shapeString(j.SourceShape)
 		}

@@ -25,7 +25,13 @@ func runRaw(modelPath, inPath, outPath string, threads int) error {
 	if it.InputCount() != 1 {
 		return fmt.Errorf("%s: --input-raw feeds one input; the model has %d", modelPath, it.InputCount())
 	}
+	if it.OutputCount() == 0 {
+		return fmt.Errorf("%s: the model has no outputs", modelPath)
+	}
 	in := it.Input(0)
+	if in.Elements() == 0 {
+		return fmt.Errorf("%s: input %q has no elements (shape %v)", modelPath, in.Name, in.Shape)
+	}
 	inLayout, outLayout := sourceLayout(g, g.Inputs[0]), sourceLayout(g, g.Outputs[0])
 	tensorBytes := int64(in.Elements()) * 4
 	// what names the input tensor in errors, in the file's terms.
