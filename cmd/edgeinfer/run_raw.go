@@ -35,7 +35,10 @@ func runRaw(modelPath, inPath, outPath string, threads int) error {
 	inLayout, outLayout := sourceLayout(g, g.Inputs[0]), sourceLayout(g, g.Outputs[0])
 	tensorBytes := int64(in.Elements()) * 4
 	// what names the input tensor in errors, in the file's terms.
-	what := fmt.Sprintf("input %q (%s %s float32)", in.Name, shapeString(sourceShape(in.Shape, inLayout)), layoutName(inLayout))
+	what := fmt.Sprintf("input %q (%s float32)", in.Name, shapeString(in.Shape))
+	if len(in.Shape) == 4 {
+		what = fmt.Sprintf("input %q (%s %s float32)", in.Name, shapeString(sourceShape(in.Shape, inLayout)), layoutName(inLayout))
+	}
 
 	src, err := os.Open(inPath)
 	if err != nil {
