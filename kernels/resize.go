@@ -123,7 +123,11 @@ func ResizeBilinearFloat32(p *ResizeParams, in, out []float32, lo, hi int) {
 //	align_corners       x*(in-1)/(out-1), 0 when out == 1
 //	asymmetric          x*in/out
 //
-// computed in float64. Nearest mode rounds it with nearest
+// computed in float64 as written: (x+0.5)*in is exact and the quotient is
+// rounded once, so a coordinate that is exactly an integer or a half is
+// found exactly and the rounding modes decide ties as specified (dividing
+// by a rounded scale out/in, as the ONNX Python reference does, can land
+// next to them). Nearest mode rounds it with nearest
 // (round_prefer_floor, round_prefer_ceil, floor, ceil) and clamps it to
 // [0, in-1]. Bilinear mode clamps it to [0, in-1] first (as ONNX Runtime
 // does; edge padding as in the ONNX reference gives the same values), then

@@ -1,9 +1,15 @@
 package kernels
 
 import (
+	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"slices"
 	"testing"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Helpers shared by the elementwise, layout, LUT, float unary, softmax,
@@ -147,4 +153,224 @@ func roundHalfAway(v float64) float64 {
 // clamp64ToInt8 clamps an int64 to [lo, hi] and narrows it.
 func clamp64ToInt8(v, lo, hi int64) int8 {
 	return int8(min(max(v, lo), hi))
+}
+
+// ONNX backend test data (Debian's libonnx-testdata): the node tests are a
+// model.onnx with one node and test_data_set_0/{input,output}_N.pb
+// TensorProtos. The readers below decode just the fields the kernel tests
+// use, with field numbers from onnx.proto.
+
+// onnxNodeDir is where libonnx-testdata installs the node tests.
+const onnxNodeDir = "/usr/share/libonnx-testdata/data/node"
+
+// onnxTensor is a decoded TensorProto (float or int64 data).
+type onnxTensor struct {
+	dims   []int
+	dtype  int // 1 float, 7 int64
+	floats []float32
+	ints   []int64
+}
+
+// onnxAttr is a decoded AttributeProto.
+type onnxAttr struct {
+	f      float32
+	i      int64
+	s      string
+	floats []float32
+	ints   []int64
+}
+
+// onnxNode is the op type and attributes of a NodeProto.
+type onnxNode struct {
+	op    string
+	attrs map[string]onnxAttr
+}
+
+// protoFields calls f for each field of a protobuf message; v is the raw
+// varint or fixed value, or b the bytes of a length-delimited field.
+func protoFields(msg []byte, f func(num protowire.Number, typ protowire.Type, v uint64, b []byte)) error {
+	for len(msg) > 0 {
+		num, typ, n := protowire.ConsumeTag(msg)
+		if n < 0 {
+			return protowire.ParseError(n)
+		}
+		msg = msg[n:]
+		var v uint64
+		var b []byte
+		switch typ {
+		case protowire.VarintType:
+			v, n = protowire.ConsumeVarint(msg)
+		case protowire.Fixed32Type:
+			var x uint32
+			x, n = protowire.ConsumeFixed32(msg)
+			v = uint64(x)
+		case protowire.Fixed64Type:
+			v, n = protowire.ConsumeFixed64(msg)
+		case protowire.BytesType:
+			b, n = protowire.ConsumeBytes(msg)
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, msg)
+		}
+		if n < 0 {
+			return protowire.ParseError(n)
+		}
+		msg = msg[n:]
+		f(num, typ, v, b)
+	}
+	return nil
+}
+
+// packedVarints appends a packed or single varint field's values to dst.
+func packedVarints(dst []int64, typ protowire.Type, v uint64, b []byte) []int64 {
+	if typ == protowire.VarintType {
+		return append(dst, int64(v))
+	}
+	for len(b) > 0 {
+		x, n := protowire.ConsumeVarint(b)
+		if n < 0 {
+			break
+		}
+		dst = append(dst, int64(x))
+		b = b[n:]
+	}
+	return dst
+}
+
+// packedFloats appends a packed or single float field's values to dst.
+func packedFloats(dst []float32, typ protowire.Type, v uint64, b []byte) []float32 {
+	if typ == protowire.Fixed32Type {
+		return append(dst, math.Float32frombits(uint32(v)))
+	}
+	for ; len(b) >= 4; b = b[4:] {
+		dst = append(dst, math.Float32frombits(binary.LittleEndian.Uint32(b)))
+	}
+	return dst
+}
+
+func readONNXTensor(path string) (onnxTensor, error) {
+	buf, err := os.ReadFile(path)
+	if err != nil {
+		return onnxTensor{}, err
+	}
+	var t onnxTensor
+	var dims []int64
+	var raw []byte
+	err = protoFields(buf, func(num protowire.Number, typ protowire.Type, v uint64, b []byte) {
+		switch num {
+		case 1:
+			dims = packedVarints(dims, typ, v, b)
+		case 2:
+			t.dtype = int(v)
+		case 4:
+			t.floats = packedFloats(t.floats, typ, v, b)
+		case 7:
+			t.ints = packedVarints(t.ints, typ, v, b)
+		case 9:
+			raw = b
+		}
+	})
+	if err != nil {
+		return t, fmt.Errorf("%s: %v", path, err)
+	}
+	for _, d := range dims {
+		t.dims = append(t.dims, int(d))
+	}
+	switch t.dtype {
+	case 1:
+		t.floats = packedFloats(t.floats, protowire.BytesType, 0, raw)
+	case 7:
+		for ; len(raw) >= 8; raw = raw[8:] {
+			t.ints = append(t.ints, int64(binary.LittleEndian.Uint64(raw)))
+		}
+	default:
+		return t, fmt.Errorf("%s: tensor data type %d is neither float nor int64", path, t.dtype)
+	}
+	return t, nil
+}
+
+// readONNXNode returns the first node of the model's graph whose op type
+// is one of ops (node tests may compute constant inputs with other nodes).
+func readONNXNode(path string, ops ...string) (onnxNode, error) {
+	buf, err := os.ReadFile(path)
+	if err != nil {
+		return onnxNode{}, err
+	}
+	var graph []byte
+	var nodes [][]byte
+	if err := protoFields(buf, func(num protowire.Number, _ protowire.Type, _ uint64, b []byte) {
+		if num == 7 { // ModelProto.graph
+			graph = b
+		}
+	}); err != nil {
+		return onnxNode{}, fmt.Errorf("%s: %v", path, err)
+	}
+	if err := protoFields(graph, func(num protowire.Number, _ protowire.Type, _ uint64, b []byte) {
+		if num == 1 { // GraphProto.node
+			nodes = append(nodes, b)
+		}
+	}); err != nil {
+		return onnxNode{}, fmt.Errorf("%s: %v", path, err)
+	}
+	for _, node := range nodes {
+		n := onnxNode{attrs: map[string]onnxAttr{}}
+		err = protoFields(node, func(num protowire.Number, _ protowire.Type, _ uint64, b []byte) {
+			switch num {
+			case 4: // op_type
+				n.op = string(b)
+			case 5: // attribute
+				var name string
+				var a onnxAttr
+				protoFields(b, func(num protowire.Number, typ protowire.Type, v uint64, b []byte) {
+					switch num {
+					case 1:
+						name = string(b)
+					case 2:
+						a.f = math.Float32frombits(uint32(v))
+					case 3:
+						a.i = int64(v)
+					case 4:
+						a.s = string(b)
+					case 7:
+						a.floats = packedFloats(a.floats, typ, v, b)
+					case 8:
+						a.ints = packedVarints(a.ints, typ, v, b)
+					}
+				})
+				n.attrs[name] = a
+			}
+		})
+		if err != nil {
+			return n, fmt.Errorf("%s: %v", path, err)
+		}
+		if slices.Contains(ops, n.op) {
+			return n, nil
+		}
+	}
+	return onnxNode{}, fmt.Errorf("%s: no %v node", path, ops)
+}
+
+// nchwToNHWC and nhwcToNCHW reorder a float32 tensor of shape [n, c, h, w]
+// (respectively [n, h, w, c]).
+func nchwToNHWC(x []float32, n, c, h, w int) []float32 {
+	y := make([]float32, len(x))
+	for i := range n {
+		for k := range c {
+			for j := range h * w {
+				y[(i*h*w+j)*c+k] = x[(i*c+k)*h*w+j]
+			}
+		}
+	}
+	return y
+}
+
+func nhwcToNCHW(y []float32, n, c, h, w int) []float32 {
+	x := make([]float32, len(y))
+	for i := range n {
+		for k := range c {
+			for j := range h * w {
+				x[(i*c+k)*h*w+j] = y[(i*h*w+j)*c+k]
+			}
+		}
+	}
+	return x
 }
