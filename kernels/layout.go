@@ -238,6 +238,12 @@ func gatherElems(dst, in []byte, src, step, es int) {
 	}
 }
 
+// The constructors below check their arguments and then merge dimensions
+// that the operation moves as one block (a dimension with the unpadded,
+// unsliced or adjacent dimension inside it; size-1 dimensions), so the
+// kernels copy longer rows. The merged InShape and OutShape describe the
+// same row-major bytes as the tensors' real shapes.
+
 // NewPadParams returns the parameters of padding a tensor of shape inShape
 // with before[d] and after[d] elements along dimension d (negative values
 // crop), every padding element being the elemSize bytes of value. A scalar
@@ -261,6 +267,7 @@ func NewPadParams(inShape, before, after []int, elemSize int, value []byte) (Lay
 		}
 		p.Before[d], p.After[d], p.OutShape[d] = before[d], after[d], n
 	}
+	mergePadDims(&p)
 	return p, nil
 }
 
@@ -285,6 +292,7 @@ func NewTransposeParams(inShape, perm []int, elemSize int) (LayoutParams, error)
 		seen[s] = true
 		p.Perm[d], p.OutShape[d] = s, inShape[s]
 	}
+	mergeTransposeDims(&p)
 	return p, nil
 }
 
@@ -321,6 +329,7 @@ func NewSliceParams(inShape, begin, size, step []int, elemSize int) (LayoutParam
 		}
 		p.Begin[d], p.Step[d], p.OutShape[d] = b, k, s
 	}
+	mergeSliceDims(&p)
 	return p, nil
 }
 
@@ -344,4 +353,98 @@ func newLayoutParams(op string, inShape []int, elemSize int) (LayoutParams, erro
 		p.Rank, p.InShape[0], p.OutShape[0] = 1, 1, 1
 	}
 	return p, nil
+}
+
+// mergePadDims folds each dimension into the one inside it when that one is
+// not padded: [N,H,W,C] padded in H and W becomes [N,H,W*C] with the W
+// amounts times C.
+func mergePadDims(p *LayoutParams) {
+	var in, out, before, after [MaxRank]int // innermost first
+	k := 0
+	for d := p.Rank - 1; d >= 0; d-- {
+		if k > 0 && before[k-1] == 0 && after[k-1] == 0 {
+			w := in[k-1]
+			in[k-1], out[k-1] = p.InShape[d]*w, p.OutShape[d]*w
+			before[k-1], after[k-1] = p.Before[d]*w, p.After[d]*w
+			continue
+		}
+		in[k], out[k], before[k], after[k] = p.InShape[d], p.OutShape[d], p.Before[d], p.After[d]
+		k++
+	}
+	p.Rank, p.InShape, p.OutShape, p.Before, p.After = k, [MaxRank]int{}, [MaxRank]int{}, [MaxRank]int{}, [MaxRank]int{}
+	for i := range k {
+		p.InShape[k-1-i], p.OutShape[k-1-i], p.Before[k-1-i], p.After[k-1-i] = in[i], out[i], before[i], after[i]
+	}
+}
+
+// mergeTransposeDims drops size-1 dimensions and merges input dimensions
+// that stay neighbours in the output: NHWC to NCHW, perm [0,3,1,2], is
+// [N, H*W, C] to [N, C, H*W], perm [0,2,1].
+func mergeTransposeDims(p *LayoutParams) {
+	var in, perm [MaxRank]int
+	var renumber [MaxRank]int
+	n := 0
+	for d := range p.Rank {
+		renumber[d] = -1
+		if p.InShape[d] != 1 {
+			renumber[d], in[n] = n, p.InShape[d]
+			n++
+		}
+	}
+	m := 0
+	for _, s := range p.Perm[:p.Rank] {
+		if renumber[s] >= 0 {
+			perm[m] = renumber[s]
+			m++
+		}
+	}
+	if n == 0 { // a single element
+		in[0], perm[0], n, m = 1, 0, 1, 1
+	}
+	// follows[s]: input dimension s comes right after s-1 in the output,
+	// so the two move as one block.
+	var follows [MaxRank]bool
+	for i := 1; i < m; i++ {
+		follows[perm[i]] = perm[i] == perm[i-1]+1
+	}
+	var group, size [MaxRank]int // group of each input dimension, size of each group
+	g := -1
+	for s := range n {
+		if !follows[s] {
+			g++
+			size[g] = 1
+		}
+		size[g] *= in[s]
+		group[s] = g
+	}
+	p.Rank, p.InShape, p.OutShape, p.Perm = g+1, size, [MaxRank]int{}, [MaxRank]int{}
+	k := 0
+	for _, s := range perm[:m] {
+		if !follows[s] {
+			p.Perm[k], p.OutShape[k] = group[s], size[group[s]]
+			k++
+		}
+	}
+}
+
+// mergeSliceDims folds a dimension read with step 1 (or once) into the one
+// inside it when that one is read whole: slicing H of [N,H,W,C] is
+// [N,H,W*C] with the H begin times W*C.
+func mergeSliceDims(p *LayoutParams) {
+	var in, out, begin, step [MaxRank]int // innermost first
+	k := 0
+	for d := p.Rank - 1; d >= 0; d-- {
+		whole := k > 0 && begin[k-1] == 0 && step[k-1] == 1 && out[k-1] == in[k-1]
+		if whole && (p.Step[d] == 1 || p.OutShape[d] == 1) {
+			w := in[k-1]
+			in[k-1], out[k-1], begin[k-1] = p.InShape[d]*w, p.OutShape[d]*w, p.Begin[d]*w
+			continue
+		}
+		in[k], out[k], begin[k], step[k] = p.InShape[d], p.OutShape[d], p.Begin[d], p.Step[d]
+		k++
+	}
+	p.Rank, p.InShape, p.OutShape, p.Begin, p.Step = k, [MaxRank]int{}, [MaxRank]int{}, [MaxRank]int{}, [MaxRank]int{}
+	for i := range k {
+		p.InShape[k-1-i], p.OutShape[k-1-i], p.Begin[k-1-i], p.Step[k-1-i] = in[i], out[i], begin[i], step[i]
+	}
 }

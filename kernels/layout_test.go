@@ -44,15 +44,24 @@ func naiveLayout(in []byte, inShape, outShape []int, es int, value []byte, src f
 	return out
 }
 
+// rawLayout returns LayoutParams with the shapes as given, unmerged.
+func rawLayout(inShape, outShape []int, es int) LayoutParams {
+	p := LayoutParams{Rank: len(inShape), ElemSize: es}
+	copy(p.InShape[:], inShape)
+	copy(p.OutShape[:], outShape)
+	return p
+}
+
 // runLayout runs a layout kernel through checkUnits and compares it with
 // the naive result.
 func runLayout(t *testing.T, r *rand.Rand, name string, p *LayoutParams, outShape []int, in, want []byte, run func(*LayoutParams, []byte, []byte, int, int)) {
 	t.Helper()
-	r0 := max(len(outShape), 1)
-	if !slices.Equal(p.OutShape[:p.Rank], outShape) && !(len(outShape) == 0 && p.OutShape[0] == 1) {
-		t.Fatalf("%s: OutShape %v, want %v", name, p.OutShape[:p.Rank], outShape)
+	// The constructors merge dimensions: the shapes must hold the same
+	// elements in no more dimensions.
+	if p.Rank < 1 || p.Rank > max(len(outShape), 1) || elements(p.OutShape[:p.Rank]) != elements(outShape) {
+		t.Fatalf("%s: OutShape %v for output shape %v", name, p.OutShape[:p.Rank], outShape)
 	}
-	rowBytes := p.OutShape[r0-1] * p.ElemSize
+	rowBytes := p.OutShape[p.Rank-1] * p.ElemSize
 	unitOf := func(i int) int { return i / rowBytes }
 	got := checkUnitsBytes(t, r, len(want), p.Units(), unitOf, func(out []byte, lo, hi int) { run(p, in, out, lo, hi) })
 	if !bytes.Equal(got, want) {
@@ -91,6 +100,13 @@ func TestPad(t *testing.T) {
 			return true
 		})
 		runLayout(t, r, name, &p, outShape, in, want, Pad)
+		// The kernel also takes unmerged parameters (as a planner may fill
+		// them in directly).
+		raw := rawLayout(inShape, outShape, es)
+		copy(raw.Before[:], before)
+		copy(raw.After[:], after)
+		copy(raw.Value[:], value)
+		runLayout(t, r, name+" (unmerged)", &raw, outShape, in, want, Pad)
 	}
 }
 
@@ -117,6 +133,9 @@ func TestTranspose(t *testing.T) {
 			return true
 		})
 		runLayout(t, r, name, &p, outShape, in, want, Transpose)
+		raw := rawLayout(inShape, outShape, es)
+		copy(raw.Perm[:], perm)
+		runLayout(t, r, name+" (unmerged)", &raw, outShape, in, want, Transpose)
 	}
 }
 
@@ -151,6 +170,10 @@ func TestSlice(t *testing.T) {
 			return true
 		})
 		runLayout(t, r, name, &p, size, in, want, Slice)
+		raw := rawLayout(inShape, size, es)
+		copy(raw.Begin[:], begin)
+		copy(raw.Step[:], step)
+		runLayout(t, r, name+" (unmerged)", &raw, size, in, want, Slice)
 	}
 }
 
@@ -252,6 +275,39 @@ func TestLayoutHandWorked(t *testing.T) {
 	if want := []byte{1, 3, 4, 2, 5, 6}; !bytes.Equal(out, want) {
 		t.Errorf("concat: got %v, want %v", out, want)
 	}
+}
+
+// TestLayoutMerge: the constructors turn CNN-shaped layout ops into few
+// long rows.
+func TestLayoutMerge(t *testing.T) {
+	check := func(name string, p LayoutParams, err error, in, out []int) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !slices.Equal(p.InShape[:p.Rank], in) || !slices.Equal(p.OutShape[:p.Rank], out) {
+			t.Errorf("%s: %v -> %v, want %v -> %v", name, p.InShape[:p.Rank], p.OutShape[:p.Rank], in, out)
+		}
+	}
+	p, err := NewPadParams([]int{1, 56, 56, 24}, []int{0, 1, 1, 0}, []int{0, 1, 1, 0}, 1, []byte{0})
+	check("pad H, W", p, err, []int{1, 56, 56 * 24}, []int{1, 58, 58 * 24})
+	if p.Before[2] != 24 || p.After[2] != 24 || p.Before[1] != 1 {
+		t.Errorf("pad H, W: before %v after %v, want W's amounts times 24", p.Before[:3], p.After[:3])
+	}
+	p, err = NewTransposeParams([]int{1, 56, 56, 24}, []int{0, 3, 1, 2}, 1)
+	check("NHWC to NCHW", p, err, []int{56 * 56, 24}, []int{24, 56 * 56})
+	if p.Perm[0] != 1 || p.Perm[1] != 0 {
+		t.Errorf("NHWC to NCHW: perm %v, want [1 0]", p.Perm[:2])
+	}
+	p, err = NewTransposeParams([]int{2, 3, 4}, []int{0, 1, 2}, 1)
+	check("identity transpose", p, err, []int{24}, []int{24})
+	p, err = NewSliceParams([]int{1, 56, 56, 24}, []int{0, 8, 0, 0}, []int{1, 40, 56, 24}, nil, 1)
+	check("slice H", p, err, []int{1, 56 * 56 * 24}, []int{1, 40 * 56 * 24})
+	if p.Begin[1] != 8*56*24 || p.Step[1] != 1 {
+		t.Errorf("slice H: begin %d step %d, want %d 1", p.Begin[1], p.Step[1], 8*56*24)
+	}
+	p, err = NewSliceParams([]int{4, 6, 5}, []int{3, 1, 0}, []int{2, 2, 5}, []int{-1, 2, 1}, 1)
+	check("strided slice", p, err, []int{4, 6, 5}, []int{2, 2, 5}) // step 2 rows are not one block
 }
 
 func TestLayoutParamsErrors(t *testing.T) {
