@@ -49,6 +49,13 @@ func AddInt8(p *AddInt8Params, a, b, out []int8, lo, hi int) {
 			for i := range dst {
 				dst[i] = rq.apply(xr + tb[uint8(y[i])^0x80])
 			}
+		case tabulate:
+			ai, bi := c.aOff, c.bOff
+			for i := range dst {
+				dst[i] = rq.apply(ta[uint8(a[ai])^0x80] + tb[uint8(b[bi])^0x80])
+				ai += as
+				bi += bs
+			}
 		default:
 			ai, bi := c.aOff, c.bOff
 			for i := range dst {
