@@ -3,7 +3,7 @@
 
     /usr/bin/python3 models/train_fashion_mnist.py [--data /usr/share/datasets/fashion-mnist]
         [--out models/fashion_mnist] [--data-out models/generated/fashion_mnist]
-        [--epochs 4] [--threads 2] [--seed 1]
+        [--epochs 3] [--threads 2] [--seed 1]
 
 The data are Debian's dataset-fashion-mnist IDX files. Input: 1x1x28x28 float32,
 x = (pixel/255 - 0.2860) / 0.3530 (the training set's mean and standard
@@ -54,9 +54,10 @@ def load(data_dir, split):
 
 
 class FashionCNN(nn.Module):
-    """Three 3x3 conv + batch-norm + ReLU stages (32, 64, 64 channels), the
+    """Three 3x3 conv + batch-norm + ReLU stages (16, 32, 64 channels), the
     first two followed by 2x2 max pooling, then one fully connected layer:
-    ~87k parameters, 5.7 MMAC per image."""
+    55k parameters, 1.9 MMAC per image, so that training fits in a few
+    minutes on 2 shared cores."""
 
     def __init__(self):
         super().__init__()
@@ -65,9 +66,9 @@ class FashionCNN(nn.Module):
             return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
 
         self.features = nn.Sequential(
-            *stage(1, 32), nn.MaxPool2d(2),
-            *stage(32, 64), nn.MaxPool2d(2),
-            *stage(64, 64),
+            *stage(1, 16), nn.MaxPool2d(2),
+            *stage(16, 32), nn.MaxPool2d(2),
+            *stage(32, 64),
         )
         self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(0.25), nn.Linear(64 * 7 * 7, 10))
 
@@ -90,7 +91,7 @@ def main():
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--out", default=os.path.join(here, "fashion_mnist"))
     ap.add_argument("--data-out", default=os.path.join(here, "generated", "fashion_mnist"))
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--threads", type=int, default=2)
