@@ -10,7 +10,9 @@ import (
 // range one innermost run at a time (broadcastCursor) and picks a loop by
 // the operands' strides along the run: both contiguous (same shape, or the
 // [H*W, C] rows of a per-channel operand such as squeeze-excite's scale),
-// one of them a repeated scalar, or the general strided loop.
+// one of them a repeated scalar, or the general strided loop. out may be
+// an operand that is not broadcast (in place): every element is read
+// before its output is written.
 
 // AddInt8 is TFLite's int8 ADD (SUB with p.BMultiplier negated); see
 // AddInt8Params. A rescaled operand depends only on its int8 value, so a
@@ -210,7 +212,7 @@ func binaryFloat32(p *BinaryFloat32Params, a, b, out []float32, lo, hi int, op f
 		default:
 			ai, bi := c.aOff, c.bOff
 			for i := range dst {
-				dst[i] = apply(op, a[ai], b[bi])
+				dst[i] = applyFloatOp(op, a[ai], b[bi])
 				ai += as
 				bi += bs
 			}
@@ -221,7 +223,7 @@ func binaryFloat32(p *BinaryFloat32Params, a, b, out []float32, lo, hi int, op f
 	}
 }
 
-func apply(op floatOp, x, y float32) float32 {
+func applyFloatOp(op floatOp, x, y float32) float32 {
 	switch op {
 	case opAdd:
 		return x + y
@@ -276,16 +278,14 @@ func float32Scalar(dst, x []float32, s float32, op floatOp, scalarFirst bool) {
 // NaN stays NaN and max(-0, +0) is +0. A side at ±Inf (the usual case)
 // changes nothing and is skipped.
 func clampFloat32(dst []float32, lo, hi float32) {
-	if !(lo < -maxFloat32) {
+	if !(lo < -math.MaxFloat32) {
 		for i, v := range dst {
 			dst[i] = max(v, lo)
 		}
 	}
-	if !(hi > maxFloat32) {
+	if !(hi > math.MaxFloat32) {
 		for i, v := range dst {
 			dst[i] = min(v, hi)
 		}
 	}
 }
-
-const maxFloat32 = 0x1p127 * (1 + (1 - 0x1p-23))

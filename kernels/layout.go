@@ -4,6 +4,7 @@ import "fmt"
 
 // Data-movement kernels. They copy raw elements of ElemSize bytes and so
 // serve every dtype; a unit is one output row (the innermost dimension).
+// out must not overlap the inputs.
 
 // Concat concatenates along an axis as p describes: output slice o is the
 // Chunk[i] bytes of slice o of each input i in turn.

@@ -1,7 +1,8 @@
 package kernels
 
 // Table lookups: every int8 pointwise operator whose output depends on one
-// input value is one of these, with a table quant built at plan time.
+// input value is one of these, with a table quant built at plan time. out
+// may share in's memory (in place).
 
 // LUTInt8 is out[i] = Table[in[i] + 128]. Table must hold 256 entries.
 func LUTInt8(p *LUTParams, in, out []int8, lo, hi int) {

@@ -9,7 +9,7 @@ import (
 
 // Spatial resizing over NHWC. A unit is one output row of one image; the
 // source rows, columns and weights come from the tables NewResizeParams
-// builds.
+// builds. out must not overlap in.
 
 // ResizeNearest copies, for every output pixel (y, x), input pixel
 // (Y0[y], X0[x]) of the same image: C*ElemSize bytes. An output row whose
