@@ -149,7 +149,7 @@ func TestConvertInt8(t *testing.T) {
 	// Held-out samples (not in the first 32 used for calibration).
 	db := compare(t, path, m, xs[32:])
 	t.Logf("int8 output SQNR on held-out samples %.1f dB; report %.1f dB on the calibration samples", db, res.Report.OutputSQNR)
-	if db < 25 {
+	if db < 36 { // measured 39.0 dB
 		t.Errorf("int8 model: SQNR %.1f dB against the ONNX graph", db)
 	}
 	c := m.Metadata.Producer.Calibration

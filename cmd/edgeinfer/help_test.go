@@ -23,6 +23,7 @@ func TestVerbUsage(t *testing.T) {
 	// Each verb's -h prints its usage with every flag; `help VERB` prints
 	// the same text.
 	flags := map[string][]string{
+		"convert": {"-o", "-float", "-calib", "-calib-count", "-calib-method", "-keep-float", "-report", "-labels", "-input-shape", "-mean", "-std", "-scale"},
 		"inspect": {"-json", "-tensors"},
 		"run":     {"-input-raw", "-output-raw", "-threads", "-top", "-json"},
 		"bench":   {"-threads", "-runs", "-warmup", "-seed", "-json"},
@@ -70,7 +71,7 @@ func TestInspectUsageDocumentsJSONFields(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	verbs := "verbs: inspect, run, bench, help"
+	verbs := "verbs: convert, inspect, run, bench, help"
 	for _, tc := range []struct {
 		args   []string
 		prefix string

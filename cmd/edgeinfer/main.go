@@ -1,5 +1,6 @@
 // Command edgeinfer inspects, runs and benchmarks edgeinfer int8 models.
 //
+//	edgeinfer convert MODEL.onnx -o OUT.einf --calib SRC [flags]
 //	edgeinfer inspect MODEL [--json] [--tensors]
 //	edgeinfer run MODEL --input-raw IN.f32 --output-raw OUT.f32
 //	edgeinfer run MODEL IMAGE... [--top K] [--json]
@@ -43,6 +44,7 @@ type command struct {
 // not a variable, because help refers back to it.
 func commands() []command {
 	return []command{
+		{"convert", "convert an ONNX model to an int8 (or float32) model", convertMain},
 		{"inspect", "describe a model: inputs, outputs, metadata, ops, tensors, MACs, arena", inspectMain},
 		{"run", "run a model on raw float32 tensors or on images", runMain},
 		{"bench", "measure latency, allocations and throughput", benchMain},
