@@ -1,6 +1,9 @@
 package calib
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // entropyRange chooses the range by minimum KL divergence, TensorRT's
 // method: over the histogram of magnitudes (or of the values themselves
@@ -9,7 +12,7 @@ import "math"
 // quantizes it to the int8 levels that [0, T] gets (128 for a signed
 // tensor, whose symmetric range spends half of the 256 on each side; 256
 // for a one-sided one) and expands it back to Q; the T with the smallest
-// KL(P || Q) wins.
+// KL(P || Q) wins. The zero bin is flattened first (see below).
 func entropyRange(h *Histogram) (lo, hi float64) {
 	half := histogramBins / 2
 	var bins []float64
@@ -23,6 +26,14 @@ func entropyRange(h *Histogram) (lo, hi float64) {
 		levels = 256
 	default:
 		bins = h.magnitudes()
+	}
+	// The first bin holds the exact zeros a ReLU produces, a spike that
+	// would otherwise dominate the divergence and pull the threshold down;
+	// like NVIDIA's pytorch-quantization calibrator, give it its
+	// neighbour's count.
+	bins = slices.Clone(bins)
+	if len(bins) > 1 {
+		bins[0] = bins[1]
 	}
 	t := float64(klThreshold(bins, levels)) * h.width()
 	switch {

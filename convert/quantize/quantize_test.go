@@ -168,10 +168,8 @@ func independentSQNR(t *testing.T, g *graph.Graph, m *format.Model, src calib.So
 }
 
 // minSQNR is each method's output SQNR on cnn, 3 dB under the value
-// measured when the test was written. Entropy (KL) calibration clips the
-// light-tailed activations of a random network hard: it trades the tails
-// for resolution near zero, which SQNR punishes.
-var minSQNR = map[string]float64{"minmax": 36.2, "percentile": 36.2, "entropy": 15.9, "mse": 36.0}
+// measured when the test was written (39.25, 39.25, 38.77, 39.01 dB).
+var minSQNR = map[string]float64{"minmax": 36.2, "percentile": 36.2, "entropy": 35.7, "mse": 36.0}
 
 func TestQuantizeMethods(t *testing.T) {
 	g := cnn(t)
