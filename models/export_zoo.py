@@ -84,6 +84,12 @@ def export_one(name, out_dir, opset, n_calib, n_test):
         "test_seed": zoo.TEST_SEED + zoo.name_seed(name),
         "test_golden": f"{name}/test_golden.f32",
         "weight_seed": zoo.name_seed(name),
+        # Share of the golden outputs' energy that varies with the input (the
+        # rest is their mean over the test inputs). Random-weight networks
+        # answer random inputs with a large input-independent part, which an
+        # output SQNR also counts as signal.
+        "golden_input_dependent_energy": round(float(
+            np.sum((golden - golden.mean(0)) ** 2) / np.sum(golden.astype(np.float64) ** 2)), 4),
         "macs": zoo.macs(model, chw),
         "params": sum(p.numel() for p in model.parameters()),
         "has_quantizable_variant": zoo.MODELS[name][1] is not None,
