@@ -16,6 +16,8 @@
 //     depthwise 1x1 Conv (4-D) or a Mul and an Add.
 //   - FoldPad folds a zero Pad into the Conv or AveragePool after it, and a
 //     -Inf Pad into a MaxPool.
+//   - FuseHardSwish turns x·HardSigmoid(x) (PyTorch's parameters) into
+//     HardSwish.
 //   - FuseActivations moves Relu and Clip into the Conv, Gemm, Add, Sub or
 //     Mul before them (graph.FusedActivation).
 //   - RemoveDeadNodes drops nodes no graph output depends on.
@@ -52,6 +54,7 @@ func Optimize(g *graph.Graph) error {
 		{"fold affine", FoldAffine},
 		{"lower batch norm", LowerBatchNorm},
 		{"fold pad", FoldPad},
+		{"fuse hard swish", FuseHardSwish},
 		{"fuse activations", FuseActivations},
 		{"remove identities", RemoveIdentities},
 		{"remove dead nodes", RemoveDeadNodes},

@@ -274,3 +274,24 @@ func TestOptimize(t *testing.T) {
 		t.Errorf("fused activations missing:\n%s", s)
 	}
 }
+
+func TestFuseHardSwish(t *testing.T) {
+	build := func(t testing.TB) *graph.Graph {
+		b := newGB(t, 12)
+		x := b.input("x", 1, 4, 5, 5)
+		y := b.node("c", conv2D(1, 1, 1), x, b.weight("w", 1, 4, 4, 3, 3))
+		h := b.node("hsig", &graph.HardSigmoid{Alpha: 1.0 / 6, Beta: 0.5}, y)
+		s := b.node("hswish", &graph.Mul{}, h, y) // either operand order
+		// Not fused: ONNX's default HardSigmoid parameters, and a
+		// HardSigmoid read twice.
+		h2 := b.node("hsig_onnx", &graph.HardSigmoid{Alpha: 0.2, Beta: 0.5}, s)
+		s2 := b.node("gate", &graph.Mul{}, s, h2)
+		h3 := b.node("hsig3", &graph.HardSigmoid{Alpha: 1.0 / 6, Beta: 0.5}, s2)
+		s3 := b.node("m3", &graph.Mul{}, s2, h3)
+		return b.output(s3, h3)
+	}
+	g := checkPass(t, build, passes.FuseHardSwish, 1)
+	if got := ops(g); got != "Conv HardSwish HardSigmoid Mul HardSigmoid Mul" {
+		t.Errorf("ops: %s", got)
+	}
+}
