@@ -250,7 +250,9 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 	if err != nil {
 		return nil, err
 	}
-	for t, bt := range res.Tensors {
+	type span struct{ lo, hi float32 }
+	ranges := make(map[int]span, len(res.Tensors))
+	for t := range res.Tensors {
 		o := st.observers[t]
 		if o == nil {
 			continue
@@ -259,7 +261,38 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 		if !ok || math.IsInf(float64(l), 0) || math.IsInf(float64(h), 0) {
 			return nil, fmt.Errorf("quantize: tensor %q has no finite values on the calibration set", g.Tensors[t].Name)
 		}
-		res.Builder.SetRange(bt, l, h)
+		ranges[t] = span{l, h}
+	}
+	// Tensors joined by concatenations share the union of their ranges.
+	float := make(map[int]bool)
+	for _, l := range res.Layers {
+		if l.Float {
+			for _, o := range g.Nodes[l.Node].Outputs {
+				float[o] = true
+			}
+		}
+	}
+	union := make(map[int]span)
+	groups := concatGroups(g, float)
+	for t, root := range groups {
+		r, ok := ranges[t]
+		if !ok {
+			continue
+		}
+		if u, seen := union[root]; seen {
+			r = span{min(u.lo, r.lo), max(u.hi, r.hi)}
+		}
+		union[root] = r
+	}
+	for t, bt := range res.Tensors {
+		r, ok := ranges[t]
+		if !ok {
+			continue
+		}
+		if root, in := groups[t]; in {
+			r = union[root]
+		}
+		res.Builder.SetRange(bt, r.lo, r.hi)
 	}
 	if metadata != nil {
 		metadata(res.Builder)

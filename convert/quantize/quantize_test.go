@@ -325,3 +325,45 @@ func rawSourceShift(t testing.TB, g *graph.Graph, n int, mean float64) calib.Sou
 	t.Cleanup(func() { src.Close() })
 	return src
 }
+
+// Tensors joined by a concatenation share one range, so the int8 model
+// needs no requantizing QUANTIZE ops, except for an input whose
+// quantization its op fixes (a logistic's).
+func TestConcatSharesRanges(t *testing.T) {
+	build := func(withSigmoid bool) *graph.Graph {
+		b := newGB(t, 6)
+		x := b.input("x", 1, 3, 8, 8)
+		a := b.node("a", conv(1, 1, 1), x, b.weight("wa", 0, 0.1, 4, 3, 3, 3))
+		c := b.node("c", conv(1, 1, 1), x, b.weight("wc", 0, 1, 4, 3, 3, 3))
+		p := b.node("p", &graph.MaxPool{Pool: graph.Pool{Kernel: []int{3, 3}, Strides: []int{1, 1}, Dilations: []int{1, 1}, PadsBegin: []int{1, 1}, PadsEnd: []int{1, 1}}},
+			b.node("d", conv(1, 1, 1), x, b.weight("wd", 0, 3, 4, 3, 3, 3)))
+		ins := []int{a, c, p}
+		if withSigmoid {
+			ins = append(ins, b.node("s", &graph.Sigmoid{}, a))
+		}
+		y := b.node("cat", &graph.Concat{Axis: 1}, ins...)
+		y2 := b.node("cat2", &graph.Concat{Axis: 1}, y, a) // a joins a second concat
+		return b.done(b.node("out", conv(1, 0, 1), y2, b.weight("wo", 0, 0.3, 2, 4*len(ins)+4, 1, 1)))
+	}
+	for _, withSigmoid := range []bool{false, true} {
+		g := build(withSigmoid)
+		r, err := quantize.Quantize(g, rawSource(t, g, 4, 6), quantize.Options{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if withSigmoid {
+			want = 1
+		}
+		n := 0
+		for _, op := range r.Model.Operators {
+			if op.Op == format.OpQuantize {
+				n++
+			}
+		}
+		if n != want {
+			t.Errorf("sigmoid input %v: %d QUANTIZE ops, want %d", withSigmoid, n, want)
+		}
+		t.Logf("sigmoid input %v: output SQNR %.1f dB", withSigmoid, r.Report.OutputSQNR)
+	}
+}
