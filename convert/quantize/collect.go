@@ -15,6 +15,7 @@ type stats struct {
 	samples   int
 	observers map[int]*calib.Observer // IR tensor -> observer
 	means     map[int][]float64       // IR tensor -> mean per channel
+	bias      map[string][]float32    // layer -> corrected bias (nil: none)
 }
 
 // sampleValues reads sample i of src as graph input values.

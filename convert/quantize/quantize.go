@@ -108,6 +108,15 @@ func Quantize(g *graph.Graph, src calib.Source, opts Options, metadata func(*bui
 	if err != nil {
 		return nil, err
 	}
+	if opts.BiasCorrection {
+		// The lowering applies these to the layers that stay int8.
+		st.bias = make(map[string][]float32)
+		for _, l := range res.Layers {
+			if n := g.Nodes[l.Node]; isWeighted(n) {
+				st.bias[l.Name] = correctedBias(g, n, st.means[n.Inputs[0]])
+			}
+		}
+	}
 	r, err := emit(g, src, st, keep, opts, metadata)
 	if err != nil {
 		return nil, err
@@ -232,21 +241,7 @@ func checkKeepFloat(res *lower.Result, names []string) error {
 // emit lowers g with the float layers in keep and the corrected biases,
 // applies the calibrated ranges, emits the int8 model and measures it.
 func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opts Options, metadata func(*builder.Builder)) (*Result, error) {
-	lo := lower.Options{KeepFloat: keep}
-	if opts.BiasCorrection {
-		lo.Bias = make(map[string][]float32)
-		res, err := lower.Lower(g, lower.Options{KeepFloat: keep})
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range res.Layers {
-			n := g.Nodes[l.Node]
-			if !l.Float && isWeighted(n) {
-				lo.Bias[l.Name] = correctedBias(g, n, st.means[n.Inputs[0]])
-			}
-		}
-	}
-	res, err := lower.Lower(g, lo)
+	res, err := lower.Lower(g, lower.Options{KeepFloat: keep, Bias: st.bias})
 	if err != nil {
 		return nil, err
 	}
