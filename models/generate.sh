@@ -25,4 +25,7 @@ fi
 # The exporter's UserWarnings about Slice folding and prim::Constant shapes
 # are about its internal passes, not the exported graphs.
 export PYTHONWARNINGS=ignore
+# Shared cores: OpenMP workers that spin while waiting burn the time slices a
+# busy machine gives them (one export at load 4 took 9 min of CPU, 3 min idle).
+export OMP_WAIT_POLICY=PASSIVE
 /usr/bin/python3 export_zoo.py "$out" "${@:2}"

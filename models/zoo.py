@@ -20,6 +20,7 @@ import torch.nn as nn
 import torchvision.models as tvm
 import torchvision.models.quantization as tvq
 from torchvision.models.mobilenetv3 import _mobilenet_v3_conf
+from torchvision.models.quantization.utils import _replace_relu
 
 
 class LeNet5(nn.Module):
@@ -101,16 +102,26 @@ class AlexNetLRN(nn.Module):
 
 def _mobilenet_v3_small_quantizable():
     # torchvision 0.14 has no quantization.mobilenet_v3_small builder, but
-    # QuantizableMobileNetV3 takes any MobileNetV3 configuration.
+    # QuantizableMobileNetV3 takes any MobileNetV3 configuration; this is what
+    # its mobilenet_v3_large builder does with the small one.
     setting, last_channel = _mobilenet_v3_conf("mobilenet_v3_small")
-    return tvq.mobilenetv3.QuantizableMobileNetV3(
+    model = tvq.mobilenetv3.QuantizableMobileNetV3(
         setting, last_channel, block=tvq.mobilenetv3.QuantizableInvertedResidual)
+    _replace_relu(model)
+    return model
 
 
 # name -> (float builder, quantizable builder or None, input CHW, input std).
 # Input std is the standard deviation of the random N(0, std^2) inputs:
 # 1 (normalised images) except alexnet_lrn, which sees Caffe-style
 # mean-subtracted pixels so that LRN's denominator is not ~1.
+#
+# torchvision's quantizable variants replace ReLU6 by ReLU (_replace_relu), so
+# quantizable MobileNetV2 is a different function from MobileNetV2; the zoo
+# has both, and PyTorch's PTQ bar is for mobilenet_v2_relu, built from the
+# quantizable class itself (unfused and unquantized, it is a float model).
+# Every other quantizable variant computes its float model's function: same
+# state dict, FloatFunctional adds, ReLU(inplace=False) instead of ReLU.
 MODELS = {
     "lenet5": (LeNet5, None, (1, 28, 28), 1.0),
     "alexnet": (tvm.alexnet, None, (3, 224, 224), 1.0),
@@ -125,7 +136,8 @@ MODELS = {
                      lambda: tvq.inception_v3(aux_logits=False, init_weights=True),
                      (3, 299, 299), 1.0),
     "efficientnet_b0": (tvm.efficientnet_b0, None, (3, 224, 224), 1.0),
-    "mobilenet_v2": (tvm.mobilenet_v2, tvq.mobilenet_v2, (3, 224, 224), 1.0),
+    "mobilenet_v2": (tvm.mobilenet_v2, None, (3, 224, 224), 1.0),
+    "mobilenet_v2_relu": (tvq.mobilenet_v2, tvq.mobilenet_v2, (3, 224, 224), 1.0),
     "mobilenet_v3_small": (tvm.mobilenet_v3_small, _mobilenet_v3_small_quantizable,
                            (3, 224, 224), 1.0),
     "mobilenet_v3_large": (tvm.mobilenet_v3_large, tvq.mobilenet_v3_large,
