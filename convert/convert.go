@@ -4,7 +4,11 @@
 // int8 model, calibration, bias correction and a quality report
 // (convert/quantize, convert/calib).
 //
-//	res, err := convert.Convert("model.onnx", convert.Options{Calib: "images:calib/"})
+//	res, err := convert.Convert("model.onnx", convert.Options{
+//		Calib:         "images:calib/",
+//		Preprocessing: &format.Preprocessing{Scale: 1.0 / 255, Fit: format.FitCenterCrop},
+//		Quantize:      quantize.Options{Method: "percentile", BiasCorrection: true},
+//	})
 //	err = format.WriteFile("model.einf", res.Model)
 package convert
 
