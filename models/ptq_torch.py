@@ -97,6 +97,7 @@ def ptq_one(zoo_dir, entry):
 
     result = {
         "name": name,
+        "onnx_sha256": entry["onnx_sha256"],
         "test_count": len(test),
         "calib_count": len(calib),
         "quantizable_float_rel_diff": qfloat_rel,
