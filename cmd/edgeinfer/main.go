@@ -5,6 +5,7 @@
 //	edgeinfer run MODEL --input-raw IN.f32 --output-raw OUT.f32
 //	edgeinfer run MODEL IMAGE... [--top K] [--json]
 //	edgeinfer bench MODEL [--threads N] [--runs N] [--warmup N] [--json]
+//	edgeinfer demo [--threads N] [--top K]
 //	edgeinfer help [VERB]
 //
 // Every verb prints its usage with -h. A failure prints one line,
@@ -48,6 +49,7 @@ func commands() []command {
 		{"inspect", "describe a model: inputs, outputs, metadata, ops, tensors, MACs, arena", inspectMain},
 		{"run", "run a model on raw float32 tensors or on images", runMain},
 		{"bench", "measure latency, allocations and throughput", benchMain},
+		{"demo", "classify the embedded sample images with the embedded default model", demoMain},
 		{"help", "show usage for edgeinfer or one verb", helpMain},
 	}
 }
