@@ -10,6 +10,9 @@
 // Frigate's state classification does with three. A frame whose best score
 // is below every threshold has the candidate "" (nothing recognised), which
 // is a state like any other: leaving a label for "" is an event too.
+//
+// Classes are told apart by their output index, so models without labels
+// work too; "no class" is the index -1.
 package events
 
 import (
@@ -18,12 +21,6 @@ import (
 	"strconv"
 	"time"
 )
-
-// Class is one entry of a frame's top-k.
-type Class struct {
-	Label string
-	Score float32 // in [0, 1]
-}
 
 // Config sets the thresholds of a Debouncer.
 type Config struct {
@@ -55,9 +52,12 @@ func (c Config) Validate() error {
 type Event struct {
 	Seq      uint64    // frame that confirmed the change
 	Time     time.Time // that frame's capture time
-	Label    string    // new state; "" when no label reaches the threshold
-	Score    float32   // the new label's score in that frame (its best score for "")
+	Label    string    // new state; "" when no class reaches the threshold
+	Index    int       // the new class's output index; -1 for none
+	Score    float32   // the new class's score in that frame (the best score for none)
 	Previous string    // state before the change
+	// PreviousIndex is the previous class's output index; -1 for none.
+	PreviousIndex int
 	// PreviousFor is how long the previous state lasted, from the frame
 	// that confirmed it to this one; zero for the first event.
 	PreviousFor time.Duration
@@ -65,7 +65,8 @@ type Event struct {
 
 // AppendJSON appends the event as one JSON object (no newline) to dst:
 //
-//	{"seq":12,"ts":"2026-11-27T00:01:02.5Z","label":"cat","score":0.91,"previous":"","previous_for_s":0}
+//	{"seq":12,"ts":"2026-11-27T00:01:02.5Z","label":"cat","index":3,"score":0.9100,
+//	 "previous":"","previous_index":-1,"previous_for_s":0.000}
 //
 // It allocates nothing when dst has room.
 func (e *Event) AppendJSON(dst []byte) []byte {
@@ -75,10 +76,14 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = e.Time.UTC().AppendFormat(dst, time.RFC3339Nano)
 	dst = append(dst, `","label":`...)
 	dst = AppendJSONString(dst, e.Label)
+	dst = append(dst, `,"index":`...)
+	dst = strconv.AppendInt(dst, int64(e.Index), 10)
 	dst = append(dst, `,"score":`...)
 	dst = appendScore(dst, e.Score)
 	dst = append(dst, `,"previous":`...)
 	dst = AppendJSONString(dst, e.Previous)
+	dst = append(dst, `,"previous_index":`...)
+	dst = strconv.AppendInt(dst, int64(e.PreviousIndex), 10)
 	dst = append(dst, `,"previous_for_s":`...)
 	dst = strconv.AppendFloat(dst, e.PreviousFor.Seconds(), 'f', 3, 64)
 	return append(dst, '}')

@@ -5,12 +5,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/edgeinfer/edgeinfer/runtime"
 )
+
+// Class indices of the labels the tests use.
+var index = map[string]int{"a": 0, "b": 1, "cat": 2, "dog": 3}
 
 var t0 = time.Date(2026, 11, 27, 0, 1, 2, 500_000_000, time.UTC)
 
 type frame struct {
-	top  []Class
+	top  []runtime.Class
 	want string // event label, or "-" for no event
 }
 
@@ -38,10 +43,11 @@ func run(t *testing.T, cfg Config, frames []frame) []Event {
 	return got
 }
 
-func top(pairs ...any) []Class {
-	var cs []Class
+func top(pairs ...any) []runtime.Class {
+	var cs []runtime.Class
 	for i := 0; i < len(pairs); i += 2 {
-		cs = append(cs, Class{pairs[i].(string), float32(pairs[i+1].(float64))})
+		l := pairs[i].(string)
+		cs = append(cs, runtime.Class{Index: index[l], Label: l, Score: float32(pairs[i+1].(float64))})
 	}
 	return cs
 }
@@ -70,9 +76,9 @@ func TestConfirmAndHysteresis(t *testing.T) {
 		t.Fatalf("%d events, want 3", len(evs))
 	}
 	want := []Event{
-		{Seq: 3, Time: t0.Add(2 * time.Second), Label: "cat", Score: 0.85, Previous: ""},
-		{Seq: 8, Time: t0.Add(7 * time.Second), Label: "", Score: 0.5, Previous: "cat", PreviousFor: 5 * time.Second},
-		{Seq: 15, Time: t0.Add(14 * time.Second), Label: "dog", Score: 0.83, Previous: "", PreviousFor: 7 * time.Second},
+		{Seq: 3, Time: t0.Add(2 * time.Second), Label: "cat", Index: 2, Score: 0.85, Previous: "", PreviousIndex: -1},
+		{Seq: 8, Time: t0.Add(7 * time.Second), Label: "", Index: -1, Score: 0.5, Previous: "cat", PreviousIndex: 2, PreviousFor: 5 * time.Second},
+		{Seq: 15, Time: t0.Add(14 * time.Second), Label: "dog", Index: 3, Score: 0.83, Previous: "", PreviousIndex: -1, PreviousFor: 7 * time.Second},
 	}
 	for i := range want {
 		if evs[i] != want[i] {
@@ -103,6 +109,19 @@ func TestConfirmOneIsImmediate(t *testing.T) {
 	})
 }
 
+// Models without labels: classes are told apart by index.
+func TestUnlabelledClasses(t *testing.T) {
+	d, _ := NewDebouncer(Config{MinScore: 0.5, Confirm: 1})
+	ev, ok := d.Observe(1, t0, []runtime.Class{{Index: 4, Score: 0.9}})
+	if !ok || ev.Index != 4 || ev.Label != "" || ev.PreviousIndex != -1 {
+		t.Fatalf("first event %+v, %v", ev, ok)
+	}
+	ev, ok = d.Observe(2, t0, []runtime.Class{{Index: 5, Score: 0.9}})
+	if !ok || ev.Index != 5 || ev.PreviousIndex != 4 {
+		t.Fatalf("second event %+v, %v", ev, ok)
+	}
+}
+
 func TestHeldLabelSwitchesToStrongerOne(t *testing.T) {
 	// A held label above its low threshold gives way to another label that
 	// reaches MinScore.
@@ -131,9 +150,9 @@ func TestValidate(t *testing.T) {
 }
 
 func TestEventJSON(t *testing.T) {
-	ev := Event{Seq: 12, Time: t0, Label: "cat \"tabby\"\n\x01", Score: 0.91, Previous: `a\b`, PreviousFor: 1500 * time.Millisecond}
+	ev := Event{Seq: 12, Time: t0, Label: "cat \"tabby\"\n\x01", Index: 7, Score: 0.91, Previous: `a\b`, PreviousIndex: -1, PreviousFor: 1500 * time.Millisecond}
 	got := string(ev.AppendJSON(nil))
-	want := `{"seq":12,"ts":"2026-11-27T00:01:02.5Z","label":"cat \"tabby\"\n\u0001","score":0.9100,"previous":"a\\b","previous_for_s":1.500}`
+	want := `{"seq":12,"ts":"2026-11-27T00:01:02.5Z","label":"cat \"tabby\"\n\u0001","index":7,"score":0.9100,"previous":"a\\b","previous_index":-1,"previous_for_s":1.500}`
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
@@ -142,14 +161,17 @@ func TestEventJSON(t *testing.T) {
 		Seq      uint64  `json:"seq"`
 		TS       string  `json:"ts"`
 		Label    string  `json:"label"`
+		Index    int     `json:"index"`
 		Score    float32 `json:"score"`
 		Previous string  `json:"previous"`
+		PrevIdx  int     `json:"previous_index"`
 		For      float64 `json:"previous_for_s"`
 	}
 	if err := json.Unmarshal([]byte(got), &back); err != nil {
 		t.Fatal(err)
 	}
-	if back.Seq != 12 || back.Label != ev.Label || back.Previous != ev.Previous || back.Score != 0.91 || back.For != 1.5 {
+	if back.Seq != 12 || back.Label != ev.Label || back.Previous != ev.Previous || back.Score != 0.91 || back.For != 1.5 ||
+		back.Index != 7 || back.PrevIdx != -1 {
 		t.Errorf("round trip = %+v", back)
 	}
 	if ts, err := time.Parse(time.RFC3339Nano, back.TS); err != nil || !ts.Equal(t0) {
@@ -163,7 +185,7 @@ func TestObserveAllocatesNothing(t *testing.T) {
 	buf := make([]byte, 0, 256)
 	var seq uint64
 	allocs := testing.AllocsPerRun(100, func() {
-		for _, f := range [][]Class{a, a, b, b} {
+		for _, f := range [][]runtime.Class{a, a, b, b} {
 			seq++
 			if ev, ok := d.Observe(seq, t0, f); ok {
 				buf = ev.AppendJSON(buf[:0])
