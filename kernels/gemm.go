@@ -1,0 +1,78 @@
+package kernels
+
+import (
+	"math"
+	"unsafe"
+)
+
+// gemmKernel is one variant's int8 GEMM microkernel and the packing
+// routines that produce its operand layouts (see microkernel.go for the
+// layouts and the semantics). Architecture files register one per variant
+// in gemmKernels from an init function.
+type gemmKernel struct {
+	mr, nr, kr int
+	aElem      int   // bytes per A-panel element: 1 (int8/uint8) or 2 (int16)
+	aOffset    int32 // A-panel value = x + aOffset (128 for the uint8 x^0x80 panels)
+	bElem      int   // bytes per packed weight: 1 (int8) or 2 (int16)
+
+	// packA writes an A panel into dst (MR rows of kp elements, row stride
+	// kp elements): row m < mr is src[m*srcStride:][:k] converted, the
+	// elements k..kp-1 of each row and the rows mr..MR-1 are zero.
+	packA func(dst []byte, src []int8, srcStride, mr, k, kp int)
+
+	// tile computes one MR x NR tile over kp (a multiple of kr) from the A
+	// panel a and the packed block b (gemmBlockBytes(nr, kp) bytes), and
+	// stores row m's NR outputs at c[m*cStride:][:NR]. q holds
+	// OutZeroPoint, ActMin-OutZeroPoint and ActMax-OutZeroPoint.
+	tile func(a, b []byte, kp int, c []int8, cStride int, q *[3]int32)
+}
+
+// gemmKernels is filled by the architecture files' init functions.
+var gemmKernels = map[Variant]*gemmKernel{}
+
+// gemmRequantRows is the number of NR-long int32 rows in a packed block's
+// header: packed bias, multiplier, left shift, right shift, rounding mask
+// (2^right - 1) and rounding threshold (mask >> 1). With them a
+// microkernel computes MultiplyByQuantizedMultiplier as
+//
+//	x = saturatingShiftLeft(acc, left)
+//	x = int32((int64(x)*int64(mult) + 1<<30) >> 31)      // SaturatingRoundingDoublingHighMul
+//	r = x>>right + (1 if x&mask > threshold + (1 if x < 0) else 0) // RoundingDivideByPOT
+//
+// (the doubling high multiply's "round half away from zero, then truncate"
+// is exactly floor((ab + 2^30) / 2^31); the only overflow, mult == acc ==
+// MinInt32, is excluded at pack time).
+const gemmRequantRows = 6
+
+// gemmBlockBytes is the size of one packed block of nr output channels
+// over kp packed depth with int8 (kr-quad) or int16 weights.
+func gemmBlockBytes(nr, kp, bElem int) int {
+	return gemmRequantRows*nr*4 + nr*kp*bElem
+}
+
+// roundUp rounds n up to a multiple of m.
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
+
+// gemmRequantOK reports whether every channel's requantization is inside
+// what the vector form handles exactly: shift in [-31, 30] (guaranteed by
+// quant.QuantizeMultiplier) and multiplier != MinInt32.
+func gemmRequantOK(r *Requant, n int) bool {
+	if len(r.Multiplier) < n || len(r.Shift) < n {
+		return false
+	}
+	for c := 0; c < n; c++ {
+		if r.Multiplier[c] == math.MinInt32 || r.Shift[c] < -31 || r.Shift[c] > 30 {
+			return false
+		}
+	}
+	return r.ActMin <= r.ActMax && r.ActMin >= -128 && r.ActMax <= 127 &&
+		r.OutZeroPoint >= -128 && r.OutZeroPoint <= 127
+}
+
+// int8s views scratch bytes as int8.
+func int8s(b []byte) []int8 {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*int8)(unsafe.Pointer(&b[0])), len(b))
+}

@@ -1,0 +1,128 @@
+package kernels
+
+// PrepareConv2DInt8 packs a convolution's weights for variant v and
+// returns the op to run in place of Conv2DInt8, or false when v has no fast
+// path for it (PureGo, a variant without kernels for this geometry, or
+// requantization constants outside the vector form's range); the caller
+// then runs the reference Conv2DInt8. Depthwise convolutions
+// (Groups == InC) go to the variant's depthwise preparation.
+//
+// The prepared op's units are panels of MR output pixels numbered across
+// the batch (N*OutH*OutW pixels), not the reference's output rows.
+func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32) (*PreparedInt8, bool) {
+	g := &p.ConvGeom
+	if g.Groups == g.InC {
+		if prep := depthwisePreparers[v]; prep != nil {
+			return prep(p, filter, bias)
+		}
+		return nil, false
+	}
+	gk := gemmKernels[v]
+	if gk == nil || g.Groups < 1 || !gemmRequantOK(&p.Requant, g.OutC) {
+		return nil, false
+	}
+	c := &gemmConv{gk: gk, p: *p, icg: g.InC / g.Groups, ocg: g.OutC / g.Groups, q: outputParams(&p.Requant)}
+	c.k = g.KH * g.KW * c.icg
+	c.kp = roundUp(c.k, gk.kr)
+	c.m = g.N * g.OutH * g.OutW
+	c.direct = g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.isPointwise() &&
+		g.InH == g.OutH && g.InW == g.OutW
+	c.zp = int8(p.InZeroPoint)
+	c.packed = make([]*gemmPacked, g.Groups)
+	for grp := range c.packed {
+		c.packed[grp] = packGEMM(gk, filter[grp*c.ocg*c.k:], c.k, c.ocg, c.k, bias, &p.Requant, grp*c.ocg, p.InZeroPoint)
+	}
+	c.layoutScratch()
+	units := (c.m + gk.mr - 1) / gk.mr
+	return NewPreparedInt8(v, units, c.scratchBytes, c.run), true
+}
+
+// gemmConv is a convolution (any window, stride, dilation, padding and
+// group count except depthwise) as one GEMM per group over im2col rows.
+type gemmConv struct {
+	gk       *gemmKernel
+	p        Conv2DInt8Params
+	icg, ocg int
+	k, kp    int
+	m        int  // output pixels
+	direct   bool // 1x1, stride 1, no padding: A rows are input pixels at stride InC
+	zp       int8
+	q        [3]int32
+	packed   []*gemmPacked // per group
+
+	// scratch layout: im2col rows (MR x kp int8), the A panel
+	// (MR x kp x aElem) and a spill tile for partial tiles (MR x NR).
+	im2colOff, panelOff, tileOff, scratchBytes int
+}
+
+func (c *gemmConv) layoutScratch() {
+	gk := c.gk
+	c.im2colOff = 0
+	if !c.direct {
+		c.panelOff = roundUp(gk.mr*c.kp, 64)
+	}
+	c.tileOff = c.panelOff + roundUp(gk.mr*c.kp*gk.aElem, 64)
+	c.scratchBytes = c.tileOff + gk.mr*gk.nr
+}
+
+// run computes panels [lo, hi) of MR output pixels.
+func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
+	gk := c.gk
+	g := &c.p.ConvGeom
+	mr, nr := gk.mr, gk.nr
+	panel := scratch[c.panelOff:c.tileOff]
+	tile := int8s(scratch[c.tileOff:][:mr*nr])
+	cols := int8s(scratch[c.im2colOff:][:mr*c.kp])
+	for pn := lo; pn < hi; pn++ {
+		m0 := pn * mr
+		rows := min(mr, c.m-m0)
+		for grp := range c.packed {
+			if c.direct {
+				gk.packA(panel, in[m0*g.InC+grp*c.icg:], g.InC, rows, c.k, c.kp)
+			} else {
+				for r := 0; r < rows; r++ {
+					c.im2colRow(cols[r*c.kp:][:c.k], in, m0+r, grp)
+				}
+				gk.packA(panel, cols, c.kp, rows, c.k, c.kp)
+			}
+			pk := c.packed[grp]
+			for b := 0; b < pk.blocks; b++ {
+				ch := grp*c.ocg + b*nr
+				width := min(nr, c.ocg-b*nr)
+				if rows == mr && width == nr {
+					gk.tile(panel, pk.block(b), c.kp, out[m0*g.OutC+ch:], g.OutC, &c.q)
+					continue
+				}
+				gk.tile(panel, pk.block(b), c.kp, tile, nr, &c.q)
+				for r := 0; r < rows; r++ {
+					copy(out[(m0+r)*g.OutC+ch:][:width], tile[r*nr:][:width])
+				}
+			}
+		}
+	}
+}
+
+// im2colRow writes output pixel pix's window for group grp into row
+// (KH*KW taps of icg channels in ky, kx, ic order); taps in the padding
+// hold the input zero point, a real zero.
+func (c *gemmConv) im2colRow(row, in []int8, pix, grp int) {
+	g := &c.p.ConvGeom
+	hw := g.OutH * g.OutW
+	n, rem := pix/hw, pix%hw
+	oy, ox := rem/g.OutW, rem%g.OutW
+	icg := c.icg
+	for ky := 0; ky < g.KH; ky++ {
+		iy := oy*g.StrideH - g.PadTop + ky*g.DilationH
+		for kx := 0; kx < g.KW; kx++ {
+			ix := ox*g.StrideW - g.PadLeft + kx*g.DilationW
+			dst := row[(ky*g.KW+kx)*icg:][:icg]
+			if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
+				for i := range dst {
+					dst[i] = c.zp
+				}
+				continue
+			}
+			copy(dst, in[((n*g.InH+iy)*g.InW+ix)*g.InC+grp*icg:][:icg])
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package kernels
+
+// PrepareFullyConnectedInt8 packs a fully connected layer's weights for
+// variant v and returns the op to run in place of FullyConnectedInt8, or
+// false when v has no fast path for it (the caller keeps the reference).
+// The prepared op's units are blocks of NR output channels (all batch
+// rows), so threads split the weights, which dominate the memory traffic.
+func PrepareFullyConnectedInt8(v Variant, p *FullyConnectedInt8Params, weights []int8, bias []int32) (*PreparedInt8, bool) {
+	gk := gemmKernels[v]
+	if gk == nil || !gemmRequantOK(&p.Requant, p.N) {
+		return nil, false
+	}
+	f := &gemmFC{gk: gk, p: *p, q: outputParams(&p.Requant)}
+	f.packed = packGEMM(gk, weights, p.K, p.N, p.K, bias, &p.Requant, 0, p.InZeroPoint)
+	f.tileOff = roundUp(gk.mr*f.packed.kp*gk.aElem, 64)
+	return NewPreparedInt8(v, f.packed.blocks, f.tileOff+gk.mr*gk.nr, f.run), true
+}
+
+type gemmFC struct {
+	gk      *gemmKernel
+	p       FullyConnectedInt8Params
+	q       [3]int32
+	packed  *gemmPacked
+	tileOff int
+}
+
+// run computes the output channel blocks [lo, hi) for every batch row.
+func (f *gemmFC) run(in, out []int8, scratch []byte, lo, hi int) {
+	gk, pk := f.gk, f.packed
+	mr, nr := gk.mr, gk.nr
+	k, n := f.p.K, f.p.N
+	panel := scratch[:f.tileOff]
+	tile := int8s(scratch[f.tileOff:][:mr*nr])
+	for m0 := 0; m0 < f.p.Batch; m0 += mr {
+		rows := min(mr, f.p.Batch-m0)
+		gk.packA(panel, in[m0*k:], k, rows, k, pk.kp)
+		for b := lo; b < hi; b++ {
+			width := min(nr, n-b*nr)
+			if rows == mr && width == nr {
+				gk.tile(panel, pk.block(b), pk.kp, out[m0*n+b*nr:], n, &f.q)
+				continue
+			}
+			gk.tile(panel, pk.block(b), pk.kp, tile, nr, &f.q)
+			for r := 0; r < rows; r++ {
+				copy(out[(m0+r)*n+b*nr:][:width], tile[r*nr:][:width])
+			}
+		}
+	}
+}

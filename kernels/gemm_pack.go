@@ -1,0 +1,79 @@
+package kernels
+
+import (
+	"encoding/binary"
+)
+
+// gemmPacked is the weights of one GEMM (one group of a convolution)
+// packed for a gemmKernel: ceil(n/NR) blocks of gemmBlockBytes each.
+type gemmPacked struct {
+	k, kp      int // depth, and depth rounded up to KR
+	n          int // output channels
+	blocks     int
+	blockBytes int
+	data       []byte
+}
+
+// packGEMM packs the weights w (n rows of k int8 at stride wStride), the
+// bias (nil: zero) and the requantization of channels [0, n) (r's slices
+// indexed from chanOff) for gk. The packed bias is
+// bias[c] - (zp + gk.aOffset) * sum_k w[c][k], computed with int32
+// wrap-around like the reference accumulator, so the microkernel's result
+// equals the reference bit for bit (see microkernel.go).
+func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requant, chanOff int, zp int32) *gemmPacked {
+	kp := roundUp(k, gk.kr)
+	nr := gk.nr
+	pk := &gemmPacked{k: k, kp: kp, n: n, blocks: (n + nr - 1) / nr, blockBytes: gemmBlockBytes(nr, kp, gk.bElem)}
+	pk.data = make([]byte, pk.blocks*pk.blockBytes)
+	le := binary.LittleEndian
+	off := zp + gk.aOffset
+	for b := 0; b < pk.blocks; b++ {
+		blk := pk.data[b*pk.blockBytes:][:pk.blockBytes]
+		for j := 0; j < nr; j++ {
+			c := b*nr + j
+			if c >= n {
+				// Padding channels: zero weights, multiplier 0; their
+				// outputs are computed but never stored.
+				break
+			}
+			row := w[c*wStride:][:k]
+			var sum int32
+			for _, v := range row {
+				sum += int32(v)
+			}
+			var acc0 int32
+			if bias != nil {
+				acc0 = bias[chanOff+c]
+			}
+			acc0 -= off * sum
+			shift := r.Shift[chanOff+c]
+			left, right := max(shift, 0), max(-shift, 0)
+			mask := int32((int64(1) << uint(right)) - 1)
+			header := [gemmRequantRows]int32{acc0, r.Multiplier[chanOff+c], left, right, mask, mask >> 1}
+			for h, v := range header {
+				le.PutUint32(blk[(h*nr+j)*4:], uint32(v))
+			}
+			wts := blk[gemmRequantRows*nr*4:]
+			for kk, v := range row {
+				g, i := kk/gk.kr, kk%gk.kr
+				pos := (g*nr+j)*gk.kr + i
+				if gk.bElem == 2 {
+					le.PutUint16(wts[2*pos:], uint16(int16(v)))
+				} else {
+					wts[pos] = byte(v)
+				}
+			}
+		}
+	}
+	return pk
+}
+
+// block returns packed block b.
+func (pk *gemmPacked) block(b int) []byte { return pk.data[b*pk.blockBytes:][:pk.blockBytes] }
+
+// outputParams is the microkernels' q argument: OutZeroPoint and the
+// activation bounds moved before the zero point is added (clamp(v+zp, lo,
+// hi) == clamp(v, lo-zp, hi-zp) + zp, and the latter cannot overflow).
+func outputParams(r *Requant) [3]int32 {
+	return [3]int32{r.OutZeroPoint, r.ActMin - r.OutZeroPoint, r.ActMax - r.OutZeroPoint}
+}

@@ -1,0 +1,37 @@
+//go:build gc && !purego
+
+package kernels
+
+import (
+	"errors"
+
+	"golang.org/x/sys/cpu"
+)
+
+// archVariants are the assembly variants of amd64, fastest first.
+var archVariants = []Variant{AVX512VNNI, AVXVNNI, AVX2}
+
+// archSupport reports why variant v cannot run on this CPU (nil if it can).
+// The assembly kernels of every variant also use AVX2 for packing and
+// requantization, so each variant requires it.
+func archSupport(v Variant) error {
+	x := &cpu.X86
+	if !x.HasAVX2 {
+		return errors.New("the CPU (or OS) lacks AVX2")
+	}
+	switch v {
+	case AVX2:
+		return nil
+	case AVXVNNI:
+		if !x.HasAVXVNNI {
+			return errors.New("the CPU lacks AVX-VNNI (VEX VPDPBUSD)")
+		}
+		return nil
+	case AVX512VNNI:
+		if !x.HasAVX512F || !x.HasAVX512BW || !x.HasAVX512VL || !x.HasAVX512VNNI {
+			return errors.New("the CPU (or OS) lacks AVX-512 F/BW/VL/VNNI")
+		}
+		return nil
+	}
+	return errors.New("it is not an amd64 variant")
+}

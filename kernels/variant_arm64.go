@@ -1,0 +1,35 @@
+//go:build gc && !purego
+
+package kernels
+
+import (
+	"errors"
+
+	"golang.org/x/sys/cpu"
+)
+
+// archVariants are the assembly variants of arm64, fastest first. NEON
+// (ASIMD) is part of the arm64 baseline.
+var archVariants = []Variant{I8MM, DotProd, NEON}
+
+// archSupport reports why variant v cannot run on this CPU (nil if it can).
+// x/sys/cpu's HasASIMDDP is the HWCAP ASIMDDP bit: the dot-product
+// extension (SDOT/UDOT), despite its field comment.
+func archSupport(v Variant) error {
+	a := &cpu.ARM64
+	switch v {
+	case NEON:
+		return nil
+	case DotProd:
+		if !a.HasASIMDDP {
+			return errors.New("the CPU lacks the dot-product extension (SDOT)")
+		}
+		return nil
+	case I8MM:
+		if !a.HasI8MM || !a.HasASIMDDP {
+			return errors.New("the CPU lacks the int8 matrix-multiply extension (SMMLA)")
+		}
+		return nil
+	}
+	return errors.New("it is not an arm64 variant")
+}

@@ -1,0 +1,13 @@
+//go:build !(amd64 || arm64) || !gc || purego
+
+package kernels
+
+import "errors"
+
+// archVariants is empty: this build has no assembly (another architecture,
+// another compiler, or the purego build tag).
+var archVariants []Variant
+
+func archSupport(v Variant) error {
+	return errors.New("this build has no assembly kernels (purego build tag, non-gc compiler or an architecture without them)")
+}
