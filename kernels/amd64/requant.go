@@ -1,0 +1,151 @@
+package amd64
+
+// Vectorized requantization int32 -> int8 with per-channel multiplier and
+// shift, bit-exact with quant.MultiplyByQuantizedMultiplier (TFLite /
+// gemmlowp double rounding) followed by the output zero point and the
+// activation clamp.
+//
+// For the GEMM helper and anyone else: RequantizeRowAVX2 (requant_amd64.s)
+// requantizes a row of int32 accumulators whose element i belongs to channel
+// i, with the constants of a RequantTable built once at load time by
+// NewRequantTable. The depthwise kernel (dw_amd64.s) uses the same group
+// layout and the same instruction sequence (the REQUANT8 macro in
+// requant_amd64.h), with its groups stored in the lane order of its
+// accumulators.
+//
+// One group holds the constants of 8 lanes, rqGroupLen int32s:
+//
+//	[0:8]   mult    Q31 multiplier per lane
+//	[8:16]  multOdd the multipliers of lanes 1,3,5,7 at positions 0,2,4,6 (VPMULDQ reads even lanes)
+//	[16:24] left    max(shift, 0): saturating left shift
+//	[24:32] right   max(-shift, 0): rounding right shift
+//	[32:40] rmask   2^right - 1
+//	[40:48] rhalf   rmask >> 1
+//
+// and RequantConsts the per-tensor values. The lane computation (the
+// vector code does it on 8 lanes at once, requantLane is the scalar twin):
+//
+//	s = left ? sat(x << left) : x                        only when AnyLeft
+//	p = int64(s) * mult; h = int32((p + 2^30) >> 31)     SaturatingRoundingDoublingHighMul
+//	if h == MinInt32 { h = MaxInt32 }                    the one overflow: s == mult == MinInt32
+//	q = (h >> right) + ((h & rmask) + (h >> 31) > rhalf) RoundingDivideByPOT, ties away from zero
+//	out = int8(min(max(q, Lo), Hi) + ZeroPoint)          Lo = ActMin-ZeroPoint, Hi = ActMax-ZeroPoint
+//
+// (h & rmask) + (h>>31) > rhalf is gemmlowp's remainder > mask/2 + [h < 0]
+// without overflow; clamping before adding the zero point equals clamping
+// after an exact addition.
+
+import (
+	"fmt"
+	"math"
+)
+
+// rqGroupLen is the number of int32 constants of one group of 8 lanes.
+const rqGroupLen = 48
+
+// RequantConsts are the per-tensor requantization constants. The layout is
+// read by the assembly: Lo at 0, Hi at 4, ZeroPoint at 8, AnyLeft at 12.
+type RequantConsts struct {
+	Lo, Hi    int32 // ActMin - ZeroPoint, ActMax - ZeroPoint
+	ZeroPoint int32
+	AnyLeft   int32 // 1 when some lane has a left shift (shift > 0)
+}
+
+// RequantTable is the load-time form of a per-channel requantization for
+// rows of N channels.
+type RequantTable struct {
+	N      int
+	Groups []int32 // ceil(N/8) groups of rqGroupLen, lane j of group g is channel 8g+j
+	Consts RequantConsts
+}
+
+// checkRequant validates what the vector code assumes: shifts in
+// [-31, 30] (quant.MultiplyByQuantizedMultiplier's precondition) and an
+// activation range inside int8 (so the final narrowing never wraps).
+func checkRequant(mult, shift []int32, actMin, actMax int32) error {
+	if len(mult) != len(shift) {
+		return fmt.Errorf("amd64: %d multipliers but %d shifts", len(mult), len(shift))
+	}
+	for c, s := range shift {
+		if s < -31 || s > 30 {
+			return fmt.Errorf("amd64: channel %d: shift %d outside [-31, 30]", c, s)
+		}
+	}
+	if actMin < math.MinInt8 || actMax > math.MaxInt8 || actMin > actMax {
+		return fmt.Errorf("amd64: activation range [%d, %d] is not inside [-128, 127]", actMin, actMax)
+	}
+	return nil
+}
+
+func newRequantConsts(mult, shift []int32, zp, actMin, actMax int32) RequantConsts {
+	c := RequantConsts{Lo: actMin - zp, Hi: actMax - zp, ZeroPoint: zp}
+	for _, s := range shift {
+		if s > 0 {
+			c.AnyLeft = 1
+		}
+	}
+	return c
+}
+
+// putRequantGroup writes the constants of channel ch into lane j of group g.
+func putRequantGroup(g []int32, j int, mult, shift int32) {
+	g = g[:rqGroupLen]
+	g[j] = mult
+	if j%2 == 1 {
+		g[8+j-1] = mult
+	}
+	left, right := max(shift, 0), max(-shift, 0)
+	g[16+j] = left
+	g[24+j] = right
+	g[32+j] = int32(int64(1)<<uint(right) - 1)
+	g[40+j] = g[32+j] >> 1
+}
+
+// NewRequantTable prepares per-channel requantization of rows of
+// len(mult) channels: out = clamp(MBQM(acc, mult[c], shift[c]) + zp,
+// actMin, actMax). Padding lanes of the last group requantize to zp-clamped
+// garbage that is never stored.
+func NewRequantTable(mult, shift []int32, zp, actMin, actMax int32) (*RequantTable, error) {
+	if err := checkRequant(mult, shift, actMin, actMax); err != nil {
+		return nil, err
+	}
+	n := len(mult)
+	t := &RequantTable{N: n, Groups: make([]int32, (n+7)/8*rqGroupLen)}
+	for c := range n {
+		putRequantGroup(t.Groups[c/8*rqGroupLen:], c%8, mult[c], shift[c])
+	}
+	t.Consts = newRequantConsts(mult, shift, zp, actMin, actMax)
+	return t, nil
+}
+
+// requantLane is the scalar twin of one lane of REQUANT8 (and LEFT8).
+func requantLane(x int32, g []int32, j int, c *RequantConsts) int8 {
+	if c.AnyLeft != 0 {
+		if l := g[16+j]; l > 0 {
+			s := x << uint(l)
+			if s>>uint(l) != x {
+				s = int32(uint32(x>>31) ^ math.MaxInt32)
+			}
+			x = s
+		}
+	}
+	h := int32((int64(x)*int64(g[j]) + 1<<30) >> 31)
+	if h == math.MinInt32 {
+		h = math.MaxInt32
+	}
+	q := h >> uint(g[24+j])
+	if (h&g[32+j])+(h>>31) > g[40+j] {
+		q++
+	}
+	return int8(min(max(q, c.Lo), c.Hi) + c.ZeroPoint)
+}
+
+// RequantizeRowGeneric is the pure-Go twin of RequantizeRowAVX2:
+// dst[i] = requant(acc[i]) with channel i's constants, for i < len(dst).
+// len(acc) >= len(dst) and len(dst) <= t.N.
+func RequantizeRowGeneric(dst []int8, acc []int32, t *RequantTable) {
+	acc = acc[:len(dst)]
+	for i, a := range acc {
+		dst[i] = requantLane(a, t.Groups[i/8*rqGroupLen:][:rqGroupLen], i%8, &t.Consts)
+	}
+}
