@@ -1,0 +1,23 @@
+//go:build gc && !purego && !noasm
+
+package arm64
+
+import "golang.org/x/sys/cpu"
+
+const haveAsm = true
+
+// haveDot is the dot-product extension (Linux HWCAP ASIMDDP; x/sys/cpu
+// documents the field as "double precision" but maps the dot-product bit).
+var haveDot = cpu.ARM64.HasASIMDDP
+
+//go:noescape
+func gemmNEON(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
+
+//go:noescape
+func gemmDot(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
+
+//go:noescape
+func depthwiseNEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixels int, c *int8, cStride int, zp, actMin, actMax int32)
+
+//go:noescape
+func requantNEON(acc *int32, params *int32, groups int, out *int8, zp, actMin, actMax int32)

@@ -1,0 +1,26 @@
+//go:build !arm64 || !gc || purego || noasm
+
+package arm64
+
+// Without the assembly, Supported reports only Go, and these stand-ins (which
+// the dispatch never reaches) run the Go twins so every call site compiles.
+
+const haveAsm = false
+
+var haveDot = false
+
+func gemmNEON(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32) {
+	gemmGoBlocks(ind, taps, kBlocks*GEMMDepth, kBlocks, w, params, nBlocks*GEMMCols, [4]*int8{c0, c1, c2, c3}, Out{zp, actMin, actMax})
+}
+
+func gemmDot(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32) {
+	gemmNEON(ind, taps, kBlocks, w, params, nBlocks, c0, c1, c2, c3, zp, actMin, actMax)
+}
+
+func depthwiseNEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixels int, c *int8, cStride int, zp, actMin, actMax int32) {
+	depthwiseGoBlocks(ind, pairs, cBlocks, w, params, pixels, c, cStride, Out{zp, actMin, actMax})
+}
+
+func requantNEON(acc *int32, params *int32, groups int, out *int8, zp, actMin, actMax int32) {
+	requantGo(acc, params, groups, out, Out{zp, actMin, actMax})
+}
