@@ -21,7 +21,7 @@ func requantReference(acc, mult, shift, zp, actMin, actMax int32) int8 {
 // typical values with the extremes (MinInt32/MaxInt32, values that round
 // on a tie, multipliers >= 2^30 and negative ones).
 type requantCase struct {
-	acc, mult, shift []int32
+	acc, mult, shift   []int32
 	zp, actMin, actMax int32
 }
 

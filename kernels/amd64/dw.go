@@ -1,0 +1,298 @@
+package amd64
+
+// Depthwise int8 convolution (channel multiplier 1, any window, stride and
+// dilation) over NHWC with weights packed at load time.
+//
+// The microkernel (dwConvAVX2 in dw_amd64.s, dwConvGeneric its twin)
+// computes, for count output pixels, blocks of 16 channels:
+//
+//	acc[c] = packedBias[c] + sum over taps t of int32(x[t][c]) * int32(w[c][t])
+//	out[c] = requant(acc[c])      (requant.go)
+//
+// with packedBias[c] = bias[c] - InZeroPoint*sum_t w[c][t]: since every tap
+// of the window is read (in bounds, or a padding value equal to
+// InZeroPoint), this is the reference's bias + sum w*(x - zp) modulo 2^32,
+// i.e. the same int32 accumulator. Taps go in pairs: the two taps' inputs,
+// sign-extended to int16 (VPMOVSXBW), are interleaved (VPUNPCK[LH]WD) and
+// multiplied by interleaved weight pairs with VPMADDWD, which adds the two
+// products exactly into int32 (|x*w| <= 128*128). An odd tap count pairs the
+// last tap with a zero weight.
+//
+// Pixels whose window is entirely inside the image run straight from the
+// input; the others (the border) first copy their window into scratch,
+// writing InZeroPoint where the window leaves the image, then run the same
+// microkernel on the copy. The channels past the last full block of 16 use
+// the reference formula in Go.
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/edgeinfer/edgeinfer/quant"
+)
+
+// DepthwiseGeom mirrors kernels.ConvGeom for a depthwise convolution with
+// channel multiplier 1 (InC == OutC == Groups == C).
+type DepthwiseGeom struct {
+	N, InH, InW, C       int
+	OutH, OutW           int
+	KH, KW               int
+	StrideH, StrideW     int
+	DilationH, DilationW int
+	PadTop, PadLeft      int
+}
+
+// dwBlock is the number of channels of one microkernel block.
+const dwBlock = 16
+
+// dwLaneChannel maps accumulator lanes to channels within a block: lanes
+// 0-7 (the first ymm) hold channels 0-3 and 8-11, lanes 8-15 channels 4-7
+// and 12-15, because VPUNPCK[LH]WD interleave within 128-bit halves. The
+// packed weights, biases and requantization groups follow this order, and
+// VPACKSSDW of the two accumulators restores channel order.
+var dwLaneChannel = [dwBlock]int{0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15}
+
+// dwMaxWindowChunk bounds the channels of one border window copy, and
+// dwMaxTaps the window (11x11), so the copy stays under 32 KB.
+const (
+	dwMaxWindowChunk = 256
+	dwMaxTaps        = 121
+)
+
+// DepthwiseInt8 is a depthwise convolution packed for the microkernel.
+// It is read-only after PackDepthwiseInt8, so concurrent Run calls share it.
+type DepthwiseInt8 struct {
+	g      DepthwiseGeom
+	taps   int // KH*KW
+	pairs  int // ceil(taps/2)
+	blocks int // C / 16
+	// packed holds, per block of 16 channels, blockLen int32s: 16 packed
+	// biases, pairs*16 weight pairs (int16 of the even tap in the low
+	// half), then two requantization groups (rqGroupLen each), all in
+	// dwLaneChannel order.
+	packed   []int32
+	blockLen int
+	// tapsIn and tapsWin are the byte offsets of the 2*pairs taps from the
+	// window origin (tap (0,0), channel 0) in the input and in the border
+	// window copy; the padding tap of an odd count repeats the last tap.
+	tapsIn, tapsWin []int64
+	winStride       int // channels per tap in the window copy
+	consts          RequantConsts
+
+	// The original operands, for the channels past the last full block.
+	filter         []int8
+	bias           []int32
+	mult, shift    []int32
+	inZP, outZP    int32
+	actMin, actMax int32
+}
+
+// PackDepthwiseInt8 packs a depthwise convolution: filter [C][KH][KW],
+// bias [C] (nil: zero), per-channel mult/shift, as in kernels.Conv2DInt8
+// with Groups == InC == OutC. It fails (and the caller keeps the reference
+// kernel) when the geometry or the constants are outside what the
+// microkernel supports: fewer than 16 channels, negative padding, a window
+// larger than 121 taps, shifts outside [-31, 30], an activation range
+// outside int8.
+func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32, mult, shift []int32, outZP, actMin, actMax int32) (*DepthwiseInt8, error) {
+	taps := g.KH * g.KW
+	switch {
+	case g.C < dwBlock:
+		return nil, fmt.Errorf("amd64: depthwise over %d channels: the microkernel needs at least %d", g.C, dwBlock)
+	case g.PadTop < 0 || g.PadLeft < 0 || g.StrideH < 1 || g.StrideW < 1 || g.DilationH < 1 || g.DilationW < 1:
+		return nil, fmt.Errorf("amd64: depthwise geometry %+v has a negative pad or a non-positive stride/dilation", g)
+	case taps < 1 || taps > dwMaxTaps:
+		return nil, fmt.Errorf("amd64: depthwise window %dx%d is not supported", g.KH, g.KW)
+	case len(filter) != g.C*taps || (bias != nil && len(bias) != g.C) || len(mult) != g.C:
+		return nil, fmt.Errorf("amd64: depthwise operands have %d weights, %d biases, %d multipliers for %d channels of %d taps", len(filter), len(bias), len(mult), g.C, taps)
+	}
+	if err := checkRequant(mult, shift, actMin, actMax); err != nil {
+		return nil, err
+	}
+	d := &DepthwiseInt8{
+		g: g, taps: taps, pairs: (taps + 1) / 2, blocks: g.C / dwBlock,
+		filter: filter, bias: bias, mult: mult, shift: shift,
+		inZP: inZP, outZP: outZP, actMin: actMin, actMax: actMax,
+		consts: newRequantConsts(mult, shift, outZP, actMin, actMax),
+	}
+	d.blockLen = dwBlock + d.pairs*dwBlock + 2*rqGroupLen
+	d.winStride = min(d.blocks*dwBlock, dwMaxWindowChunk)
+	d.packed = make([]int32, d.blocks*d.blockLen)
+	for b := range d.blocks {
+		blk := d.packed[b*d.blockLen:][:d.blockLen]
+		for lane, lc := range dwLaneChannel {
+			c := b*dwBlock + lc
+			w := filter[c*taps:][:taps]
+			var sum, bc int32
+			for _, v := range w {
+				sum += int32(v)
+			}
+			if bias != nil {
+				bc = bias[c]
+			}
+			blk[lane] = bc - inZP*sum
+			for p := range d.pairs {
+				lo, hi := int32(w[2*p]), int32(0)
+				if 2*p+1 < taps {
+					hi = int32(w[2*p+1])
+				}
+				blk[dwBlock+p*dwBlock+lane] = int32(uint32(uint16(lo)) | uint32(uint16(hi))<<16)
+			}
+			rq := blk[dwBlock+d.pairs*dwBlock+lane/8*rqGroupLen:][:rqGroupLen]
+			putRequantGroup(rq, lane%8, mult[c], shift[c])
+		}
+	}
+	d.tapsIn = make([]int64, 2*d.pairs)
+	d.tapsWin = make([]int64, 2*d.pairs)
+	for i := range d.tapsIn {
+		t := min(i, taps-1)
+		ky, kx := t/g.KW, t%g.KW
+		d.tapsIn[i] = int64((ky*g.DilationH*g.InW + kx*g.DilationW) * g.C)
+		d.tapsWin[i] = int64(t * d.winStride)
+	}
+	return d, nil
+}
+
+// Units is N*OutH, the reference kernel's work units (output rows).
+func (d *DepthwiseInt8) Units() int { return d.g.N * d.g.OutH }
+
+// ScratchBytes is the scratch one Run call needs: one border window of
+// up to winStride channels.
+func (d *DepthwiseInt8) ScratchBytes() int { return d.taps * d.winStride }
+
+// dwKernel is the microkernel signature (see dwConvAVX2).
+type dwKernel func(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, taps *int64, pairs int, c *RequantConsts)
+
+// RunGeneric computes output rows [lo, hi) with the pure-Go microkernel.
+func (d *DepthwiseInt8) RunGeneric(in, out []int8, scratch []byte, lo, hi int) {
+	d.run(dwConvGeneric, in, out, scratch, lo, hi)
+}
+
+// interior returns the output columns [a, b) whose windows lie inside the
+// image horizontally.
+func (d *DepthwiseInt8) interior() (a, b int) {
+	g := &d.g
+	a = min((g.PadLeft+g.StrideW-1)/g.StrideW, g.OutW)
+	if num := g.InW - 1 + g.PadLeft - (g.KW-1)*g.DilationW; num >= 0 {
+		b = min(num/g.StrideW+1, g.OutW)
+	}
+	return a, max(a, b)
+}
+
+func (d *DepthwiseInt8) run(k dwKernel, in, out []int8, scratch []byte, lo, hi int) {
+	g := &d.g
+	c16 := d.blocks * dwBlock
+	oxA, oxB := d.interior()
+	var win []int8
+	if len(scratch) >= d.ScratchBytes() {
+		win = unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(scratch))), d.ScratchBytes())
+	}
+	for u := lo; u < hi; u++ {
+		n, oy := u/g.OutH, u%g.OutH
+		iy0 := oy*g.StrideH - g.PadTop
+		rowIn := iy0 >= 0 && iy0+(g.KH-1)*g.DilationH < g.InH
+		outRow := out[u*g.OutW*g.C:][:g.OutW*g.C]
+		a, b := oxA, oxB
+		if !rowIn {
+			a, b = g.OutW, g.OutW
+		}
+		if a < b {
+			ix0 := a*g.StrideW - g.PadLeft
+			base := ((n*g.InH+iy0)*g.InW + ix0) * g.C
+			// The last tap of the last pixel ends inside in: the window of
+			// pixel b-1 is in bounds, and blocks cover channels < C.
+			k(&outRow[a*g.C], &in[base], b-a, g.StrideW*g.C, g.C, &d.packed[0], d.blocks, &d.tapsIn[0], d.pairs, &d.consts)
+			if c16 < g.C {
+				for ox := a; ox < b; ox++ {
+					d.referencePixel(in, outRow[ox*g.C:][:g.C], n, iy0, ox*g.StrideW-g.PadLeft, c16)
+				}
+			}
+		}
+		for ox := 0; ox < g.OutW; ox++ {
+			if ox == a && a < b {
+				ox = b - 1
+				continue
+			}
+			d.borderPixel(k, in, outRow[ox*g.C:][:g.C], win, n, iy0, ox*g.StrideW-g.PadLeft)
+		}
+	}
+}
+
+// borderPixel computes one output pixel whose window leaves the image:
+// chunk by chunk, it copies the window into win (InZeroPoint outside the
+// image) and runs the microkernel on the copy. Without scratch (win nil)
+// the whole pixel uses the reference formula.
+func (d *DepthwiseInt8) borderPixel(k dwKernel, in, o, win []int8, n, iy0, ix0 int) {
+	g := &d.g
+	c16 := d.blocks * dwBlock
+	if win == nil {
+		c16 = 0
+	}
+	zp := int8(d.inZP)
+	for c0 := 0; c0 < c16; c0 += d.winStride {
+		cl := min(d.winStride, c16-c0)
+		for t := range d.taps {
+			iy, ix := iy0+t/g.KW*g.DilationH, ix0+t%g.KW*g.DilationW
+			dst := win[t*d.winStride:][:cl]
+			if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
+				for i := range dst {
+					dst[i] = zp
+				}
+				continue
+			}
+			copy(dst, in[((n*g.InH+iy)*g.InW+ix)*g.C+c0:][:cl])
+		}
+		k(&o[c0], &win[0], 1, 0, 0, &d.packed[c0/dwBlock*d.blockLen], cl/dwBlock, &d.tapsWin[0], d.pairs, &d.consts)
+	}
+	if c16 < g.C {
+		d.referencePixel(in, o, n, iy0, ix0, c16)
+	}
+}
+
+// referencePixel computes channels [c0, C) of one output pixel with the
+// reference kernel's formula (in-bounds taps only, bias, requantization).
+func (d *DepthwiseInt8) referencePixel(in, o []int8, n, iy0, ix0, c0 int) {
+	g := &d.g
+	for c := c0; c < g.C; c++ {
+		w := d.filter[c*d.taps:][:d.taps]
+		var a int32
+		for t, wv := range w {
+			iy, ix := iy0+t/g.KW*g.DilationH, ix0+t%g.KW*g.DilationW
+			if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
+				continue
+			}
+			a += int32(wv) * (int32(in[((n*g.InH+iy)*g.InW+ix)*g.C+c]) - d.inZP)
+		}
+		if d.bias != nil {
+			a += d.bias[c]
+		}
+		v := int64(quant.MultiplyByQuantizedMultiplier(a, d.mult[c], int(d.shift[c]))) + int64(d.outZP)
+		o[c] = int8(min(max(v, int64(d.actMin)), int64(d.actMax)))
+	}
+}
+
+// dwConvGeneric is the pure-Go twin of dwConvAVX2, lane for lane.
+func dwConvGeneric(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, taps *int64, pairs int, c *RequantConsts) {
+	blockLen := dwBlock + pairs*dwBlock + 2*rqGroupLen
+	pk := unsafe.Slice(packed, blocks*blockLen)
+	tp := unsafe.Slice(taps, 2*pairs)
+	for px := range count {
+		pin := unsafe.Add(unsafe.Pointer(in), px*inStep)
+		pout := unsafe.Add(unsafe.Pointer(out), px*outStep)
+		for b := range blocks {
+			blk := pk[b*blockLen:][:blockLen]
+			for lane, lc := range dwLaneChannel {
+				ch := b*dwBlock + lc
+				acc := blk[lane]
+				for p := range pairs {
+					x0 := *(*int8)(unsafe.Add(pin, int(tp[2*p])+ch))
+					x1 := *(*int8)(unsafe.Add(pin, int(tp[2*p+1])+ch))
+					w := blk[dwBlock+p*dwBlock+lane]
+					acc += int32(x0)*int32(int16(w)) + int32(x1)*int32(int16(w>>16))
+				}
+				rq := blk[dwBlock+pairs*dwBlock+lane/8*rqGroupLen:][:rqGroupLen]
+				*(*int8)(unsafe.Add(pout, ch)) = requantLane(acc, rq, lane%8, c)
+			}
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package amd64
+
+import "encoding/binary"
+
+// Packed weight blocks (see kernels/microkernel.go): a header of 6 rows of
+// NR int32 — packed bias, multiplier, left shift, right shift, rounding
+// mask, rounding threshold — then Kp/KR groups of NR x KR weights.
+const headerRows = 6
+
+// Output is the per-op output stage, each value repeated in 16 lanes:
+// row 0 the output zero point, row 1 ActMin minus it, row 2 ActMax minus
+// it; row 3 lane 0 is nonzero when some channel needs the saturating left
+// shift (a positive shift).
+type Output = [4][16]int32
+
+// header reads header row h, column j of a block with nr columns.
+func header(b []byte, nr, h, j int) int32 {
+	return int32(binary.LittleEndian.Uint32(b[(h*nr+j)*4:]))
+}
+
+// requantize is the output stage of every GEMM tile for one accumulator of
+// column j: MultiplyByQuantizedMultiplier in the form the vector code
+// computes (saturating left shift, doubling high multiply as
+// floor((a*b + 2^30) / 2^31), rounding right shift with the precomputed
+// mask and threshold), then the clamp and the zero point.
+func requantize(acc int32, b []byte, nr, j int, q *Output) int8 {
+	x := acc
+	if left := header(b, nr, 2, j); q[3][0] != 0 && left > 0 {
+		v := int64(x) << uint(left)
+		switch {
+		case v > 1<<31-1:
+			x = 1<<31 - 1
+		case v < -1<<31:
+			x = -1 << 31
+		default:
+			x = int32(v)
+		}
+	}
+	x = int32((int64(x)*int64(header(b, nr, 1, j)) + 1<<30) >> 31)
+	right, mask, thr := header(b, nr, 3, j), header(b, nr, 4, j), header(b, nr, 5, j)
+	rem := x&mask + x>>31
+	x >>= uint(right)
+	if rem > thr {
+		x++
+	}
+	x = max(x, q[1][0])
+	x = min(x, q[2][0])
+	return int8(x + q[0][0])
+}
+
+// gemmTileGo is the generic tile: acc[m][n] = bias[n] + sum_k a(m, k) * w(n, k)
+// over kp, requantized into c[m*cStride+n].
+func gemmTileGo(mr, nr, kr, kp int, a func(m, k int) int32, b []byte, w func(pos int) int32, c []int8, cStride int, q *Output) {
+	for m := 0; m < mr; m++ {
+		for n := 0; n < nr; n++ {
+			acc := header(b, nr, 0, n)
+			for k := 0; k < kp; k++ {
+				g, i := k/kr, k%kr
+				acc += a(m, k) * w((g*nr+n)*kr+i)
+			}
+			c[m*cStride+n] = requantize(acc, b, nr, n, q)
+		}
+	}
+}
+
+// Gemm6x16Int16Go is the twin of Gemm6x16Int16: a is 6 rows of kp int16
+// (kp even), b a block of 16 channels with int16 weight pairs.
+func Gemm6x16Int16Go(a []int16, b []byte, kp int, c []int8, cStride int, q *Output) {
+	wts := b[headerRows*16*4:]
+	gemmTileGo(6, 16, 2, kp, func(m, k int) int32 { return int32(a[m*kp+k]) }, b,
+		func(pos int) int32 { return int32(int16(binary.LittleEndian.Uint16(wts[2*pos:]))) }, c, cStride, q)
+}
+
+// Gemm6x16VNNIGo is the twin of Gemm6x16VNNI: a is 6 rows of kp uint8
+// (x+128, kp a multiple of 4), b a block of 16 channels of int8 quads.
+func Gemm6x16VNNIGo(a []byte, b []byte, kp int, c []int8, cStride int, q *Output) {
+	wts := b[headerRows*16*4:]
+	gemmTileGo(6, 16, 4, kp, func(m, k int) int32 { return int32(a[m*kp+k]) }, b,
+		func(pos int) int32 { return int32(int8(wts[pos])) }, c, cStride, q)
+}
+
+// Gemm8x32VNNI512Go is the twin of Gemm8x32VNNI512: like Gemm6x16VNNIGo
+// with 8 rows and blocks of 32 channels.
+func Gemm8x32VNNI512Go(a []byte, b []byte, kp int, c []int8, cStride int, q *Output) {
+	wts := b[headerRows*32*4:]
+	gemmTileGo(8, 32, 4, kp, func(m, k int) int32 { return int32(a[m*kp+k]) }, b,
+		func(pos int) int32 { return int32(int8(wts[pos])) }, c, cStride, q)
+}
+
+// PackAInt16Go is the twin of PackAInt16: dst holds mrMax rows of kp
+// int16; row r < rows is src[r*srcStride:][:k] sign-extended, everything
+// else is zero.
+func PackAInt16Go(dst []int16, mrMax int, src []int8, srcStride, rows, k, kp int) {
+	clear(dst[:mrMax*kp])
+	for r := 0; r < rows; r++ {
+		d := dst[r*kp:][:k]
+		for i, v := range src[r*srcStride:][:k] {
+			d[i] = int16(v)
+		}
+	}
+}
+
+// PackAUint8Go is the twin of PackAUint8: like PackAInt16Go with the
+// values x+128 as uint8 (x ^ 0x80).
+func PackAUint8Go(dst []byte, mrMax int, src []int8, srcStride, rows, k, kp int) {
+	clear(dst[:mrMax*kp])
+	for r := 0; r < rows; r++ {
+		d := dst[r*kp:][:k]
+		for i, v := range src[r*srcStride:][:k] {
+			d[i] = byte(v) ^ 0x80
+		}
+	}
+}
