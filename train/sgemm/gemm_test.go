@@ -179,6 +179,6 @@ func benchmarkGemm(bm *testing.B, m, n, k int) {
 
 // Shapes of the Fashion-MNIST student's convolutions as im2col GEMMs over
 // a batch of 64 (output channels × batch·pixels × kernel).
-func BenchmarkConv2(b *testing.B) { benchmarkGemm(b, 32, 64*196, 144) }
-func BenchmarkConv3(b *testing.B) { benchmarkGemm(b, 64, 64*49, 288) }
+func BenchmarkConv2(b *testing.B)  { benchmarkGemm(b, 32, 64*196, 144) }
+func BenchmarkConv3(b *testing.B)  { benchmarkGemm(b, 64, 64*49, 288) }
 func BenchmarkSquare(b *testing.B) { benchmarkGemm(b, 256, 256, 256) }
