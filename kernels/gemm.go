@@ -22,10 +22,18 @@ type gemmKernel struct {
 
 	// tile computes one MR x NR tile over kp (a multiple of kr) from the A
 	// panel a and the packed block b (gemmBlockBytes(nr, kp) bytes), and
-	// stores row m's NR outputs at c[m*cStride:][:NR]. q holds
-	// OutZeroPoint, ActMin-OutZeroPoint and ActMax-OutZeroPoint.
-	tile func(a, b []byte, kp int, c []int8, cStride int, q *[3]int32)
+	// stores row m's NR outputs at c[m*cStride:][:NR]. q is the op's
+	// gemmOutput.
+	tile func(a, b []byte, kp int, c []int8, cStride int, q *gemmOutput)
 }
+
+// gemmOutput is the per-op part of the microkernels' output stage, each
+// value repeated in 16 lanes so that ymm and zmm code loads it as a
+// vector: row 0 OutZeroPoint, row 1 ActMin-OutZeroPoint, row 2
+// ActMax-OutZeroPoint (clamp(v+zp, lo, hi) == clamp(v, lo-zp, hi-zp) + zp,
+// and the latter cannot overflow), row 3 lane 0 is 1 when some channel's
+// shift is positive (the saturating left shift is needed), else 0.
+type gemmOutput = [4][16]int32
 
 // gemmKernels is filled by the architecture files' init functions.
 var gemmKernels = map[Variant]*gemmKernel{}

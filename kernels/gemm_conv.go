@@ -21,7 +21,7 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 	if gk == nil || g.Groups < 1 || !gemmRequantOK(&p.Requant, g.OutC) {
 		return nil, false
 	}
-	c := &gemmConv{gk: gk, p: *p, icg: g.InC / g.Groups, ocg: g.OutC / g.Groups, q: outputParams(&p.Requant)}
+	c := &gemmConv{gk: gk, p: *p, icg: g.InC / g.Groups, ocg: g.OutC / g.Groups, q: outputParams(&p.Requant, g.OutC)}
 	c.k = g.KH * g.KW * c.icg
 	c.kp = roundUp(c.k, gk.kr)
 	c.m = g.N * g.OutH * g.OutW
@@ -47,7 +47,7 @@ type gemmConv struct {
 	m        int  // output pixels
 	direct   bool // 1x1, stride 1, no padding: A rows are input pixels at stride InC
 	zp       int8
-	q        [3]int32
+	q        *gemmOutput
 	packed   []*gemmPacked // per group
 
 	// scratch layout: im2col rows (MR x kp int8), the A panel
@@ -90,10 +90,10 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 				ch := grp*c.ocg + b*nr
 				width := min(nr, c.ocg-b*nr)
 				if rows == mr && width == nr {
-					gk.tile(panel, pk.block(b), c.kp, out[m0*g.OutC+ch:], g.OutC, &c.q)
+					gk.tile(panel, pk.block(b), c.kp, out[m0*g.OutC+ch:], g.OutC, c.q)
 					continue
 				}
-				gk.tile(panel, pk.block(b), c.kp, tile, nr, &c.q)
+				gk.tile(panel, pk.block(b), c.kp, tile, nr, c.q)
 				for r := 0; r < rows; r++ {
 					copy(out[(m0+r)*g.OutC+ch:][:width], tile[r*nr:][:width])
 				}

@@ -10,7 +10,7 @@ func PrepareFullyConnectedInt8(v Variant, p *FullyConnectedInt8Params, weights [
 	if gk == nil || !gemmRequantOK(&p.Requant, p.N) {
 		return nil, false
 	}
-	f := &gemmFC{gk: gk, p: *p, q: outputParams(&p.Requant)}
+	f := &gemmFC{gk: gk, p: *p, q: outputParams(&p.Requant, p.N)}
 	f.packed = packGEMM(gk, weights, p.K, p.N, p.K, bias, &p.Requant, 0, p.InZeroPoint)
 	f.tileOff = roundUp(gk.mr*f.packed.kp*gk.aElem, 64)
 	return NewPreparedInt8(v, f.packed.blocks, f.tileOff+gk.mr*gk.nr, f.run), true
@@ -19,7 +19,7 @@ func PrepareFullyConnectedInt8(v Variant, p *FullyConnectedInt8Params, weights [
 type gemmFC struct {
 	gk      *gemmKernel
 	p       FullyConnectedInt8Params
-	q       [3]int32
+	q       *gemmOutput
 	packed  *gemmPacked
 	tileOff int
 }
@@ -37,10 +37,10 @@ func (f *gemmFC) run(in, out []int8, scratch []byte, lo, hi int) {
 		for b := lo; b < hi; b++ {
 			width := min(nr, n-b*nr)
 			if rows == mr && width == nr {
-				gk.tile(panel, pk.block(b), pk.kp, out[m0*n+b*nr:], n, &f.q)
+				gk.tile(panel, pk.block(b), pk.kp, out[m0*n+b*nr:], n, f.q)
 				continue
 			}
-			gk.tile(panel, pk.block(b), pk.kp, tile, nr, &f.q)
+			gk.tile(panel, pk.block(b), pk.kp, tile, nr, f.q)
 			for r := 0; r < rows; r++ {
 				copy(out[(m0+r)*n+b*nr:][:width], tile[r*nr:][:width])
 			}

@@ -71,9 +71,18 @@ func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requ
 // block returns packed block b.
 func (pk *gemmPacked) block(b int) []byte { return pk.data[b*pk.blockBytes:][:pk.blockBytes] }
 
-// outputParams is the microkernels' q argument: OutZeroPoint and the
-// activation bounds moved before the zero point is added (clamp(v+zp, lo,
-// hi) == clamp(v, lo-zp, hi-zp) + zp, and the latter cannot overflow).
-func outputParams(r *Requant) [3]int32 {
-	return [3]int32{r.OutZeroPoint, r.ActMin - r.OutZeroPoint, r.ActMax - r.OutZeroPoint}
+// outputParams builds the gemmOutput of r for channels [0, n).
+func outputParams(r *Requant, n int) *gemmOutput {
+	q := new(gemmOutput)
+	for l := 0; l < 16; l++ {
+		q[0][l] = r.OutZeroPoint
+		q[1][l] = r.ActMin - r.OutZeroPoint
+		q[2][l] = r.ActMax - r.OutZeroPoint
+	}
+	for c := 0; c < n; c++ {
+		if r.Shift[c] > 0 {
+			q[3][0] = 1
+		}
+	}
+	return q
 }

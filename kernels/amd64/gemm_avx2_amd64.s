@@ -1,0 +1,225 @@
+//go:build gc && !purego
+
+#include "textflag.h"
+
+// nudge is 2^30 in each int64 lane: the rounding term of the doubling high
+// multiply floor((a*b + 2^30) / 2^31).
+DATA nudge<>+0(SB)/8, $0x40000000
+DATA nudge<>+8(SB)/8, $0x40000000
+DATA nudge<>+16(SB)/8, $0x40000000
+DATA nudge<>+24(SB)/8, $0x40000000
+GLOBL nudge<>(SB), RODATA|NOPTR, $32
+
+// maxInt32 is MaxInt32 in each int32 lane; XORed with a sign mask it gives
+// the saturated value of the left shift.
+DATA maxInt32<>+0(SB)/8, $0x7fffffff7fffffff
+DATA maxInt32<>+8(SB)/8, $0x7fffffff7fffffff
+DATA maxInt32<>+16(SB)/8, $0x7fffffff7fffffff
+DATA maxInt32<>+24(SB)/8, $0x7fffffff7fffffff
+GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
+
+// Output stage of the ymm GEMM tiles. BX points at the packed block's
+// header (NR = 16 int32 per row: bias +0, multiplier +64, left shift +128,
+// right shift +192, rounding mask +256, threshold +320); H is 0 for
+// channels 0-7 and 32 for channels 8-15; R11 points at the Output block
+// (zero point +0, lo +64, hi +128). Y12-Y14 are scratch.
+
+// SATSHIFT: X = saturating X << left.
+#define SATSHIFT(X, H) \
+	VPSLLVD   128+H(BX), X, Y12 \
+	VPSRAVD   128+H(BX), Y12, Y13 \
+	VPCMPEQD  X, Y13, Y13 \
+	VPSRAD    $31, X, Y14 \
+	VPXOR     maxInt32<>(SB), Y14, Y14 \
+	VPBLENDVB Y13, Y12, Y14, X
+
+// SRDHM: X = floor((X * multiplier + 2^30) / 2^31), even lanes with
+// VPMULDQ directly, odd lanes moved down by VPSHUFD.
+#define SRDHM(X, H) \
+	VPMULDQ  64+H(BX), X, Y12 \
+	VPSHUFD  $0xf5, X, Y13 \
+	VPSHUFD  $0xf5, 64+H(BX), Y14 \
+	VPMULDQ  Y14, Y13, Y13 \
+	VPADDQ   nudge<>(SB), Y12, Y12 \
+	VPADDQ   nudge<>(SB), Y13, Y13 \
+	VPSRLQ   $31, Y12, Y12 \
+	VPSLLQ   $1, Y13, Y13 \
+	VPBLENDD $0xaa, Y13, Y12, X
+
+// RDBP: X = RoundingDivideByPOT(X, right): X>>right, plus one when
+// (X & mask) + (X < 0 ? -1 : 0) > threshold.
+#define RDBP(X, H) \
+	VPAND    256+H(BX), X, Y12 \
+	VPSRAD   $31, X, Y13 \
+	VPADDD   Y13, Y12, Y12 \
+	VPCMPGTD 320+H(BX), Y12, Y12 \
+	VPSRAVD  192+H(BX), X, X \
+	VPSUBD   Y12, X, X
+
+// CLAMP: X = clamp(X, lo, hi) + zero point.
+#define CLAMP(X) \
+	VPMAXSD 64(R11), X, X \
+	VPMINSD 128(R11), X, X \
+	VPADDD  (R11), X, X
+
+#define REQUANT(X, H) \
+	SRDHM(X, H) \
+	RDBP(X, H) \
+	CLAMP(X)
+
+// STORE16 packs the 16 int32 of X0 (channels 0-7) and X1 (8-15), already
+// in [-128, 127], to bytes and stores them at (R9); R9 += R10.
+#define STORE16(X0, X1) \
+	VPACKSSDW    X1, X0, Y12 \
+	VPERMQ       $0xd8, Y12, Y12 \
+	VEXTRACTI128 $1, Y12, X13 \
+	VPACKSSWB    X13, X12, X12 \
+	VMOVDQU      X12, (R9) \
+	ADDQ         R10, R9
+
+// One k-pair of one row: broadcast the row's int16 pair ADDR and
+// multiply-add it with both weight vectors (Y12: channels 0-7, Y13: 8-15).
+#define MADD_ROW(ADDR, A0, A1) \
+	VPBROADCASTD ADDR, Y14 \
+	VPMADDWD     Y12, Y14, Y15 \
+	VPADDD       Y15, A0, A0 \
+	VPMADDWD     Y13, Y14, Y15 \
+	VPADDD       Y15, A1, A1
+
+// func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output)
+//
+// Register contract:
+//   SI, R8  A rows 0 and 3 (rows 1, 2 at +DX, +2*DX; 4, 5 likewise), DX = 2*kp
+//   DI      weights (64 bytes per k-pair), BX block header, CX k-pairs left
+//   R9      output row, R10 = cStride, R11 = q
+//   Y0-Y11  accumulators: row m channels 0-7 in Y(2m), 8-15 in Y(2m+1)
+//   Y12-Y13 weights of one k-pair, Y14 broadcast A pair, Y15 product
+TEXT ·gemm6x16Int16(SB), NOSPLIT, $0-48
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kp+16(FP), CX
+	MOVQ c+24(FP), R9
+	MOVQ cStride+32(FP), R10
+	MOVQ q+40(FP), R11
+	LEAQ (CX)(CX*1), DX
+	LEAQ (SI)(DX*2), R8
+	ADDQ DX, R8
+	LEAQ 384(BX), DI
+
+	VMOVDQU (BX), Y0
+	VMOVDQU 32(BX), Y1
+	VMOVDQA Y0, Y2
+	VMOVDQA Y1, Y3
+	VMOVDQA Y0, Y4
+	VMOVDQA Y1, Y5
+	VMOVDQA Y0, Y6
+	VMOVDQA Y1, Y7
+	VMOVDQA Y0, Y8
+	VMOVDQA Y1, Y9
+	VMOVDQA Y0, Y10
+	VMOVDQA Y1, Y11
+
+	SHRQ $1, CX
+	JZ   requant
+
+kloop:
+	VMOVDQU (DI), Y12
+	VMOVDQU 32(DI), Y13
+	MADD_ROW((SI), Y0, Y1)
+	MADD_ROW((SI)(DX*1), Y2, Y3)
+	MADD_ROW((SI)(DX*2), Y4, Y5)
+	MADD_ROW((R8), Y6, Y7)
+	MADD_ROW((R8)(DX*1), Y8, Y9)
+	MADD_ROW((R8)(DX*2), Y10, Y11)
+	ADDQ $4, SI
+	ADDQ $4, R8
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  kloop
+
+requant:
+	CMPL 192(R11), $0
+	JEQ  nosat
+	SATSHIFT(Y0, 0)
+	SATSHIFT(Y1, 32)
+	SATSHIFT(Y2, 0)
+	SATSHIFT(Y3, 32)
+	SATSHIFT(Y4, 0)
+	SATSHIFT(Y5, 32)
+	SATSHIFT(Y6, 0)
+	SATSHIFT(Y7, 32)
+	SATSHIFT(Y8, 0)
+	SATSHIFT(Y9, 32)
+	SATSHIFT(Y10, 0)
+	SATSHIFT(Y11, 32)
+
+nosat:
+	REQUANT(Y0, 0)
+	REQUANT(Y1, 32)
+	STORE16(Y0, Y1)
+	REQUANT(Y2, 0)
+	REQUANT(Y3, 32)
+	STORE16(Y2, Y3)
+	REQUANT(Y4, 0)
+	REQUANT(Y5, 32)
+	STORE16(Y4, Y5)
+	REQUANT(Y6, 0)
+	REQUANT(Y7, 32)
+	STORE16(Y6, Y7)
+	REQUANT(Y8, 0)
+	REQUANT(Y9, 32)
+	STORE16(Y8, Y9)
+	REQUANT(Y10, 0)
+	REQUANT(Y11, 32)
+	STORE16(Y10, Y11)
+	VZEROUPPER
+	RET
+
+// func widenInt16(dst *int16, src *int8, n int)
+//
+// dst[i] = int16(src[i]) for i < n, n a multiple of 16.
+// SI src, DI dst, CX blocks of 16 left, Y0 the widened block.
+TEXT ·widenInt16(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	JZ   done
+
+loop:
+	VPMOVSXBW (SI), Y0
+	VMOVDQU   Y0, (DI)
+	ADDQ      $16, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNZ       loop
+	VZEROUPPER
+
+done:
+	RET
+
+// func xor80(dst *byte, src *int8, n int)
+//
+// dst[i] = byte(src[i]) ^ 0x80 (x + 128 as uint8) for i < n, n a multiple
+// of 32. SI src, DI dst, CX blocks of 32 left, Y1 = 0x80 bytes.
+TEXT ·xor80(SB), NOSPLIT, $0-24
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	SHRQ         $5, CX
+	JZ           done
+	MOVL         $0x80808080, AX
+	MOVD         AX, X1
+	VPBROADCASTD X1, Y1
+
+loop:
+	VPXOR   (SI), Y1, Y0
+	VMOVDQU Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     loop
+	VZEROUPPER
+
+done:
+	RET
