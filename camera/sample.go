@@ -1,0 +1,199 @@
+package camera
+
+import "github.com/edgeinfer/edgeinfer/format"
+
+// The samplers below fill p.pix with the fitted frame: for every
+// destination pixel they read the (at most) four source pixels its taps
+// name, convert those to RGB, and interpolate. Only the sampled pixels are
+// converted, so a 640x480 frame fitted to 224x224 converts about 200k
+// pixels, not 307k, and never materializes an RGB frame.
+
+func (p *Preprocessor) sample(f *Frame) {
+	switch f.Format {
+	case I420, I422, I444:
+		p.samplePlanar(f)
+	case NV12:
+		p.sampleNV12(f)
+	case YUYV:
+		p.sampleYUYV(f)
+	case RGB24, BGR24:
+		p.samplePacked(f)
+	case Gray:
+		p.sampleGray(f)
+	}
+}
+
+// emit interpolates four RGB pixels (top-left, top-right, bottom-left,
+// bottom-right) and stores the result at p.pix[o:] in the model's order. A
+// gray model interpolates the four pixels' luma, as SetInputImage does.
+func (p *Preprocessor) emit(o int, r00, g00, b00, r01, g01, b01, r10, g10, b10, r11, g11, b11 uint8, wx, wy int32) {
+	switch p.order {
+	case format.BGR:
+		p.pix[o+2] = lerp2(r00, r01, r10, r11, wx, wy)
+		p.pix[o+1] = lerp2(g00, g01, g10, g11, wx, wy)
+		p.pix[o] = lerp2(b00, b01, b10, b11, wx, wy)
+	case format.Gray:
+		p.pix[o] = lerp2(grayOf(r00, g00, b00), grayOf(r01, g01, b01), grayOf(r10, g10, b10), grayOf(r11, g11, b11), wx, wy)
+	default:
+		p.pix[o] = lerp2(r00, r01, r10, r11, wx, wy)
+		p.pix[o+1] = lerp2(g00, g01, g10, g11, wx, wy)
+		p.pix[o+2] = lerp2(b00, b01, b10, b11, wx, wy)
+	}
+}
+
+// grayOf is image/color's Gray model (BT.601 luma, 16-bit weights) on
+// 8-bit RGB, as runtime.SetInputImage computes a gray model's pixels.
+func grayOf(r, g, b uint8) uint8 {
+	return uint8((19595*uint32(r)*0x101 + 38470*uint32(g)*0x101 + 7471*uint32(b)*0x101 + 1<<15) >> 24)
+}
+
+// bars fills n destination pixels from p.pix[o:] with the letterbox grey
+// and returns the index after them.
+func (p *Preprocessor) bars(o, n int) int {
+	end := o + n*p.c
+	for i := o; i < end; i++ {
+		p.pix[i] = letterboxGrey
+	}
+	return end
+}
+
+func (p *Preprocessor) samplePlanar(f *Frame) {
+	t := tablesFor(f.Range)
+	sx, sy := f.Format.chromaShift()
+	yPlane, uPlane, vPlane := f.Planes[0], f.Planes[1], f.Planes[2]
+	yStride, uStride, vStride := f.Strides[0], f.Strides[1], f.Strides[2]
+	o := 0
+	for _, ty := range p.ys {
+		if ty.i0 < 0 {
+			o = p.bars(o, p.w)
+			continue
+		}
+		y0, y1 := int(ty.i0), int(ty.i1)
+		ya, yb := yPlane[y0*yStride:], yPlane[y1*yStride:]
+		ua, ub := uPlane[(y0>>sy)*uStride:], uPlane[(y1>>sy)*uStride:]
+		va, vb := vPlane[(y0>>sy)*vStride:], vPlane[(y1>>sy)*vStride:]
+		for _, tx := range p.xs {
+			if tx.i0 < 0 {
+				o = p.bars(o, 1)
+				continue
+			}
+			a, b := int(tx.i0), int(tx.i1)
+			ca, cb := a>>sx, b>>sx
+			r00, g00, b00 := t.rgb(ya[a], ua[ca], va[ca])
+			r01, g01, b01 := t.rgb(ya[b], ua[cb], va[cb])
+			r10, g10, b10 := t.rgb(yb[a], ub[ca], vb[ca])
+			r11, g11, b11 := t.rgb(yb[b], ub[cb], vb[cb])
+			p.emit(o, r00, g00, b00, r01, g01, b01, r10, g10, b10, r11, g11, b11, tx.w1, ty.w1)
+			o += p.c
+		}
+	}
+}
+
+func (p *Preprocessor) sampleNV12(f *Frame) {
+	t := tablesFor(f.Range)
+	yPlane, uvPlane := f.Planes[0], f.Planes[1]
+	yStride, uvStride := f.Strides[0], f.Strides[1]
+	o := 0
+	for _, ty := range p.ys {
+		if ty.i0 < 0 {
+			o = p.bars(o, p.w)
+			continue
+		}
+		y0, y1 := int(ty.i0), int(ty.i1)
+		ya, yb := yPlane[y0*yStride:], yPlane[y1*yStride:]
+		ca, cb := uvPlane[(y0>>1)*uvStride:], uvPlane[(y1>>1)*uvStride:]
+		for _, tx := range p.xs {
+			if tx.i0 < 0 {
+				o = p.bars(o, 1)
+				continue
+			}
+			a, b := int(tx.i0), int(tx.i1)
+			ua, ub := a&^1, b&^1 // U of the pair; V follows it
+			r00, g00, b00 := t.rgb(ya[a], ca[ua], ca[ua+1])
+			r01, g01, b01 := t.rgb(ya[b], ca[ub], ca[ub+1])
+			r10, g10, b10 := t.rgb(yb[a], cb[ua], cb[ua+1])
+			r11, g11, b11 := t.rgb(yb[b], cb[ub], cb[ub+1])
+			p.emit(o, r00, g00, b00, r01, g01, b01, r10, g10, b10, r11, g11, b11, tx.w1, ty.w1)
+			o += p.c
+		}
+	}
+}
+
+func (p *Preprocessor) sampleYUYV(f *Frame) {
+	t := tablesFor(f.Range)
+	plane, stride := f.Planes[0], f.Strides[0]
+	o := 0
+	for _, ty := range p.ys {
+		if ty.i0 < 0 {
+			o = p.bars(o, p.w)
+			continue
+		}
+		ra, rb := plane[int(ty.i0)*stride:], plane[int(ty.i1)*stride:]
+		for _, tx := range p.xs {
+			if tx.i0 < 0 {
+				o = p.bars(o, 1)
+				continue
+			}
+			a, b := int(tx.i0), int(tx.i1)
+			pa, pb := a>>1*4, b>>1*4 // the Y0 U Y1 V group holding each pixel
+			r00, g00, b00 := t.rgb(ra[2*a], ra[pa+1], ra[pa+3])
+			r01, g01, b01 := t.rgb(ra[2*b], ra[pb+1], ra[pb+3])
+			r10, g10, b10 := t.rgb(rb[2*a], rb[pa+1], rb[pa+3])
+			r11, g11, b11 := t.rgb(rb[2*b], rb[pb+1], rb[pb+3])
+			p.emit(o, r00, g00, b00, r01, g01, b01, r10, g10, b10, r11, g11, b11, tx.w1, ty.w1)
+			o += p.c
+		}
+	}
+}
+
+func (p *Preprocessor) samplePacked(f *Frame) {
+	plane, stride := f.Planes[0], f.Strides[0]
+	ri, bi := 0, 2
+	if f.Format == BGR24 {
+		ri, bi = 2, 0
+	}
+	o := 0
+	for _, ty := range p.ys {
+		if ty.i0 < 0 {
+			o = p.bars(o, p.w)
+			continue
+		}
+		ra, rb := plane[int(ty.i0)*stride:], plane[int(ty.i1)*stride:]
+		for _, tx := range p.xs {
+			if tx.i0 < 0 {
+				o = p.bars(o, 1)
+				continue
+			}
+			a, b := 3*int(tx.i0), 3*int(tx.i1)
+			p.emit(o, ra[a+ri], ra[a+1], ra[a+bi], ra[b+ri], ra[b+1], ra[b+bi],
+				rb[a+ri], rb[a+1], rb[a+bi], rb[b+ri], rb[b+1], rb[b+bi], tx.w1, ty.w1)
+			o += p.c
+		}
+	}
+}
+
+func (p *Preprocessor) sampleGray(f *Frame) {
+	plane, stride := f.Planes[0], f.Strides[0]
+	o := 0
+	for _, ty := range p.ys {
+		if ty.i0 < 0 {
+			o = p.bars(o, p.w)
+			continue
+		}
+		ra, rb := plane[int(ty.i0)*stride:], plane[int(ty.i1)*stride:]
+		for _, tx := range p.xs {
+			if tx.i0 < 0 {
+				o = p.bars(o, 1)
+				continue
+			}
+			a, b := int(tx.i0), int(tx.i1)
+			v := lerp2(ra[a], ra[b], rb[a], rb[b], tx.w1, ty.w1)
+			if p.c == 1 {
+				p.pix[o] = v
+			} else {
+				p.pix[o], p.pix[o+1], p.pix[o+2] = v, v, v
+			}
+			o += p.c
+		}
+	}
+}
