@@ -67,6 +67,7 @@ pair:
 	BNE pair
 
 	VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
 	VADD V8.S4, V16.S4, V16.S4
 	WORD $0x4eaa4e10 // sqshl v16.4s, v16.4s, v10.4s
 	WORD $0x6ea9b610 // sqrdmulh v16.4s, v16.4s, v9.4s
@@ -78,6 +79,7 @@ pair:
 	WORD $0x4eb56610 // smax v16.4s, v16.4s, v21.4s
 	WORD $0x4eb66e10 // smin v16.4s, v16.4s, v22.4s
 	VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
 	VADD V8.S4, V17.S4, V17.S4
 	WORD $0x4eaa4e31 // sqshl v17.4s, v17.4s, v10.4s
 	WORD $0x6ea9b631 // sqrdmulh v17.4s, v17.4s, v9.4s
@@ -89,6 +91,7 @@ pair:
 	WORD $0x4eb56631 // smax v17.4s, v17.4s, v21.4s
 	WORD $0x4eb66e31 // smin v17.4s, v17.4s, v22.4s
 	VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
 	VADD V8.S4, V18.S4, V18.S4
 	WORD $0x4eaa4e52 // sqshl v18.4s, v18.4s, v10.4s
 	WORD $0x6ea9b652 // sqrdmulh v18.4s, v18.4s, v9.4s
@@ -100,6 +103,7 @@ pair:
 	WORD $0x4eb56652 // smax v18.4s, v18.4s, v21.4s
 	WORD $0x4eb66e52 // smin v18.4s, v18.4s, v22.4s
 	VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
 	VADD V8.S4, V19.S4, V19.S4
 	WORD $0x4eaa4e73 // sqshl v19.4s, v19.4s, v10.4s
 	WORD $0x6ea9b673 // sqrdmulh v19.4s, v19.4s, v9.4s

@@ -81,8 +81,28 @@ func gemmGoBlocks(ind **int8, taps, tapDepth, kBlocks int, w *int8, params *int3
 // the wrapping bias add and exact zero-point add of the reference kernels.
 func requantLane(acc int32, g []int32, i int, o Out) int8 {
 	acc += g[i]
-	shift := g[8+i] + g[12+i] // one of left and -right is zero
+	shift := g[8+i] - g[12+i] // one of left and right is zero
 	v := int64(quant.MultiplyByQuantizedMultiplier(acc, g[4+i], int(shift))) + int64(o.ZeroPoint)
 	v = max(min(v, int64(o.Max)), int64(o.Min))
 	return int8(v)
+}
+
+// GEMMBlocks is the microkernel without PackedGEMM's bookkeeping: four
+// rows (ind: taps groups of four row pointers, each readable for
+// kBlocks*16 bytes) times nBlocks blocks of four columns. Block j's weights
+// are w[j*taps*kBlocks*64:] in PackedGEMM.Weights' layout and its
+// requantization group params[16*j:] (bias, multiplier, left shift, right
+// shift); row r's 4*nBlocks outputs go to c[r].
+func GEMMBlocks(v Variant, ind []*int8, taps, kBlocks int, w []int8, params []int32, nBlocks int, c *[4]*int8, o Out) {
+	_ = ind[4*taps-1]
+	_ = w[nBlocks*taps*kBlocks*GEMMCols*GEMMDepth-1]
+	_ = params[nBlocks*paramsPerGroup-1]
+	switch v {
+	case NEON:
+		gemmNEON(&ind[0], taps, kBlocks, &w[0], &params[0], nBlocks, c[0], c[1], c[2], c[3], o.ZeroPoint, o.Min, o.Max)
+	case Dot:
+		gemmDot(&ind[0], taps, kBlocks, &w[0], &params[0], nBlocks, c[0], c[1], c[2], c[3], o.ZeroPoint, o.Min, o.Max)
+	default:
+		gemmGoBlocks(&ind[0], taps, kBlocks*GEMMDepth, kBlocks, &w[0], &params[0], nBlocks*GEMMCols, *c, o)
+	}
 }

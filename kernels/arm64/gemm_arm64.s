@@ -129,6 +129,7 @@ kblock:
 	WORD $0x4eadbd82 // addp v2.4s, v12.4s, v13.4s
 	WORD $0x4eafbdc3 // addp v3.4s, v14.4s, v15.4s
 	VLD1.P 64(R4), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
 	VDUP R19, V12.S4
 	VDUP R20, V13.S4
 	VDUP R21, V14.S4
@@ -283,6 +284,7 @@ kblock:
 	WORD $0x4eadbd82 // addp v2.4s, v12.4s, v13.4s
 	WORD $0x4eafbdc3 // addp v3.4s, v14.4s, v15.4s
 	VLD1.P 64(R4), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
 	VDUP R19, V12.S4
 	VDUP R20, V13.S4
 	VDUP R21, V14.S4

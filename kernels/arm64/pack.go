@@ -9,7 +9,8 @@ const (
 
 	// paramsPerGroup is the int32 count of one group of four channels'
 	// requantization block: bias (zero point folded in), multiplier, left
-	// shift, minus right shift, four of each.
+	// shift, right shift, four of each (the first four rows of package
+	// kernels' packed GEMM block header).
 	paramsPerGroup = 16
 )
 
@@ -87,7 +88,7 @@ func setParams(g []int32, i int, bias, mult, shift int32) {
 	g[i] = bias
 	g[4+i] = mult
 	g[8+i] = max(shift, 0)
-	g[12+i] = min(shift, 0)
+	g[12+i] = max(-shift, 0)
 }
 
 // PackedDepthwise is a depthwise filter [C][Taps] packed for the depthwise

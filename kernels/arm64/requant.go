@@ -4,7 +4,7 @@ import "unsafe"
 
 // Requantize maps len(out) int32 accumulators (a multiple of 4) to int8
 // with the requantization groups params (16 int32 per 4 channels, as
-// PackedGEMM.Params: bias, multiplier, left shift, minus right shift):
+// PackedGEMM.Params: bias, multiplier, left shift, right shift):
 // the epilogue of the GEMM and depthwise kernels as a standalone routine.
 func Requantize(v Variant, acc []int32, params []int32, out []int8, o Out) {
 	groups := len(out) / 4

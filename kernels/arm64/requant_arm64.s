@@ -7,7 +7,7 @@
 // func requantNEON(acc *int32, params *int32, groups int, out *int8, zp, actMin, actMax int32)
 //
 // Register contract: R0 acc, R1 params (64 B per group of 4), R2 groups left, R3 out,
-// V0 four accumulators, V8-V11 bias, multiplier, left shift, -right shift, V12 scratch,
+// V0 four accumulators, V8-V11 bias, multiplier, left shift, right shift (negated on load), V12 scratch,
 // V20-V22 zp, actMin, actMax.
 TEXT ·requantNEON(SB), NOSPLIT, $0-44
 	MOVD acc+0(FP), R0
@@ -24,6 +24,7 @@ TEXT ·requantNEON(SB), NOSPLIT, $0-44
 group:
 	VLD1.P 16(R0), [V0.S4]
 	VLD1.P 64(R1), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
 	VADD V8.S4, V0.S4, V0.S4
 	WORD $0x4eaa4c00 // sqshl v0.4s, v0.4s, v10.4s
 	WORD $0x6ea9b400 // sqrdmulh v0.4s, v0.4s, v9.4s

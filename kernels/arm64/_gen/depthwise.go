@@ -67,6 +67,7 @@ func writeDepthwise() {
 	f.raw("")
 	for j := 0; j < 4; j++ {
 		f.go_("VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]")
+		f.neon("neg v11.4s, v11.4s")
 		f.go_("VADD V8.S4, V%d.S4, V%d.S4", 16+j, 16+j)
 		requantize(f, []int{16 + j}, 9, 10, 11, 12, 20, 21, 22)
 	}
@@ -97,7 +98,7 @@ func writeRequant() {
 	f.raw("// func requantNEON(acc *int32, params *int32, groups int, out *int8, zp, actMin, actMax int32)")
 	f.raw("//")
 	f.raw("// Register contract: R0 acc, R1 params (64 B per group of 4), R2 groups left, R3 out,")
-	f.raw("// V0 four accumulators, V8-V11 bias, multiplier, left shift, -right shift, V12 scratch,")
+	f.raw("// V0 four accumulators, V8-V11 bias, multiplier, left shift, right shift (negated on load), V12 scratch,")
 	f.raw("// V20-V22 zp, actMin, actMax.")
 	f.raw("TEXT ·requantNEON(SB), NOSPLIT, $0-44")
 	f.go_("MOVD acc+0(FP), R0")
@@ -114,6 +115,7 @@ func writeRequant() {
 	f.raw("group:")
 	f.go_("VLD1.P 16(R0), [V0.S4]")
 	f.go_("VLD1.P 64(R1), [V8.S4, V9.S4, V10.S4, V11.S4]")
+	f.neon("neg v11.4s, v11.4s")
 	f.go_("VADD V8.S4, V0.S4, V0.S4")
 	requantize(f, []int{0}, 9, 10, 11, 12, 20, 21, 22)
 	f.neon("sqxtn v1.4h, v0.4s")

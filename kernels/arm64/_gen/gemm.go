@@ -111,6 +111,7 @@ func gemm(f *file, name string, dot bool) {
 		f.neon("addp v%d.4s, v%d.4s, v%d.4s", m, 8+2*m, 9+2*m)
 	}
 	f.go_("VLD1.P 64(R4), [V8.S4, V9.S4, V10.S4, V11.S4]")
+	f.neon("neg v11.4s, v11.4s")
 	f.go_("VDUP R19, V12.S4")
 	f.go_("VDUP R20, V13.S4")
 	f.go_("VDUP R21, V14.S4")
