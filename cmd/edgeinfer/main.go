@@ -50,6 +50,7 @@ func commands() []command {
 		{"run", "run a model on raw float32 tensors or on images", runMain},
 		{"bench", "measure latency, allocations and throughput", benchMain},
 		{"demo", "classify the embedded sample images with the embedded default model", demoMain},
+		{"boards", "list board profiles and detect the board this runs on", boardsMain},
 		{"help", "show usage for edgeinfer or one verb", helpMain},
 	}
 }
