@@ -84,3 +84,12 @@ func int8s(b []byte) []int8 {
 	}
 	return unsafe.Slice((*int8)(unsafe.Pointer(&b[0])), len(b))
 }
+
+// int16s views scratch bytes as int16 (len(b)/2 elements); the scratch is
+// 64-byte aligned.
+func int16s(b []byte) []int16 {
+	if len(b) < 2 {
+		return nil
+	}
+	return unsafe.Slice((*int16)(unsafe.Pointer(&b[0])), len(b)/2)
+}
