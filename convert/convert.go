@@ -64,6 +64,9 @@ type Result struct {
 	Report *quantize.Report // nil for a float32 model
 	// Graph is the optimized float graph the model was lowered from.
 	Graph *graph.Graph
+	// Int8 is the quantization of an int8 model (nil for float32): what
+	// qdq.Export writes into an ONNX QDQ model.
+	Int8 *quantize.Result
 }
 
 // Convert converts the ONNX model at path. Errors about unsupported
@@ -163,7 +166,7 @@ func Convert(path string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fromLower(path, err)
 	}
-	return &Result{Model: r.Model, Report: r.Report, Graph: g}, nil
+	return &Result{Model: r.Model, Report: r.Report, Graph: g, Int8: r}, nil
 }
 
 // preprocessing completes p with the image size of the graph's single

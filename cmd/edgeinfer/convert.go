@@ -15,12 +15,14 @@ import (
 	"github.com/edgeinfer/edgeinfer/convert"
 	"github.com/edgeinfer/edgeinfer/convert/calib"
 	"github.com/edgeinfer/edgeinfer/convert/onnx"
+	"github.com/edgeinfer/edgeinfer/convert/qdq"
 	"github.com/edgeinfer/edgeinfer/convert/quantize"
 	"github.com/edgeinfer/edgeinfer/format"
 )
 
 const convertSynopsis = `edgeinfer convert MODEL.onnx -o OUT.einf --calib SRC [--calib-count N] [--calib-method M]
-    [--keep-float auto|LAYER,...] [--report FILE] [--labels FILE] [--input-shape NAME=D,D,...]...
+    [--keep-float auto|LAYER,...] [--report FILE] [--export-qdq OUT.onnx] [--labels FILE]
+    [--input-shape NAME=D,D,...]...
     [--mean M,...] [--std S,...] [--scale S] [--color rgb|bgr|gray] [--fit squash|crop|letterbox]
 edgeinfer convert MODEL.onnx -o OUT.einf --float [--labels FILE] [--input-shape NAME=D,D,...]...`
 
@@ -54,6 +56,13 @@ outputs' SQNR and the first output's top-1 agreement. It is printed as a
 table (unless --quiet), written as JSON by --report FILE, and summarized in
 the model's metadata. Progress goes to stderr when it is a terminal.
 
+--export-qdq writes the optimized float graph as an ONNX model in QDQ form
+carrying exactly the int8 model's quantization: a QuantizeLinear and
+DequantizeLinear pair (int8, the model's scale and zero point) on every
+tensor the int8 model holds in int8, int8 weights with their per-channel
+scales and int32 biases behind DequantizeLinear (opset 17). ONNX Runtime
+then runs the same quantization as edgeinfer.
+
 OUT is written atomically: complete, or not at all. Every unsupported
 operator of the model is listed in one error, with the supported ones.`
 
@@ -68,6 +77,7 @@ func convertMain(cl *cli, args []string) error {
 	keepFloat := fs.String("keep-float", "", "run these layers in float32: auto, or `LAYER,...`")
 	biasCorr := fs.Bool("bias-correction", true, "correct biases for weight rounding")
 	reportPath := fs.String("report", "", "write the quantization report as JSON to `FILE`")
+	qdqPath := fs.String("export-qdq", "", "also write the model with its quantization as ONNX QDQ to `OUT.onnx`")
 	labelsPath := fs.String("labels", "", "class labels of the first output, one per line, from `FILE`")
 	quiet := fs.Bool("quiet", false, "print only the summary line")
 	shapes := map[string][]int{}
@@ -101,8 +111,8 @@ func convertMain(cl *cli, args []string) error {
 		return usagef("--float needs no --calib")
 	case !*float && *calibSrc == "":
 		return usagef("an int8 model needs --calib raw:FILE, idx:PATH or images:DIR (or --float for a float32 model)")
-	case *float && (set["keep-float"] || set["report"] || set["calib-method"] || set["calib-count"]):
-		return usagef("--keep-float, --report, --calib-method and --calib-count apply to int8 models, not --float")
+	case *float && (set["keep-float"] || set["report"] || set["calib-method"] || set["calib-count"] || set["export-qdq"]):
+		return usagef("--keep-float, --report, --export-qdq, --calib-method and --calib-count apply to int8 models, not --float")
 	case *count < 1:
 		return usagef("--calib-count %d: want 1 or more", *count)
 	}
@@ -135,8 +145,13 @@ func convertMain(cl *cli, args []string) error {
 		}
 	}
 	// Fail before the slow part when the output cannot be written.
-	if err := checkOutputDir(*out); err != nil {
-		return err
+	for _, p := range []string{*out, *reportPath, *qdqPath} {
+		if p == "" {
+			continue
+		}
+		if err := checkOutputDir(p); err != nil {
+			return err
+		}
 	}
 	if f, ok := cl.stderr.(*os.File); ok && isTerminal(f) {
 		bar := &progressBar{w: cl.stderr}
@@ -152,6 +167,18 @@ func convertMain(cl *cli, args []string) error {
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
 			return enc.Encode(res.Report)
+		}); err != nil {
+			return err
+		}
+	}
+	if *qdqPath != "" && res.Int8 != nil {
+		b, err := qdq.Export(res.Graph, res.Int8, convert.ProducerName)
+		if err != nil {
+			return err
+		}
+		if err := writeAtomically(*qdqPath, func(w io.Writer) error {
+			_, err := w.Write(b)
+			return err
 		}); err != nil {
 			return err
 		}

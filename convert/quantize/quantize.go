@@ -62,6 +62,18 @@ type Result struct {
 	// Lowered is the lowering the int8 model was emitted from; its
 	// Builder also emits the matching float32 model.
 	Lowered *lower.Result
+	// Activations is the int8 quantization of every IR tensor the int8
+	// model holds in int8 (tensors of float layers are absent).
+	Activations map[int]Affine
+	// Bias is the corrected bias of each int8 convolution and fully
+	// connected layer by layer name (nil without bias correction).
+	Bias map[string][]float32
+}
+
+// Affine is an int8 quantization: real = (q - ZeroPoint) * Scale.
+type Affine struct {
+	Scale     float32
+	ZeroPoint int32
 }
 
 // Quantize calibrates g (optimized by passes.Optimize) on src and emits
@@ -308,5 +320,23 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 		}
 	}
 	qm.Metadata.QuantReport = rep.Metadata()
-	return &Result{Model: qm, Report: rep, Lowered: res}, nil
+	return &Result{Model: qm, Report: rep, Lowered: res, Activations: activations(res, qm), Bias: st.bias}, nil
+}
+
+// activations reads the int8 quantization of each lowered IR tensor from
+// the emitted model, where the tensor keeps its builder name.
+func activations(res *lower.Result, m *format.Model) map[int]Affine {
+	byName := make(map[string]*format.Tensor, len(m.Tensors))
+	for i := range m.Tensors {
+		byName[m.Tensors[i].Name] = &m.Tensors[i]
+	}
+	acts := make(map[int]Affine)
+	for t, bt := range res.Tensors {
+		mt := byName[res.Builder.Name(bt)]
+		if mt == nil || mt.DType != format.Int8 || mt.Quant == nil || len(mt.Quant.Scale) != 1 {
+			continue
+		}
+		acts[t] = Affine{Scale: mt.Quant.Scale[0], ZeroPoint: mt.Quant.ZeroPoint[0]}
+	}
+	return acts
 }
