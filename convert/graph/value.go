@@ -126,8 +126,10 @@ func NumElements(shape []int) (int, error) {
 			n = 0
 			continue
 		}
-		if n > MaxElements/d {
-			return 0, fmt.Errorf("shape %v has more than %d elements", shape, MaxElements)
+		// int has 32 bits on GOARCH=arm, where MaxElements itself overflows.
+		const limit = min(MaxElements, math.MaxInt)
+		if n > limit/d {
+			return 0, fmt.Errorf("shape %v has more than %d elements", shape, limit)
 		}
 		n *= d
 	}
