@@ -30,6 +30,14 @@ func (p *planner) conv2D() (opPlan, error) {
 		}
 		kp := &kernels.Conv2DInt8Params{ConvGeom: g, Requant: rq}
 		_, kp.InZeroPoint = p.quantParams(inT)
+		// The variant's fast path, depthwise included: PrepareConv2DInt8
+		// sends Groups == InC to the variant's depthwise kernels
+		// (kernels/dispatch_depthwise*.go) and everything else to its GEMM.
+		if pr, ok := p.prepareInt8(wT, bT, func(w []int8, b []int32) (*kernels.PreparedInt8, bool) {
+			return kernels.PrepareConv2DInt8(p.variant, kp, w, b)
+		}); ok {
+			return preparedPlan("Conv2DInt8", pr, inT, outT, macs), nil
+		}
 		return opPlan{kernel: "Conv2DInt8", units: g.Units(), work: macs, macs: macs,
 			bind: func(mem *memory) func(lo, hi int) {
 				in, w, b, out := mem.int8(inT), mem.int8(wT), mem.int32(bT), mem.int8(outT)
@@ -64,6 +72,11 @@ func (p *planner) fullyConnected() (opPlan, error) {
 		}
 		kp := &kernels.FullyConnectedInt8Params{FullyConnectedGeom: g, Requant: rq}
 		_, kp.InZeroPoint = p.quantParams(inT)
+		if pr, ok := p.prepareInt8(wT, bT, func(w []int8, b []int32) (*kernels.PreparedInt8, bool) {
+			return kernels.PrepareFullyConnectedInt8(p.variant, kp, w, b)
+		}); ok {
+			return preparedPlan("FullyConnectedInt8", pr, inT, outT, macs), nil
+		}
 		return opPlan{kernel: "FullyConnectedInt8", units: g.Units(), work: macs, macs: macs,
 			bind: func(mem *memory) func(lo, hi int) {
 				in, w, b, out := mem.int8(inT), mem.int8(wT), mem.int32(bT), mem.int8(outT)

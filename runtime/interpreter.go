@@ -58,6 +58,7 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 	g := m.graph
 	it := &Interpreter{model: m, threads: threads, arena: newAlignedBytes(m.arena.size)}
 	it.mem.bytes = make([][]byte, len(g.Tensors))
+	it.mem.threads = threads
 	for t := range g.Tensors {
 		switch off := m.arena.offset[t]; {
 		case m.consts[t] != nil:

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/edgeinfer/edgeinfer/format"
+	"github.com/edgeinfer/edgeinfer/kernels"
 )
 
 // opPlan is one operator resolved at load time: the kernel, its
@@ -29,6 +30,12 @@ type opPlan struct {
 // the model, activations from the interpreter's arena.
 type memory struct {
 	bytes [][]byte
+
+	// threads is the interpreter's thread count and scratch its per-call
+	// scratch buffers (im2col, packed activations) for the kernels that
+	// need them; see scratchPool.
+	threads int
+	scratch scratchPool
 }
 
 func (m *memory) raw(t int) []byte {
@@ -49,13 +56,13 @@ func plan(g *format.Model) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{graph: g, variant: variant, consts: make([][]byte, len(g.Tensors))}
+	m := &Model{graph: g, variant: string(variant), consts: make([][]byte, len(g.Tensors))}
 	for t := range g.Tensors {
 		m.consts[t] = constPayload(&g.Tensors[t])
 	}
 	m.ops = make([]opPlan, len(g.Operators))
 	for i := range g.Operators {
-		p := &planner{g: g, consts: m.consts, index: i, op: &g.Operators[i]}
+		p := &planner{g: g, consts: m.consts, index: i, op: &g.Operators[i], variant: variant}
 		op, err := p.plan()
 		if err != nil {
 			return nil, err
@@ -83,10 +90,11 @@ func constPayload(t *format.Tensor) []byte {
 
 // planner resolves one operator.
 type planner struct {
-	g      *format.Model
-	consts [][]byte
-	index  int
-	op     *format.Operator
+	g       *format.Model
+	consts  [][]byte
+	index   int
+	op      *format.Operator
+	variant kernels.Variant // the kernel variant ops are prepared for
 }
 
 func (p *planner) plan() (opPlan, error) {

@@ -54,11 +54,12 @@ func TestNonContiguousReduce(t *testing.T) {
 
 func TestKernelVariant(t *testing.T) {
 	t.Setenv(VariantEnv, "")
-	if v := KernelVariant(); v != "purego" {
-		t.Errorf("default variant %q, want purego", v)
+	best := string(kernels.BestVariant())
+	if v := KernelVariant(); v != best {
+		t.Errorf("default variant %q, want %s", v, best)
 	}
 	m := mustLoad(t, passThrough(format.Float32, nil, 1, 4))
-	if m.KernelVariant() != "purego" {
+	if m.KernelVariant() != best {
 		t.Errorf("model variant %q", m.KernelVariant())
 	}
 	t.Setenv(VariantEnv, "purego")
@@ -68,7 +69,7 @@ func TestKernelVariant(t *testing.T) {
 		t.Errorf("variant for an unknown name %q, want invalid", v)
 	}
 	_, err := LoadModel(passThrough(format.Float32, nil, 1, 4))
-	if err == nil || !strings.Contains(err.Error(), `EDGEINFER_KERNELS="neon-sdot" is not a kernel variant`) {
+	if err == nil || !strings.Contains(err.Error(), `EDGEINFER_KERNELS="neon-sdot": kernels: "neon-sdot" is not a kernel variant`) {
 		t.Errorf("unknown variant: error %v", err)
 	}
 }

@@ -3,38 +3,37 @@ package runtime
 import (
 	"fmt"
 	"os"
+
+	"github.com/edgeinfer/edgeinfer/kernels"
 )
 
-// VariantEnv is the environment variable that picks the kernel variant.
-const VariantEnv = "EDGEINFER_KERNELS"
+// VariantEnv is the environment variable that forces a kernel variant
+// (purego, avx2, avxvnni, avx512vnni, neon, dotprod, i8mm).
+const VariantEnv = kernels.VariantEnv
 
-// variants lists the kernel implementations this build can run. "purego" is
-// the reference kernels package; assembly variants join this list (and
-// chooseVariant's CPU checks) when they land.
-var variants = []string{"purego"}
-
-// chooseVariant is the one place the kernel variant is decided: the
-// variable named by VariantEnv when set, else the best the CPU supports.
-func chooseVariant() (string, error) {
+// chooseVariant is the one place Load decides the kernel variant: the one
+// named by VariantEnv when it is set (an error when this build or CPU
+// cannot run it), else the fastest one this build and CPU run.
+func chooseVariant() (kernels.Variant, error) {
 	name := os.Getenv(VariantEnv)
 	if name == "" {
-		return variants[0], nil
+		return kernels.BestVariant(), nil
 	}
-	for _, v := range variants {
-		if v == name {
-			return v, nil
-		}
+	v, err := kernels.ParseVariant(name)
+	if err != nil {
+		return "", fmt.Errorf("runtime: %s=%q: %w", VariantEnv, name, err)
 	}
-	return "", fmt.Errorf("runtime: %s=%q is not a kernel variant of this build (have %q)", VariantEnv, name, variants)
+	return v, nil
 }
 
-// KernelVariant names the kernel implementation Load uses: "purego" (the
-// reference kernels) in this build. When EDGEINFER_KERNELS names an unknown
-// variant, KernelVariant reports it as "invalid" and Load fails.
+// KernelVariant names the kernel implementation Load uses with the
+// current environment: "purego" (the reference kernels), or an assembly
+// variant such as "avx2". When EDGEINFER_KERNELS names a variant this
+// build or CPU cannot run, KernelVariant reports "invalid" and Load fails.
 func KernelVariant() string {
 	v, err := chooseVariant()
 	if err != nil {
 		return "invalid"
 	}
-	return v
+	return string(v)
 }
