@@ -30,10 +30,35 @@ const (
 	BGR24
 	// Gray is one plane of 8-bit luma.
 	Gray
+
+	// MJPEG is a stream of JPEG images: a source encoding (SourceOptions,
+	// V4L2 negotiation), never a Frame's format, since sources decode it.
+	MJPEG PixelFormat = 64
 )
 
 var pixelFormatNames = [...]string{I420: "yuv420", I422: "yuv422", I444: "yuv444", NV12: "nv12",
-	YUYV: "yuyv", RGB24: "rgb24", BGR24: "bgr24", Gray: "gray"}
+	YUYV: "yuyv", RGB24: "rgb24", BGR24: "bgr24", Gray: "gray", MJPEG: "mjpeg"}
+
+// ParsePixelFormat parses a format name as String prints it; "i420" and
+// "yuv420p" are accepted for yuv420, "rgb" and "bgr" for rgb24 and bgr24.
+func ParsePixelFormat(s string) (PixelFormat, error) {
+	switch s {
+	case "i420", "yuv420p":
+		return I420, nil
+	case "rgb":
+		return RGB24, nil
+	case "bgr":
+		return BGR24, nil
+	case "mjpg", "jpeg":
+		return MJPEG, nil
+	}
+	for p, name := range pixelFormatNames {
+		if name != "" && name == s {
+			return PixelFormat(p), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown pixel format %q (want yuv420, nv12, yuyv, rgb24, bgr24, gray or mjpeg)", s)
+}
 
 func (p PixelFormat) String() string {
 	if int(p) < len(pixelFormatNames) && pixelFormatNames[p] != "" {
@@ -108,6 +133,12 @@ type Frame struct {
 	// Time is when the frame was captured: the driver's timestamp for V4L2,
 	// the end of the read for pipes and files.
 	Time time.Time
+	// Name is the file the frame came from (image folders), "" otherwise.
+	Name string
+
+	// capture is how long reading and decoding took once the frame's
+	// first bytes arrived (Latency.Capture).
+	capture time.Duration
 
 	store []byte // backing memory of Planes, reused frame to frame
 	jpeg  []byte // backing memory of JPEG
@@ -175,7 +206,8 @@ func (f *Frame) CopyTo(dst *Frame) {
 		dst.store = make([]byte, total)
 	}
 	store := dst.store[:total]
-	dst.Format, dst.Width, dst.Height, dst.Range, dst.Seq, dst.Time = f.Format, f.Width, f.Height, f.Range, f.Seq, f.Time
+	dst.Format, dst.Width, dst.Height, dst.Range, dst.Seq, dst.Time, dst.Name = f.Format, f.Width, f.Height, f.Range, f.Seq, f.Time, f.Name
+	dst.capture = f.capture
 	dst.Planes, dst.Strides = [3][]byte{}, [3]int{}
 	for i := range n {
 		rows, row := f.planeRows(i), f.rowBytes(i)
