@@ -25,7 +25,7 @@ type BatchNorm struct {
 // running mean 0 and variance 1.
 func NewBatchNorm(name string, c int) *BatchNorm {
 	b := &BatchNorm{C: c, Eps: 1e-5, Momentum: 0.1,
-		Gamma: newParam(name+".weight", true, c), Beta: newParam(name+".bias", true, c),
+		Gamma: NewParam(name+".weight", true, c), Beta: NewParam(name+".bias", true, c),
 		RunMean: make([]float32, c), RunVar: make([]float32, c)}
 	for i := range c {
 		b.Gamma.Value[i] = 1

@@ -32,14 +32,14 @@ type Conv2D struct {
 func NewConv2D(name string, inC, outC, k, stride, pad, group int, bias bool) *Conv2D {
 	c := &Conv2D{InC: inC, OutC: outC, KH: k, KW: k, StrideH: stride, StrideW: stride,
 		PadT: pad, PadL: pad, PadB: pad, PadR: pad, Group: group}
-	c.W = newParam(name+".weight", false, outC, inC/max(group, 1), k, k)
+	c.W = NewParam(name+".weight", false, outC, inC/max(group, 1), k, k)
 	if bias {
-		c.B = newParam(name+".bias", true, outC)
+		c.B = NewParam(name+".bias", true, outC)
 	}
 	return c
 }
 
-func (c *Conv2D) Kind() string    { return "conv" }
+func (c *Conv2D) Kind() string     { return "conv" }
 func (c *Conv2D) Params() []*Param { return paramList(c.W, c.B) }
 
 func (c *Conv2D) macsPerOutput() int { return c.InC / c.Group * c.KH * c.KW }

@@ -26,6 +26,9 @@ type FakeQuant struct {
 	// quantization the operator fixes, such as sigmoid's 1/256, −128).
 	FixedScale float32
 	FixedZP    int32
+	// Like, when set, quantizes as another quantizer does (average
+	// pooling keeps its input's quantization in the int8 model).
+	Like *FakeQuant
 
 	ranged bool
 }
@@ -44,13 +47,21 @@ func (f *FakeQuant) OutShape(in [][]int) ([]int, error) {
 }
 
 // Ranged reports whether the quantizer has a range.
-func (f *FakeQuant) Ranged() bool { return f.ranged || f.FixedScale > 0 }
+func (f *FakeQuant) Ranged() bool {
+	if f.Like != nil {
+		return f.Like.Ranged()
+	}
+	return f.ranged || f.FixedScale > 0
+}
 
 // SetRange sets the range and marks it known.
 func (f *FakeQuant) SetRange(lo, hi float32) { f.Lo, f.Hi, f.ranged = lo, hi, true }
 
 // Quantization is the int8 scale and zero point of the current range.
 func (f *FakeQuant) Quantization() (scale float32, zeroPoint int32) {
+	if f.Like != nil {
+		return f.Like.Quantization()
+	}
 	if f.FixedScale > 0 {
 		return f.FixedScale, f.FixedZP
 	}
@@ -79,7 +90,7 @@ func (f *FakeQuant) observe(x []float32) {
 
 func (f *FakeQuant) Forward(in []*Tensor, out *Tensor, training bool) {
 	x := in[0].Data
-	if training && f.Observe && f.FixedScale == 0 && len(x) > 0 {
+	if training && f.Observe && f.FixedScale == 0 && f.Like == nil && len(x) > 0 {
 		f.observe(x)
 	}
 	if !f.Enabled || !f.Ranged() {

@@ -21,9 +21,9 @@ type Linear struct {
 
 // NewLinear returns a fully connected layer with zero weights (see Init).
 func NewLinear(name string, in, out int, bias bool) *Linear {
-	l := &Linear{In: in, Out: out, W: newParam(name+".weight", false, out, in)}
+	l := &Linear{In: in, Out: out, W: NewParam(name+".weight", false, out, in)}
 	if bias {
-		l.B = newParam(name+".bias", true, out)
+		l.B = NewParam(name+".bias", true, out)
 	}
 	return l
 }

@@ -55,7 +55,8 @@ type Param struct {
 	NoDecay bool
 }
 
-func newParam(name string, noDecay bool, shape ...int) *Param {
+// NewParam returns a zero parameter of the given shape.
+func NewParam(name string, noDecay bool, shape ...int) *Param {
 	n := numel(shape)
 	return &Param{Name: name, Shape: append([]int(nil), shape...), Value: make([]float32, n), Grad: make([]float32, n), NoDecay: noDecay}
 }
