@@ -28,6 +28,7 @@ import (
 	"github.com/edgeinfer/edgeinfer/convert/lower"
 	"github.com/edgeinfer/edgeinfer/convert/onnx"
 	"github.com/edgeinfer/edgeinfer/convert/passes"
+	"github.com/edgeinfer/edgeinfer/convert/qdq"
 	"github.com/edgeinfer/edgeinfer/convert/quantize"
 	"github.com/edgeinfer/edgeinfer/format"
 )
@@ -86,6 +87,16 @@ func Convert(path string, opts Options) (*Result, error) {
 		}
 		return nil, err
 	}
+	// A pre-quantized (QDQ) model brings its own activation quantization.
+	var pins map[string]quantize.Affine
+	if qdq.Has(g) {
+		if opts.Float {
+			return nil, fmt.Errorf("%s: a quantized (QDQ) model converts to int8, not float32", path)
+		}
+		if pins, err = qdq.Strip(g); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	if err := passes.Optimize(g); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -124,44 +135,54 @@ func Convert(path string, opts Options) (*Result, error) {
 		}
 		return &Result{Model: m, Graph: g}, nil
 	}
-	if opts.Calib == "" {
+	if opts.Calib == "" && pins == nil {
 		return nil, errors.New("an int8 model needs a calibration source (raw:FILE, idx:PATH or images:DIR), or ask for a float32 model")
 	}
 	// The lowering must succeed before calibration spends time on it.
 	if _, err := lower.Lower(g, lower.Options{}); err != nil {
 		return nil, fromLower(path, err)
 	}
-	var inputs []calib.Input
-	for _, i := range g.Inputs {
-		inputs = append(inputs, calib.Input{Name: g.Tensors[i].Name, Shape: g.Tensors[i].Shape})
-	}
-	var sp format.Preprocessing
-	if prep != nil {
-		sp = *prep
-	}
-	src, err := calib.Open(opts.Calib, inputs, sp)
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	if p := src.Preprocessing(); p != nil {
-		prep = p // idx: and images: sources complete it
-	}
 	q := opts.Quantize
 	if q.Method == "" {
 		q.Method = "minmax"
 	}
-	c := &format.Calibration{Method: q.Method, Samples: src.Len(), Source: src.String()}
-	if q.Samples > 0 {
-		c.Samples = min(c.Samples, q.Samples)
+	if pins != nil {
+		// The QDQ model's biases go with its weights as they are.
+		q.Pinned, q.BiasCorrection = pins, false
 	}
-	if q.Method == "percentile" {
-		c.Percentile = float32(q.Percentile)
-		if c.Percentile == 0 {
-			c.Percentile = calib.DefaultPercentile
+	var src calib.Source
+	if opts.Calib != "" {
+		var inputs []calib.Input
+		for _, i := range g.Inputs {
+			inputs = append(inputs, calib.Input{Name: g.Tensors[i].Name, Shape: g.Tensors[i].Shape})
 		}
+		var sp format.Preprocessing
+		if prep != nil {
+			sp = *prep
+		}
+		s, err := calib.Open(opts.Calib, inputs, sp)
+		if err != nil {
+			return nil, err
+		}
+		defer s.Close()
+		if p := s.Preprocessing(); p != nil {
+			prep = p // idx: and images: sources complete it
+		}
+		c := &format.Calibration{Method: q.Method, Samples: s.Len(), Source: s.String()}
+		if q.Samples > 0 {
+			c.Samples = min(c.Samples, q.Samples)
+		}
+		if q.Method == "percentile" {
+			c.Percentile = float32(q.Percentile)
+			if c.Percentile == 0 {
+				c.Percentile = calib.DefaultPercentile
+			}
+		}
+		producer.Calibration = c
+		src = s
+	} else {
+		producer.Calibration = &format.Calibration{Method: "qdq", Source: filepath.Base(path)}
 	}
-	producer.Calibration = c
 	r, err := quantize.Quantize(g, src, q, meta)
 	if err != nil {
 		return nil, fromLower(path, err)

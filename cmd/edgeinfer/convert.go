@@ -63,6 +63,12 @@ tensor the int8 model holds in int8, int8 weights with their per-channel
 scales and int32 biases behind DequantizeLinear (opset 17). ONNX Runtime
 then runs the same quantization as edgeinfer.
 
+A pre-quantized model, in the QDQ form that ONNX Runtime's quantize_static
+and PyTorch's exporter write (QuantizeLinear/DequantizeLinear pairs, int8 or
+uint8), converts with its own activation scales and needs no --calib unless
+it leaves some tensors unquantized; uint8 activations become int8 with the
+zero point lowered by 128, which represents the same values.
+
 OUT is written atomically: complete, or not at all. Every unsupported
 operator of the model is listed in one error, with the supported ones.`
 
@@ -109,8 +115,6 @@ func convertMain(cl *cli, args []string) error {
 		return usagef("missing -o OUT.einf")
 	case *float && *calibSrc != "":
 		return usagef("--float needs no --calib")
-	case !*float && *calibSrc == "":
-		return usagef("an int8 model needs --calib raw:FILE, idx:PATH or images:DIR (or --float for a float32 model)")
 	case *float && (set["keep-float"] || set["report"] || set["calib-method"] || set["calib-count"] || set["export-qdq"]):
 		return usagef("--keep-float, --report, --export-qdq, --calib-method and --calib-count apply to int8 models, not --float")
 	case *count < 1:

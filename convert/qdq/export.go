@@ -69,6 +69,11 @@ func Export(g *graph.Graph, r *quantize.Result, producer string) ([]byte, error)
 	}
 	for ni, n := range g.Nodes {
 		outs := make([]string, len(n.Outputs))
+		type pair struct {
+			t        int
+			src, dst string
+		}
+		var pairs []pair
 		for k, o := range n.Outputs {
 			if o < 0 {
 				continue
@@ -80,10 +85,10 @@ func Export(g *graph.Graph, r *quantize.Result, producer string) ([]byte, error)
 				// The graph output is the dequantized value and keeps
 				// the name; the op's float result gets another.
 				outs[k] = e.fresh(name + "_float")
-				e.read[o] = e.quantized(o, outs[k], name)
+				pairs = append(pairs, pair{o, outs[k], name})
 			case q:
 				outs[k] = name
-				e.read[o] = e.quantized(o, name, e.fresh(name+"_dequantized"))
+				pairs = append(pairs, pair{o, name, e.fresh(name + "_dequantized")})
 			default:
 				outs[k] = name
 				e.read[o] = name
@@ -91,6 +96,9 @@ func Export(g *graph.Graph, r *quantize.Result, producer string) ([]byte, error)
 		}
 		if err := e.node(ni, n, outs); err != nil {
 			return nil, fmt.Errorf("qdq: export: node %d %s: %w", ni, n.Describe(), err)
+		}
+		for _, p := range pairs {
+			e.read[p.t] = e.quantized(p.t, p.src, p.dst)
 		}
 	}
 	for _, o := range g.Outputs {

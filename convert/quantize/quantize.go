@@ -41,6 +41,11 @@ type Options struct {
 	// Progress, when set, is called after each sample of each pass over
 	// the calibration set.
 	Progress func(stage string, done, total int)
+	// Pinned fixes the quantization of IR tensors by name, as an imported
+	// QDQ model prescribes (qdq.Strip); calibration measures the others.
+	// With pins, the source may be nil when every tensor that needs a
+	// quantization has a pin; the model then has no report.
+	Pinned map[string]Affine
 }
 
 // Thresholds of AutoKeepFloat. An output SQNR of 30 dB (noise at 3% of
@@ -80,12 +85,20 @@ type Affine struct {
 // the int8 model. metadata, if set, is called on the builder before each
 // emission (labels, preprocessing, producer).
 func Quantize(g *graph.Graph, src calib.Source, opts Options, metadata func(*builder.Builder)) (*Result, error) {
-	n := src.Len()
-	if opts.Samples > 0 {
-		n = min(n, opts.Samples)
+	n := 0
+	if src != nil {
+		n = src.Len()
+		if opts.Samples > 0 {
+			n = min(n, opts.Samples)
+		}
+		if n == 0 {
+			return nil, errors.New("quantize: the calibration source has no samples")
+		}
+	} else if opts.Pinned == nil {
+		return nil, errors.New("quantize: no calibration source")
 	}
-	if n == 0 {
-		return nil, errors.New("quantize: the calibration source has no samples")
+	if src == nil && (opts.BiasCorrection || opts.AutoKeepFloat) {
+		return nil, errors.New("quantize: bias correction and automatic float layers need a calibration source")
 	}
 	if opts.Method == "" {
 		opts.Method = "minmax"
@@ -103,7 +116,9 @@ func Quantize(g *graph.Graph, src calib.Source, opts Options, metadata func(*bui
 	}
 	var observe []int
 	for t := range res.Tensors {
-		observe = append(observe, t)
+		if _, pinned := opts.Pinned[g.Tensors[t].Name]; !pinned && src != nil {
+			observe = append(observe, t)
+		}
 	}
 	slices.Sort(observe)
 	var meanOf []int
@@ -116,9 +131,12 @@ func Quantize(g *graph.Graph, src calib.Source, opts Options, metadata func(*bui
 		slices.Sort(meanOf)
 		meanOf = slices.Compact(meanOf)
 	}
-	st, err := collect(g, src, n, opts.Method, opts.Percentile, observe, meanOf, stage(opts.Progress, "calibrating"))
-	if err != nil {
-		return nil, err
+	st := &stats{observers: map[int]*calib.Observer{}}
+	if src != nil {
+		st, err = collect(g, src, n, opts.Method, opts.Percentile, observe, meanOf, stage(opts.Progress, "calibrating"))
+		if err != nil {
+			return nil, err
+		}
 	}
 	if opts.BiasCorrection {
 		// The lowering applies these to the layers that stay int8.
@@ -259,7 +277,12 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 	}
 	type span struct{ lo, hi float32 }
 	ranges := make(map[int]span, len(res.Tensors))
+	pinned := make(map[int]Affine)
 	for t := range res.Tensors {
+		if a, ok := opts.Pinned[g.Tensors[t].Name]; ok {
+			pinned[t] = a
+			continue
+		}
 		o := st.observers[t]
 		if o == nil {
 			continue
@@ -271,16 +294,19 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 		ranges[t] = span{l, h}
 	}
 	// Tensors joined by concatenations share the union of their ranges.
-	float := make(map[int]bool)
+	fixed := make(map[int]bool) // float or pinned: out of the concatenation groups
+	for t := range pinned {
+		fixed[t] = true
+	}
 	for _, l := range res.Layers {
 		if l.Float {
 			for _, o := range g.Nodes[l.Node].Outputs {
-				float[o] = true
+				fixed[o] = true
 			}
 		}
 	}
 	union := make(map[int]span)
-	groups := concatGroups(g, float)
+	groups := concatGroups(g, fixed)
 	for t, root := range groups {
 		r, ok := ranges[t]
 		if !ok {
@@ -292,6 +318,10 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 		union[root] = r
 	}
 	for t, bt := range res.Tensors {
+		if a, ok := pinned[t]; ok {
+			res.Builder.SetQuantization(bt, a.Scale, a.ZeroPoint)
+			continue
+		}
 		r, ok := ranges[t]
 		if !ok {
 			continue
@@ -306,7 +336,13 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 	}
 	qm, err := res.Builder.Int8Model(builder.Int8Options{})
 	if err != nil {
+		if src == nil {
+			return nil, fmt.Errorf("quantize: %w (the QDQ model does not quantize it; give calibration data for the tensors it leaves float)", err)
+		}
 		return nil, err
+	}
+	if src == nil {
+		return &Result{Model: qm, Lowered: res, Activations: activations(res, qm)}, nil
 	}
 	rep, err := measure(g, res, qm, src, st.samples, stage(opts.Progress, "measuring"))
 	if err != nil {
