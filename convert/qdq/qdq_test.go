@@ -226,3 +226,171 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Errorf("calibration metadata %+v, want method qdq", c)
 	}
 }
+
+// ortStyleQDQ builds a QDQ model the way ONNX Runtime's quantize_static
+// writes one (QDQ format, uint8 activations, int8 weights: per-channel for
+// the Conv, per-tensor for the Gemm, int32 biases at input scale × weight
+// scale): Conv 3x3 + Relu, MaxPool 2, GlobalAveragePool, Flatten, Gemm,
+// with a QuantizeLinear/DequantizeLinear pair after every activation. Every
+// weight channel holds ±127, so the converter's per-channel requantization
+// of the dequantized weights gives back the same integers.
+func ortStyleQDQ(seed uint64) (m *onnxtest.Model, inScale, outScale float32, outZP int32) {
+	r := rand.New(rand.NewPCG(seed, 3))
+	const (
+		sIn = float32(2.0 / 255)  // input [-1, 1), zero point 128
+		s1  = float32(4.0 / 255)  // conv+relu and pool output [0, 4]
+		s2  = float32(2.0 / 255)  // average [0, 2]
+		s3  = float32(16.0 / 255) // logits, zero point 100
+		sw2 = float32(0.02)
+	)
+	int8s := func(n, per int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(int8(r.IntN(255) - 127))
+		}
+		for c := 0; c < n/per; c++ {
+			b[c*per+r.IntN(per)] = byte(int8(127 * (1 - 2*r.IntN(2))))
+		}
+		return b
+	}
+	raw := func(name string, dt int32, dims []int64, b []byte) onnxtest.Tensor {
+		return onnxtest.Tensor{Name: name, Dims: dims, DataType: dt, Raw: b, HasRaw: true}
+	}
+	f32 := func(v ...float32) []byte {
+		b := make([]byte, 0, 4*len(v))
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+		}
+		return b
+	}
+	i32 := func(v ...int32) []byte {
+		b := make([]byte, 0, 4*len(v))
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint32(b, uint32(x))
+		}
+		return b
+	}
+	ws1 := make([]float32, 8)
+	bs1 := make([]float32, 8)
+	b1 := make([]int32, 8)
+	for c := range ws1 {
+		ws1[c] = 0.01 * (1 + float32(c)/8)
+		bs1[c] = sIn * ws1[c]
+		b1[c] = int32(r.IntN(2001) - 1000)
+	}
+	b2 := make([]int32, 4)
+	for c := range b2 {
+		b2[c] = int32(r.IntN(20001) - 10000)
+	}
+	qdq := func(x, scale, zp, out string) []onnxtest.Node {
+		return []onnxtest.Node{
+			{Op: "QuantizeLinear", Name: x + "_QuantizeLinear", In: []string{x, scale, zp}, Out: []string{x + "_quantized"}},
+			{Op: "DequantizeLinear", Name: x + "_DequantizeLinear", In: []string{x + "_quantized", scale, zp}, Out: []string{out}},
+		}
+	}
+	var nodes []onnxtest.Node
+	nodes = append(nodes, qdq("input", "s_in", "z_in", "input_dq")...)
+	nodes = append(nodes,
+		onnxtest.Node{Op: "DequantizeLinear", Name: "w1_DequantizeLinear", In: []string{"w1_q", "w1_scale", "w1_zp"}, Out: []string{"w1"}, Attrs: []onnxtest.Attr{onnxtest.AttrInt("axis", 0)}},
+		onnxtest.Node{Op: "DequantizeLinear", Name: "b1_DequantizeLinear", In: []string{"b1_q", "b1_scale", "b1_zp"}, Out: []string{"b1"}, Attrs: []onnxtest.Attr{onnxtest.AttrInt("axis", 0)}},
+		onnxtest.Node{Op: "Conv", Name: "conv", In: []string{"input_dq", "w1", "b1"}, Out: []string{"c1"}, Attrs: []onnxtest.Attr{onnxtest.AttrInts("kernel_shape", 3, 3), onnxtest.AttrInts("pads", 1, 1, 1, 1)}},
+		onnxtest.Node{Op: "Relu", Name: "relu", In: []string{"c1"}, Out: []string{"r1"}},
+	)
+	nodes = append(nodes, qdq("r1", "s1", "z0", "r1_dq")...)
+	nodes = append(nodes, onnxtest.Node{Op: "MaxPool", Name: "pool", In: []string{"r1_dq"}, Out: []string{"p1"}, Attrs: []onnxtest.Attr{onnxtest.AttrInts("kernel_shape", 2, 2), onnxtest.AttrInts("strides", 2, 2)}})
+	nodes = append(nodes, qdq("p1", "s1", "z0", "p1_dq")...)
+	nodes = append(nodes, onnxtest.Node{Op: "GlobalAveragePool", Name: "gap", In: []string{"p1_dq"}, Out: []string{"g"}})
+	nodes = append(nodes, qdq("g", "s2", "z0", "g_dq")...)
+	nodes = append(nodes, onnxtest.Node{Op: "Flatten", Name: "flatten", In: []string{"g_dq"}, Out: []string{"f"}})
+	nodes = append(nodes, qdq("f", "s2", "z0", "f_dq")...)
+	nodes = append(nodes,
+		onnxtest.Node{Op: "DequantizeLinear", Name: "w2_DequantizeLinear", In: []string{"w2_q", "w2_scale", "w2_zp"}, Out: []string{"w2"}},
+		onnxtest.Node{Op: "DequantizeLinear", Name: "b2_DequantizeLinear", In: []string{"b2_q", "b2_scale", "b2_zp"}, Out: []string{"b2"}},
+		onnxtest.Node{Op: "Gemm", Name: "fc", In: []string{"f_dq", "w2", "b2"}, Out: []string{"logits"}, Attrs: []onnxtest.Attr{onnxtest.AttrInt("transB", 1)}},
+	)
+	nodes = append(nodes, qdq("logits", "s3", "z3", "output")...)
+	m = &onnxtest.Model{
+		IRVersion: 8,
+		Opsets:    []onnxtest.Opset{{Version: 13}},
+		Producer:  "onnxruntime.quantization",
+		Graph: onnxtest.Graph{
+			Name:  "ort_qdq",
+			Nodes: nodes,
+			Inits: []onnxtest.Tensor{
+				raw("s_in", onnxtest.Float, nil, f32(sIn)), raw("z_in", onnxtest.Uint8, nil, []byte{128}),
+				raw("s1", onnxtest.Float, nil, f32(s1)), raw("z0", onnxtest.Uint8, nil, []byte{0}),
+				raw("s2", onnxtest.Float, nil, f32(s2)),
+				raw("s3", onnxtest.Float, nil, f32(s3)), raw("z3", onnxtest.Uint8, nil, []byte{100}),
+				raw("w1_q", onnxtest.Int8, []int64{8, 3, 3, 3}, int8s(8*27, 27)),
+				raw("w1_scale", onnxtest.Float, []int64{8}, f32(ws1...)),
+				raw("w1_zp", onnxtest.Int8, []int64{8}, make([]byte, 8)),
+				raw("b1_q", onnxtest.Int32, []int64{8}, i32(b1...)),
+				raw("b1_scale", onnxtest.Float, []int64{8}, f32(bs1...)),
+				raw("b1_zp", onnxtest.Int32, []int64{8}, make([]byte, 32)),
+				raw("w2_q", onnxtest.Int8, []int64{4, 8}, int8s(32, 8)),
+				raw("w2_scale", onnxtest.Float, nil, f32(sw2)),
+				raw("w2_zp", onnxtest.Int8, nil, []byte{0}),
+				raw("b2_q", onnxtest.Int32, []int64{4}, i32(b2...)),
+				raw("b2_scale", onnxtest.Float, nil, f32(s2*sw2)),
+				raw("b2_zp", onnxtest.Int32, nil, make([]byte, 4)),
+			},
+			Inputs:  []onnxtest.ValueInfo{onnxtest.VI("input", 1, 3, 8, 8)},
+			Outputs: []onnxtest.ValueInfo{onnxtest.VI("output", 1, 4)},
+		},
+	}
+	return m, sIn, s3, 100 - 128
+}
+
+// TestImportORTStyle converts a uint8 QDQ model without calibration data
+// and checks the quantization it took (uint8 zero points lowered by 128)
+// and its int8 outputs against the reference interpreter running the QDQ
+// graph with ONNX's QuantizeLinear/DequantizeLinear semantics.
+func TestImportORTStyle(t *testing.T) {
+	m, inScale, outScale, outZP := ortStyleQDQ(1)
+	path := writeFile(t, "qdq.onnx", m.Marshal())
+	res, err := convert.Convert(path, convert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Report != nil {
+		t.Error("a report without calibration data")
+	}
+	got := activationParams(res.Model)
+	want := map[string]quantize.Affine{
+		"input":  {Scale: inScale, ZeroPoint: 0},
+		"r1":     {Scale: 4.0 / 255, ZeroPoint: -128},
+		"p1":     {Scale: 4.0 / 255, ZeroPoint: -128},
+		"output": {Scale: outScale, ZeroPoint: outZP},
+	}
+	for name, w := range want {
+		if g, ok := got[name]; !ok || g != w {
+			t.Errorf("tensor %q: quantization %+v (present %v), want %+v", name, g, ok, w)
+		}
+	}
+	// Weights: the QDQ model's per-channel scales (every channel holds
+	// ±127, so requantizing gives them back).
+	found := false
+	for _, tt := range res.Model.Tensors {
+		if tt.Name != "r1/weights" {
+			continue
+		}
+		found = true
+		for c, s := range tt.Quant.Scale {
+			if w := float32(0.01) * (1 + float32(c)/8); s != w {
+				t.Errorf("conv weight scale %d: %v, want the QDQ model's %v", c, s, w)
+			}
+		}
+	}
+	if !found {
+		t.Error("no tensor r1/weights")
+	}
+
+	_, xs := samples(t, 64, []int{1, 3, 8, 8}, -1, 1, 5)
+	want8 := refevalQDQ(t, path, xs, outScale, outZP)
+	got8 := runInt8(t, res.Model, xs)
+	same, maxDiff := agreement(want8, got8)
+	t.Logf("int8 model vs reference QDQ graph: %.2f%% of output levels equal, max difference %d", 100*same, maxDiff)
+	if same < 0.95 || maxDiff > 1 {
+		t.Errorf("%.2f%% equal output levels, max difference %d; want >= 95%% and <= 1", 100*same, maxDiff)
+	}
+}
