@@ -106,14 +106,14 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 	case len(filter) != g.C*taps || (bias != nil && len(bias) != g.C) || len(mult) != g.C:
 		return nil, fmt.Errorf("amd64: depthwise operands have %d weights, %d biases, %d multipliers for %d channels of %d taps", len(filter), len(bias), len(mult), g.C, taps)
 	}
-	if err := checkRequant(mult, shift, actMin, actMax); err != nil {
+	if err := checkRequant(mult, shift, outZP, actMin, actMax); err != nil {
 		return nil, err
 	}
 	d := &DepthwiseInt8{
 		g: g, taps: taps, pairs: (taps + 1) / 2, blocks: g.C / dwBlock,
 		filter: filter, bias: bias, mult: mult, shift: shift,
 		inZP: inZP, outZP: outZP, actMin: actMin, actMax: actMax,
-		consts: newRequantConsts(mult, shift, outZP, actMin, actMax),
+		consts: newRequantConsts(shift, outZP, actMin, actMax),
 	}
 	d.blockLen = dwBlock + d.pairs*dwBlock + 2*rqGroupLen
 	d.winStride = min(d.blocks*dwBlock, dwMaxWindowChunk)
@@ -160,12 +160,42 @@ func (d *DepthwiseInt8) Units() int { return d.g.N * d.g.OutH }
 // up to winStride channels.
 func (d *DepthwiseInt8) ScratchBytes() int { return d.taps * d.winStride }
 
-// dwKernel is the microkernel signature (see dwConvAVX2).
-type dwKernel func(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, taps *int64, pairs int, c *RequantConsts)
+// dwKernel is the microkernel signature (see dwConvAVX2); dwKernelKxK is
+// that of the unrolled ones, which form the tap addresses from a row and a
+// column stride (see dwConv3x3AVX2).
+type (
+	dwKernel    func(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, taps *int64, pairs int, c *RequantConsts)
+	dwKernelKxK func(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)
+)
+
+// dwMicro is the microkernel a run uses: kxk when non-nil, else taps.
+type dwMicro struct {
+	taps dwKernel
+	kxk  dwKernelKxK
+}
+
+// call runs the microkernel over count pixels and blocks blocks from
+// block b0, reading the input (window false) or the border window copy.
+func (d *DepthwiseInt8) call(m dwMicro, out, in *int8, count, inStep, outStep, b0, blocks int, window bool) {
+	packed := &d.packed[b0*d.blockLen]
+	if m.kxk != nil {
+		rowStride, colStride := d.g.DilationH*d.g.InW*d.g.C, d.g.DilationW*d.g.C
+		if window {
+			rowStride, colStride = d.g.KW*d.winStride, d.winStride
+		}
+		m.kxk(out, in, count, inStep, outStep, packed, blocks, rowStride, colStride, &d.consts)
+		return
+	}
+	taps := &d.tapsIn[0]
+	if window {
+		taps = &d.tapsWin[0]
+	}
+	m.taps(out, in, count, inStep, outStep, packed, blocks, taps, d.pairs, &d.consts)
+}
 
 // RunGeneric computes output rows [lo, hi) with the pure-Go microkernel.
 func (d *DepthwiseInt8) RunGeneric(in, out []int8, scratch []byte, lo, hi int) {
-	d.run(dwConvGeneric, in, out, scratch, lo, hi)
+	d.run(dwMicro{taps: dwConvGeneric}, in, out, scratch, lo, hi)
 }
 
 // interior returns the output columns [a, b) whose windows lie inside the
@@ -179,7 +209,7 @@ func (d *DepthwiseInt8) interior() (a, b int) {
 	return a, max(a, b)
 }
 
-func (d *DepthwiseInt8) run(k dwKernel, in, out []int8, scratch []byte, lo, hi int) {
+func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi int) {
 	g := &d.g
 	c16 := d.blocks * dwBlock
 	oxA, oxB := d.interior()
@@ -201,7 +231,7 @@ func (d *DepthwiseInt8) run(k dwKernel, in, out []int8, scratch []byte, lo, hi i
 			base := ((n*g.InH+iy0)*g.InW + ix0) * g.C
 			// The last tap of the last pixel ends inside in: the window of
 			// pixel b-1 is in bounds, and blocks cover channels < C.
-			k(&outRow[a*g.C], &in[base], b-a, g.StrideW*g.C, g.C, &d.packed[0], d.blocks, &d.tapsIn[0], d.pairs, &d.consts)
+			d.call(k, &outRow[a*g.C], &in[base], b-a, g.StrideW*g.C, g.C, 0, d.blocks, false)
 			if c16 < g.C {
 				for ox := a; ox < b; ox++ {
 					d.referencePixel(in, outRow[ox*g.C:][:g.C], n, iy0, ox*g.StrideW-g.PadLeft, c16)
@@ -222,7 +252,7 @@ func (d *DepthwiseInt8) run(k dwKernel, in, out []int8, scratch []byte, lo, hi i
 // chunk by chunk, it copies the window into win (InZeroPoint outside the
 // image) and runs the microkernel on the copy. Without scratch (win nil)
 // the whole pixel uses the reference formula.
-func (d *DepthwiseInt8) borderPixel(k dwKernel, in, o, win []int8, n, iy0, ix0 int) {
+func (d *DepthwiseInt8) borderPixel(k dwMicro, in, o, win []int8, n, iy0, ix0 int) {
 	g := &d.g
 	c16 := d.blocks * dwBlock
 	if win == nil {
@@ -242,7 +272,7 @@ func (d *DepthwiseInt8) borderPixel(k dwKernel, in, o, win []int8, n, iy0, ix0 i
 			}
 			copy(dst, in[((n*g.InH+iy)*g.InW+ix)*g.C+c0:][:cl])
 		}
-		k(&o[c0], &win[0], 1, 0, 0, &d.packed[c0/dwBlock*d.blockLen], cl/dwBlock, &d.tapsWin[0], d.pairs, &d.consts)
+		d.call(k, &o[c0], &win[0], 1, 0, 0, c0/dwBlock, cl/dwBlock, true)
 	}
 	if c16 < g.C {
 		d.referencePixel(in, o, n, iy0, ix0, c16)

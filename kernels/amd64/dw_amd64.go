@@ -14,5 +14,30 @@ func dwConvAVX2(out, in *int8, count, inStep, outStep int, packed *int32, blocks
 // needs ScratchBytes bytes (with less, border pixels use the reference
 // formula). The CPU must have AVX2.
 func (d *DepthwiseInt8) RunAVX2(in, out []int8, scratch []byte, lo, hi int) {
-	d.run(dwConvAVX2, in, out, scratch, lo, hi)
+	d.run(d.microAVX2(), in, out, scratch, lo, hi)
 }
+
+// microAVX2 picks the unrolled kernel for 3x3 and 5x5 windows without
+// left shifts, else the tap-table kernel.
+func (d *DepthwiseInt8) microAVX2() dwMicro {
+	m := dwMicro{taps: dwConvAVX2}
+	if d.consts.AnyLeft == 0 && d.g.KH == d.g.KW {
+		switch d.g.KH {
+		case 3:
+			m.kxk = dwConv3x3AVX2
+		case 5:
+			m.kxk = dwConv5x5AVX2
+		}
+	}
+	return m
+}
+
+// dwConv3x3AVX2 and dwConv5x5AVX2 are dwConvAVX2 unrolled for 3x3 and 5x5
+// windows, tap (ky, kx) at ky*rowStride + kx*colStride (dw_kxk_amd64.s).
+// They do not implement left shifts (AnyLeft must be 0).
+//
+//go:noescape
+func dwConv3x3AVX2(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)
+
+//go:noescape
+func dwConv5x5AVX2(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)

@@ -70,9 +70,7 @@ pair:
 noleft:
 	REQUANT8(Y0, BX, 0)
 	REQUANT8(Y1, BX, 192)
-	VPACKSSDW    Y1, Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSWB    X1, X0, X0
+	PACK16(Y0, Y1, X0, X1)
 	VMOVDQU      X0, (R12)
 	ADDQ         $384, BX
 	ADDQ         $16, DX

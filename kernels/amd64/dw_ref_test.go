@@ -37,7 +37,7 @@ func randomDepthwise(r *rand.Rand) dwCase {
 	g := kernels.ConvGeom{
 		N: 1 + r.IntN(2), InH: 1 + r.IntN(12), InW: 1 + r.IntN(14),
 		InC: []int{16, 17, 31, 32, 33, 48, 64, 96, 100, 144, 300}[r.IntN(11)],
-		KH: k, KW: kw, StrideH: 1 + r.IntN(2), StrideW: 1 + r.IntN(2),
+		KH:  k, KW: kw, StrideH: 1 + r.IntN(2), StrideW: 1 + r.IntN(2),
 		DilationH: 1, DilationW: 1,
 	}
 	if r.IntN(5) == 0 {

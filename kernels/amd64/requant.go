@@ -27,13 +27,15 @@ package amd64
 //
 //	s = left ? sat(x << left) : x                        only when AnyLeft
 //	p = int64(s) * mult; h = int32((p + 2^30) >> 31)     SaturatingRoundingDoublingHighMul
-//	if h == MinInt32 { h = MaxInt32 }                    the one overflow: s == mult == MinInt32
 //	q = (h >> right) + ((h & rmask) + (h >> 31) > rhalf) RoundingDivideByPOT, ties away from zero
-//	out = int8(min(max(q, Lo), Hi) + ZeroPoint)          Lo = ActMin-ZeroPoint, Hi = ActMax-ZeroPoint
+//	out = clamp(sat8(sat16(sat16(q) + ZeroPoint)), ActMin, ActMax)
 //
 // (h & rmask) + (h>>31) > rhalf is gemmlowp's remainder > mask/2 + [h < 0]
-// without overflow; clamping before adding the zero point equals clamping
-// after an exact addition.
+// without overflow. SaturatingRoundingDoublingHighMul's one overflow
+// (s == mult == MinInt32) cannot happen: NewRequantTable rejects a MinInt32
+// multiplier. The saturations (VPACKSSDW, VPADDSW, VPACKSSWB) only change
+// values that are outside int8 anyway, so the output is exactly the
+// reference's clamp(q + ZeroPoint, ActMin, ActMax).
 
 import (
 	"fmt"
@@ -44,11 +46,12 @@ import (
 const rqGroupLen = 48
 
 // RequantConsts are the per-tensor requantization constants. The layout is
-// read by the assembly: Lo at 0, Hi at 4, ZeroPoint at 8, AnyLeft at 12.
+// read by the assembly: ActMin at 0, ActMax at 4, ZeroPoint at 8, AnyLeft
+// at 12 (the first three are in [-128, 127]).
 type RequantConsts struct {
-	Lo, Hi    int32 // ActMin - ZeroPoint, ActMax - ZeroPoint
-	ZeroPoint int32
-	AnyLeft   int32 // 1 when some lane has a left shift (shift > 0)
+	ActMin, ActMax int32
+	ZeroPoint      int32
+	AnyLeft        int32 // 1 when some lane has a left shift (shift > 0)
 }
 
 // RequantTable is the load-time form of a per-channel requantization for
@@ -60,9 +63,10 @@ type RequantTable struct {
 }
 
 // checkRequant validates what the vector code assumes: shifts in
-// [-31, 30] (quant.MultiplyByQuantizedMultiplier's precondition) and an
-// activation range inside int8 (so the final narrowing never wraps).
-func checkRequant(mult, shift []int32, actMin, actMax int32) error {
+// [-31, 30] (quant.MultiplyByQuantizedMultiplier's precondition), no
+// MinInt32 multiplier (quant.QuantizeMultiplier never makes one), and a
+// zero point and activation range inside int8.
+func checkRequant(mult, shift []int32, zp, actMin, actMax int32) error {
 	if len(mult) != len(shift) {
 		return fmt.Errorf("amd64: %d multipliers but %d shifts", len(mult), len(shift))
 	}
@@ -70,15 +74,18 @@ func checkRequant(mult, shift []int32, actMin, actMax int32) error {
 		if s < -31 || s > 30 {
 			return fmt.Errorf("amd64: channel %d: shift %d outside [-31, 30]", c, s)
 		}
+		if mult[c] == math.MinInt32 {
+			return fmt.Errorf("amd64: channel %d: multiplier MinInt32", c)
+		}
 	}
-	if actMin < math.MinInt8 || actMax > math.MaxInt8 || actMin > actMax {
-		return fmt.Errorf("amd64: activation range [%d, %d] is not inside [-128, 127]", actMin, actMax)
+	if actMin < math.MinInt8 || actMax > math.MaxInt8 || actMin > actMax || zp < math.MinInt8 || zp > math.MaxInt8 {
+		return fmt.Errorf("amd64: activation range [%d, %d] or zero point %d is not inside [-128, 127]", actMin, actMax, zp)
 	}
 	return nil
 }
 
-func newRequantConsts(mult, shift []int32, zp, actMin, actMax int32) RequantConsts {
-	c := RequantConsts{Lo: actMin - zp, Hi: actMax - zp, ZeroPoint: zp}
+func newRequantConsts(shift []int32, zp, actMin, actMax int32) RequantConsts {
+	c := RequantConsts{ActMin: actMin, ActMax: actMax, ZeroPoint: zp}
 	for _, s := range shift {
 		if s > 0 {
 			c.AnyLeft = 1
@@ -106,7 +113,7 @@ func putRequantGroup(g []int32, j int, mult, shift int32) {
 // actMin, actMax). Padding lanes of the last group requantize to zp-clamped
 // garbage that is never stored.
 func NewRequantTable(mult, shift []int32, zp, actMin, actMax int32) (*RequantTable, error) {
-	if err := checkRequant(mult, shift, actMin, actMax); err != nil {
+	if err := checkRequant(mult, shift, zp, actMin, actMax); err != nil {
 		return nil, err
 	}
 	n := len(mult)
@@ -114,7 +121,7 @@ func NewRequantTable(mult, shift []int32, zp, actMin, actMax int32) (*RequantTab
 	for c := range n {
 		putRequantGroup(t.Groups[c/8*rqGroupLen:], c%8, mult[c], shift[c])
 	}
-	t.Consts = newRequantConsts(mult, shift, zp, actMin, actMax)
+	t.Consts = newRequantConsts(shift, zp, actMin, actMax)
 	return t, nil
 }
 
@@ -130,15 +137,17 @@ func requantLane(x int32, g []int32, j int, c *RequantConsts) int8 {
 		}
 	}
 	h := int32((int64(x)*int64(g[j]) + 1<<30) >> 31)
-	if h == math.MinInt32 {
-		h = math.MaxInt32
-	}
 	q := h >> uint(g[24+j])
 	if (h&g[32+j])+(h>>31) > g[40+j] {
 		q++
 	}
-	return int8(min(max(q, c.Lo), c.Hi) + c.ZeroPoint)
+	v := sat(sat(q, math.MinInt16, math.MaxInt16)+c.ZeroPoint, math.MinInt16, math.MaxInt16) // VPACKSSDW, VPADDSW
+	v = sat(v, math.MinInt8, math.MaxInt8)                                                   // VPACKSSWB
+	return int8(min(max(v, c.ActMin), c.ActMax))                                             // VPMAXSB, VPMINSB
 }
+
+// sat clamps v to [lo, hi].
+func sat(v, lo, hi int32) int32 { return min(max(v, lo), hi) }
 
 // RequantizeRowGeneric is the pure-Go twin of RequantizeRowAVX2:
 // dst[i] = requant(acc[i]) with channel i's constants, for i < len(dst).

@@ -4,7 +4,7 @@
 // Register contract of every macro here:
 //   Y15 = 2^30 in each qword          (REQUANT_SETUP)
 //   Y14 = MinInt32 in each dword
-//   Y13 = Lo, Y12 = Hi, Y11 = ZeroPoint in each dword
+//   Y13 = ActMin, Y12 = ActMax in each byte; Y11 = ZeroPoint in each word
 //   Y8, Y9, Y10 (and Y2 in LEFT8) are clobbered.
 // acc is a ymm register holding 8 int32 lanes; grp+off is the address of
 // the lanes' 48-int32 constant group.
@@ -18,9 +18,9 @@
 	MOVL         $0x80000000, AX; \
 	MOVL         AX, X14; \
 	VPBROADCASTD X14, Y14; \
-	VPBROADCASTD 0(cp), Y13; \
-	VPBROADCASTD 4(cp), Y12; \
-	VPBROADCASTD 8(cp), Y11
+	VPBROADCASTB 0(cp), Y13; \
+	VPBROADCASTB 4(cp), Y12; \
+	VPBROADCASTW 8(cp), Y11
 
 // LEFT8 is the saturating left shift by the group's left counts:
 // s = x << l; if s >> l != x { s = x < 0 ? MinInt32 : MaxInt32 }.
@@ -34,8 +34,11 @@
 	VPXOR     Y2, Y10, Y10; \
 	VPBLENDVB Y9, Y8, Y10, acc
 
-// REQUANT8 maps 8 int32 lanes to the clamped int32 result
-// min(max(q, Lo), Hi) + ZeroPoint, still in int32 lanes.
+// REQUANT8 maps 8 int32 lanes to q = MultiplyByQuantizedMultiplier(acc)
+// (without LEFT8: for lanes whose left shift is 0), still in int32 lanes;
+// PACK_* then add the zero point and clamp. The multiplier is never
+// MinInt32 (NewRequantTable rejects it), so the doubling high multiply
+// cannot overflow.
 #define REQUANT8(acc, grp, off) \
 	VPMULDQ  off+0(grp), acc, Y8; \
 	VPADDQ   Y15, Y8, Y8; \
@@ -45,14 +48,33 @@
 	VPADDQ   Y15, Y9, Y9; \
 	VPSLLQ   $1, Y9, Y9; \
 	VPBLENDD $0xAA, Y9, Y8, acc; \
-	VPCMPEQD Y14, acc, Y8; \
-	VPXOR    Y8, acc, acc; \
 	VPSRAVD  off+96(grp), acc, Y8; \
 	VPAND    off+128(grp), acc, Y9; \
 	VPSRAD   $31, acc, Y10; \
 	VPADDD   Y10, Y9, Y9; \
 	VPCMPGTD off+160(grp), Y9, Y9; \
-	VPSUBD   Y9, Y8, acc; \
-	VPMAXSD  Y13, acc, acc; \
-	VPMINSD  Y12, acc, acc; \
-	VPADDD   Y11, acc, acc
+	VPSUBD   Y9, Y8, acc
+
+// PACK16 narrows the 16 lanes of REQUANT8's lo (lanes 0-3 and 8-11 in its
+// two halves) and hi (4-7, 12-15) to the 16 int8 outputs in X(lo's
+// register): saturate to int16, add the zero point saturating, saturate to
+// int8, clamp to [ActMin, ActMax]. Every saturation lands outside int8, so
+// the result equals clamp(q + ZeroPoint, ActMin, ActMax) computed exactly.
+// xlo/xhi are the X names of lo/hi.
+#define PACK16(lo, hi, xlo, xhi) \
+	VPACKSSDW    hi, lo, lo; \
+	VPADDSW      Y11, lo, lo; \
+	VEXTRACTI128 $1, lo, xhi; \
+	VPACKSSWB    xhi, xlo, xlo; \
+	VPMAXSB      X13, xlo, xlo; \
+	VPMINSB      X12, xlo, xlo
+
+// PACK8 is PACK16 for the 8 lanes of acc in channel order; the 8 int8
+// outputs are the low 8 bytes of xacc (xtmp is clobbered).
+#define PACK8(acc, xacc, xtmp) \
+	VEXTRACTI128 $1, acc, xtmp; \
+	VPACKSSDW    xtmp, xacc, xacc; \
+	VPADDSW      X11, xacc, xacc; \
+	VPACKSSWB    xacc, xacc, xacc; \
+	VPMAXSB      X13, xacc, xacc; \
+	VPMINSB      X12, xacc, xacc

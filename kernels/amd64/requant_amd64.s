@@ -28,9 +28,7 @@ loop:
 
 noleft:
 	REQUANT8(Y0, BX, 0)
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
+	PACK8(Y0, X0, X1)
 	MOVQ         X0, (DI)
 	ADDQ         $32, SI
 	ADDQ         $192, BX

@@ -46,7 +46,7 @@ func randomRequantCase(r *rand.Rand, n int, allowLeft bool) requantCase {
 		case 0:
 			m = -m
 		case 1:
-			m = []int32{math.MinInt32, math.MaxInt32, 0, 1 << 30}[r.IntN(4)]
+			m = []int32{math.MinInt32 + 1, math.MaxInt32, 0, 1 << 30}[r.IntN(4)]
 		case 2:
 			s = -31 + r.IntN(62)
 		}
@@ -99,7 +99,7 @@ func TestRequantizeRowGenericMatchesReference(t *testing.T) {
 // TestRequantLaneAllShifts walks every shift in [-31, 30] with a dense set
 // of accumulators around powers of two and ties.
 func TestRequantLaneAllShifts(t *testing.T) {
-	mults := []int32{1 << 30, 1<<31 - 1, 1518500250, -1 << 30, math.MinInt32, 0, 1}
+	mults := []int32{1 << 30, 1<<31 - 1, 1518500250, -1 << 30, math.MinInt32 + 1, 0, 1}
 	for shift := int32(-31); shift <= 30; shift++ {
 		for _, m := range mults {
 			tab, err := NewRequantTable([]int32{m}, []int32{shift}, -3, -128, 127)
@@ -127,6 +127,9 @@ func TestNewRequantTableRejects(t *testing.T) {
 	}
 	if _, err := NewRequantTable([]int32{1}, []int32{0}, 0, -129, 127); err == nil {
 		t.Error("activation minimum -129 accepted")
+	}
+	if _, err := NewRequantTable([]int32{math.MinInt32}, []int32{0}, 0, -128, 127); err == nil {
+		t.Error("multiplier MinInt32 accepted")
 	}
 }
 
