@@ -76,7 +76,8 @@ type DepthwiseInt8 struct {
 	// window origin (tap (0,0), channel 0) in the input and in the border
 	// window copy; the padding tap of an odd count repeats the last tap.
 	tapsIn, tapsWin []int64
-	winStride       int // channels per tap in the window copy
+	winStride       int    // channels per tap in the window copy
+	zpRow           []int8 // winStride copies of InZeroPoint, the window's padding
 	consts          RequantConsts
 
 	// The original operands, for the channels past the last full block.
@@ -118,6 +119,10 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 	d.blockLen = dwBlock + d.pairs*dwBlock + 2*rqGroupLen
 	d.winStride = min(d.blocks*dwBlock, dwMaxWindowChunk)
 	d.packed = make([]int32, d.blocks*d.blockLen)
+	d.zpRow = make([]int8, d.winStride)
+	for i := range d.zpRow {
+		d.zpRow[i] = int8(inZP)
+	}
 	for b := range d.blocks {
 		blk := d.packed[b*d.blockLen:][:d.blockLen]
 		for lane, lc := range dwLaneChannel {
@@ -258,16 +263,13 @@ func (d *DepthwiseInt8) borderPixel(k dwMicro, in, o, win []int8, n, iy0, ix0 in
 	if win == nil {
 		c16 = 0
 	}
-	zp := int8(d.inZP)
 	for c0 := 0; c0 < c16; c0 += d.winStride {
 		cl := min(d.winStride, c16-c0)
 		for t := range d.taps {
 			iy, ix := iy0+t/g.KW*g.DilationH, ix0+t%g.KW*g.DilationW
 			dst := win[t*d.winStride:][:cl]
 			if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
-				for i := range dst {
-					dst[i] = zp
-				}
+				copy(dst, d.zpRow)
 				continue
 			}
 			copy(dst, in[((n*g.InH+iy)*g.InW+ix)*g.C+c0:][:cl])
