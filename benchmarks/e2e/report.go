@@ -1,0 +1,247 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// report is everything x86.md shows.
+type report struct {
+	Config  *config
+	Machine machine
+	Models  []*modelResult
+	Started time.Time
+	Took    time.Duration
+}
+
+// displayNames are the usual names of zoo models.
+var displayNames = map[string]string{
+	"mobilenet_v2":       "MobileNetV2-1.0-224",
+	"mobilenet_v2_relu":  "MobileNetV2-1.0-224 (ReLU)",
+	"mobilenet_v3_small": "MobileNetV3-Small",
+	"mobilenet_v3_large": "MobileNetV3-Large",
+	"resnet18":           "ResNet-18",
+	"resnet50":           "ResNet-50",
+	"efficientnet_b0":    "EfficientNet-B0",
+	"squeezenet1_1":      "SqueezeNet 1.1",
+	"shufflenet_v2_x1_0": "ShuffleNetV2 1.0",
+	"googlenet":          "GoogLeNet",
+	"densenet121":        "DenseNet-121",
+	"inception_v3":       "Inception-v3",
+	"vgg11":              "VGG-11",
+	"alexnet":            "AlexNet",
+}
+
+func displayName(zoo string) string {
+	if d, ok := displayNames[zoo]; ok {
+		return d
+	}
+	return zoo
+}
+
+// bar is one acceptance criterion of issue 4.
+type bar struct {
+	what     string
+	measured float64
+	limit    float64
+	atMost   bool // measured must be ≤ limit (else ≥)
+}
+
+func (b bar) pass() string {
+	switch {
+	case math.IsNaN(b.measured):
+		return "not measured"
+	case b.atMost && b.measured <= b.limit, !b.atMost && b.measured >= b.limit:
+		return "**pass**"
+	}
+	return "fail"
+}
+
+// bars evaluates the acceptance criteria over the models measured.
+func (r *report) bars() []bar {
+	byName := map[string]*modelResult{}
+	for _, m := range r.Models {
+		byName[m.Name] = m
+	}
+	p50 := func(model, engine, precision string, threads int) float64 {
+		m := byName[model]
+		if m == nil {
+			return math.NaN()
+		}
+		return m.find(engine, precision, threads).p50()
+	}
+	ei8 := func(model string) float64 { return p50(model, "edgeinfer", "int8", 1) }
+	return []bar{
+		{"MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "ort", "fp32", 1)), 0.5, true},
+		{"MobileNetV2 edgeinfer int8 / ORT int8 QDQ (1 thread)", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "ort", "int8", 1)), 1.0, true},
+		{"ResNet-18 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("resnet18"), p50("resnet18", "ort", "fp32", 1)), 0.6, true},
+		{"EfficientNet-B0 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("efficientnet_b0"), p50("efficientnet_b0", "ort", "fp32", 1)), 0.6, true},
+		{"MobileNetV2 edgeinfer int8 speed-up, 2 threads over 1", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "edgeinfer", "int8", 2)), 1.7, false},
+	}
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	cfg, mc := r.Config, r.Machine
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+
+	w("# edgeinfer against ONNX Runtime on x86\n\n")
+	w("Written by `benchmarks/run.sh` (the harness is `benchmarks/e2e`) on %s UTC; do not edit by hand.", r.Started.UTC().Format("2006-01-02 15:04"))
+	if cfg.quick {
+		w(" **Quick mode** (%d rounds of %s blocks): a check of the pipeline, not a measurement.", cfg.rounds, cfg.block)
+	}
+	w("\n\n## Machine and versions\n\n")
+	w("| | |\n| --- | --- |\n")
+	vm := ""
+	if mc.Hypervisor {
+		vm = ", virtual machine"
+	}
+	w("| CPU | %s, %d logical CPUs%s |\n", mc.CPU, mc.Processors, vm)
+	w("| vector flags | %s |\n", strings.Join(mc.SIMD, " "))
+	w("| OS | Linux %s, %s |\n", mc.Kernel, mc.GOARCH)
+	w("| load average (1/5/15 min) | %s at the start, %s at the end |\n", mc.LoadStart, mc.LoadEnd)
+	w("| Go | %s |\n", mc.Go)
+	commit := cfg.commit
+	if commit == "" {
+		commit = "unknown"
+	}
+	w("| edgeinfer | commit %s; kernel variant in use: **%s** (best this CPU allows: %s) |\n", commit, r.kernelsInUse(), mc.BestKernel)
+	w("| ONNX Runtime | %s (npm onnxruntime-node's bundled libonnxruntime.so), CPU execution provider, all graph optimizations, sequential execution, 1 inter-op thread |\n", r.ortRuntime())
+	w("\n## Method\n\n")
+	w("Each model of the zoo (`models/generate.sh`, random weights with realistic batch-norm statistics, batch 1) runs as ")
+	w("edgeinfer int8 (`edgeinfer convert --calib` on the zoo's 32 calibration inputs, minmax ranges), edgeinfer float32 ")
+	w("(`convert --float`), ONNX Runtime fp32 (the zoo's ONNX file) and ONNX Runtime int8: the QDQ model that the same ")
+	w("`convert` call writes with `--export-qdq`, holding exactly the int8 model's scales, zero points, int8 weights and ")
+	w("int32 biases. Every contender runs in a child process of its own (`benchmarks/ort/ort_worker.js` for ORT, the ")
+	w("harness binary itself for edgeinfer) on the same seeded uniform [-1, 1) input. After 2 untimed runs and one sizing ")
+	w("run, the contenders take turns for %d rounds (the order rotated each round): a block is 1 untimed run and then as ", cfg.rounds)
+	w("many timed runs as fill %s (at most %d), with %s idle between blocks. ", cfg.block, cfg.maxBlock, cfg.gap)
+	w("p50 and p90 are nearest-rank percentiles over all timed runs of a contender. ORT timings include ")
+	w("onnxruntime-node's JavaScript-to-native call (tens of µs). The machine is shared, so only ratios within one ")
+	w("run mean much.\n")
+
+	w("\n## Latency (ms)\n")
+	for _, m := range r.Models {
+		w("\n### %s (`%s`", displayName(m.Name), m.Name)
+		if m.MACs > 0 {
+			w(", %.0f M MACs", float64(m.MACs)/1e6)
+		}
+		w(")\n\n")
+		w("| contender | threads | p50 | p90 | runs | p50 / ORT fp32 | p50 / ORT int8 |\n")
+		w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, c := range m.Contenders {
+			name := c.label()
+			name = strings.TrimSuffix(name, fmt.Sprintf(" %dT", c.Threads))
+			if c.err != nil && len(c.samples) == 0 {
+				w("| %s | %d | — | — | 0 | — | — |\n", name, c.Threads)
+				continue
+			}
+			fp32 := m.find("ort", "fp32", c.Threads).p50()
+			int8 := m.find("ort", "int8", c.Threads).p50()
+			w("| %s | %d | %s | %s | %d | %s | %s |\n", name, c.Threads, ms(c.p50()), ms(c.p90()), len(c.samples),
+				times(ratio(c.p50(), fp32)), times(ratio(c.p50(), int8)))
+		}
+		if speedups := r.speedups(m); speedups != "" {
+			w("\nSpeed-up from 1 to 2 threads (p50): %s.\n", speedups)
+		}
+		var errs []string
+		for _, c := range m.Contenders {
+			if c.err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %v", c.label(), c.err))
+			}
+		}
+		if len(errs) > 0 {
+			w("\nFailures:\n\n")
+			for _, e := range errs {
+				w("- %s\n", strings.ReplaceAll(e, "\n", " "))
+			}
+		}
+	}
+
+	w("\n## Acceptance bars (issue 4)\n\n")
+	w("| bar | measured | limit | result |\n| --- | ---: | ---: | --- |\n")
+	for _, br := range r.bars() {
+		op := "≤"
+		if !br.atMost {
+			op = "≥"
+		}
+		w("| %s | %s | %s %.1f× | %s |\n", br.what, times(br.measured), op, br.limit, br.pass())
+	}
+	w("\nChart: [%s](%s) (p50 per model; lower is better).\n", filepath.Base(cfg.outPNG), filepath.Base(cfg.outPNG))
+	w("\nThe run took %s.\n", r.Took.Round(time.Second))
+	return b.String()
+}
+
+// speedups lists p50(1 thread) / p50(2 threads) per engine and precision.
+func (r *report) speedups(m *modelResult) string {
+	if !slices.Contains(r.Config.threads, 1) || !slices.Contains(r.Config.threads, 2) {
+		return ""
+	}
+	var parts []string
+	for _, k := range contenderOrder {
+		s := ratio(m.find(k[0], k[1], 1).p50(), m.find(k[0], k[1], 2).p50())
+		if !math.IsNaN(s) {
+			parts = append(parts, fmt.Sprintf("%s %s %s", engineName(k[0]), k[1], times(s)))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func engineName(e string) string {
+	if e == "ort" {
+		return "ORT"
+	}
+	return e
+}
+
+// kernelsInUse is the variant the edgeinfer workers reported.
+func (r *report) kernelsInUse() string {
+	seen := map[string]bool{}
+	var vs []string
+	for _, m := range r.Models {
+		for _, c := range m.Contenders {
+			if c.Engine == "edgeinfer" && c.Kernels != "" && !seen[c.Kernels] {
+				seen[c.Kernels] = true
+				vs = append(vs, c.Kernels)
+			}
+		}
+	}
+	if len(vs) == 0 {
+		return "unknown (no edgeinfer contender ran)"
+	}
+	return strings.Join(vs, ", ")
+}
+
+func (r *report) ortRuntime() string {
+	for _, m := range r.Models {
+		for _, c := range m.Contenders {
+			if c.Engine == "ort" && c.Runtime != "" {
+				return c.Runtime
+			}
+		}
+	}
+	return "onnxruntime-node (did not start)"
+}
+
+func ms(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "—"
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func times(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", v)
+}

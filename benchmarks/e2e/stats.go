@@ -1,0 +1,79 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+)
+
+// percentile is the nearest-rank p-th percentile of the samples (the
+// ceil(p/100 × n)-th smallest), the definition `edgeinfer bench` and
+// ort_bench.js use; NaN without samples.
+func percentile(samples []float64, p int) float64 {
+	if len(samples) == 0 {
+		return math.NaN()
+	}
+	sorted := slices.Clone(samples)
+	slices.Sort(sorted)
+	rank := (p*len(sorted) + 99) / 100
+	return sorted[max(rank, 1)-1]
+}
+
+// modelResult is one model's contenders and their timings.
+type modelResult struct {
+	Name       string
+	MACs       int64
+	Contenders []*contender
+}
+
+// find returns the contender of engine, precision and threads, or nil.
+func (m *modelResult) find(engine, precision string, threads int) *contender {
+	for _, c := range m.Contenders {
+		if c.Engine == engine && c.Precision == precision && c.Threads == threads {
+			return c
+		}
+	}
+	return nil
+}
+
+// p50 is c's median latency in ms, NaN when c is nil or has no samples.
+func (c *contender) p50() float64 {
+	if c == nil {
+		return math.NaN()
+	}
+	return percentile(c.samples, 50)
+}
+
+func (c *contender) p90() float64 {
+	if c == nil {
+		return math.NaN()
+	}
+	return percentile(c.samples, 90)
+}
+
+// ratio is a/b, NaN when either is.
+func ratio(a, b float64) float64 { return a / b }
+
+// manifestModel is the part of models/generated/manifest.json the report
+// uses.
+type manifestModel struct {
+	MACs       int64 `json:"macs"`
+	Params     int64 `json:"params"`
+	InputShape []int `json:"input_shape"`
+}
+
+func readManifest(path string) (map[string]manifestModel, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w (generate the zoo with models/generate.sh)", err)
+	}
+	var m struct {
+		Models map[string]manifestModel `json:"models"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m.Models, nil
+}
