@@ -127,11 +127,17 @@ func Open(spec string, o SourceOptions) (Source, error) {
 		return nil, fmt.Errorf("source %q: %w", spec, err)
 	}
 	if !kind.Live() && (o.Loop || o.FPS > 0) {
-		s = &fileSource{Source: s, reopen: func() (Source, error) {
-			return Open(spec, SourceOptions{Format: o.Format, Width: o.Width, Height: o.Height, Align: o.Align, Range: o.Range})
-		}, loop: o.Loop, pace: newPacer(o.FPS)}
+		plain := o
+		plain.Loop, plain.FPS = false, 0
+		s = Paced(s, o.FPS, o.Loop, func() (Source, error) { return Open(spec, plain) })
 	}
 	return s, nil
+}
+
+// Paced delivers a finite source's frames at most fps a second (0: no
+// limit) and, with loop, starts it over through reopen at its end.
+func Paced(s Source, fps float64, loop bool, reopen func() (Source, error)) Source {
+	return &fileSource{Source: s, reopen: reopen, loop: loop, pace: newPacer(fps)}
 }
 
 // streamSource reads raw or MJPEG frames from r.
@@ -175,9 +181,6 @@ func (s *fileSource) ReadFrame(f *Frame) error {
 		s.Source.Close()
 		if s.Source, err = s.reopen(); err != nil {
 			return err
-		}
-		if lf, ok := s.Source.(*fileSource); ok {
-			s.Source = lf.Source
 		}
 		return s.Source.ReadFrame(f)
 	}

@@ -1,35 +1,30 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
+	"crypto/sha256"
 	"fmt"
-	"image"
-	"sort"
-	"time"
+	"log"
+	"strings"
 
+	"github.com/edgeinfer/edgeinfer/camera"
 	"github.com/edgeinfer/edgeinfer/internal/defaultmodel"
 	"github.com/edgeinfer/edgeinfer/runtime"
 )
 
-const demoDetails = `Runs the embedded default model, an int8 Fashion-MNIST classifier, over
-its embedded sample images: one JSON line per image (true label, top-3,
-latency), then a summary with the accuracy on the samples and the latency
-percentiles. Needs no file, camera or network.`
-
-// demoResult is one JSON line of demo.
-type demoResult struct {
-	Sample    string      `json:"sample"`
-	Truth     string      `json:"truth"`
-	Top       []classJSON `json:"top"`
-	Correct   bool        `json:"correct"`
-	LatencyMS real64      `json:"latency_ms"`
-}
+const demoDetails = `Runs the camera pipeline with no camera: the embedded default model, an
+int8 Fashion-MNIST classifier, classifies its embedded sample images (two
+per class) as frames. It prints one JSON line per frame, as the camera verb
+does ("name" is the sample, <test-set index>_<true class>.png), then the
+top-1 accuracy on the samples and the per-stage latency summary on stderr.
+--loop and --fps turn it into an endless paced stream, for trying the
+outputs (e.g. --http) without a camera.`
 
 func demoMain(cl *cli, args []string) error {
-	fs := newVerbFlags("demo", "edgeinfer demo [--threads N] [--top K]", demoDetails)
-	threads := fs.Int("threads", 1, threadsUsage)
-	top := fs.Int("top", 3, "labels to print per image")
+	fs := newVerbFlags("demo", "edgeinfer demo [--threads N] [--top K] [--loop --fps N] [outputs]", demoDetails)
+	pf := addPipelineFlags(fs, 1)
+	fps := fs.Float64("fps", 0, "pace the samples to N frames a second (0: as fast as classified)")
+	loop := fs.Bool("loop", false, "start over after the last sample")
+	outs := addOutputFlags(fs)
 	operands, err := fs.parse(cl, args)
 	if err != nil {
 		return err
@@ -37,19 +32,16 @@ func demoMain(cl *cli, args []string) error {
 	if len(operands) != 0 {
 		return usagef("demo takes no operands, got %q", operands)
 	}
-	n, err := resolveThreads(*threads)
+	threads, err := resolveThreads(*pf.threads)
 	if err != nil {
 		return err
-	}
-	if *top < 1 {
-		return usagef("--top %d: want 1 or more", *top)
 	}
 	m, err := runtime.LoadBytes(defaultmodel.Model())
 	if err != nil {
 		return fmt.Errorf("embedded model: %w", err)
 	}
 	defer m.Close()
-	it, err := m.NewInterpreter(runtime.Options{Threads: n})
+	it, err := m.NewInterpreter(runtime.Options{Threads: threads})
 	if err != nil {
 		return err
 	}
@@ -58,49 +50,46 @@ func demoMain(cl *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	labels := m.Format().Metadata.Labels
-
-	enc := json.NewEncoder(cl.stdout)
-	classes := make([]runtime.Class, 0, *top)
-	latencies := make([]time.Duration, 0, len(samples))
-	right := 0
-	for _, s := range samples {
-		img, _, err := image.Decode(bytes.NewReader(s.PNG))
-		if err != nil {
-			return fmt.Errorf("embedded sample %s: %w", s.Name, err)
-		}
-		if err := it.SetInputImage(0, img); err != nil {
-			return fmt.Errorf("embedded sample %s: %w", s.Name, err)
-		}
-		start := time.Now()
-		if err := it.Run(); err != nil {
-			return err
-		}
-		latency := time.Since(start)
-		latencies = append(latencies, latency)
-		classes = it.TopK(0, *top, classes)
-		r := demoResult{Sample: s.Name, Truth: labelOf(labels, s.Class), Top: []classJSON{},
-			Correct: classes[0].Index == s.Class, LatencyMS: real64(milliseconds(latency))}
-		for _, c := range classes {
-			r.Top = append(r.Top, classJSON{Index: c.Index, Label: c.Label, Score: real32(c.Score)})
-		}
-		if r.Correct {
-			right++
-		}
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
+	images := make([]camera.EncodedImage, len(samples))
+	truth := make(map[string]int, len(samples))
+	for i, s := range samples {
+		images[i] = camera.EncodedImage{Name: s.Name, Data: s.PNG}
+		truth[s.Name] = s.Class
 	}
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	fmt.Fprintf(cl.stderr, "edgeinfer demo: %d of %d samples right; inference p50 %.3f ms, max %.3f ms; %d MACs, kernels %s, %d thread(s)\n",
-		right, len(samples), milliseconds(latencies[len(latencies)/2]), milliseconds(latencies[len(latencies)-1]),
-		m.MACs(), m.KernelVariant(), n)
+	open := func() (camera.Source, error) {
+		reopen := func() (camera.Source, error) { return camera.NewImageSource(images), nil }
+		return camera.Paced(camera.NewImageSource(images), *fps, *loop, reopen), nil
+	}
+	logger := log.New(cl.stderr, "edgeinfer demo: ", log.LstdFlags)
+	built, err := buildSinks(outs, &outputEnv{Log: logger, Labels: m.Format().Metadata.Labels, ModelSHA256: fmt.Sprintf("%x", sha256.Sum256(defaultmodel.Model())), Source: "demo"})
+	if err != nil {
+		return err
+	}
+	score := &demoScore{truth: truth}
+	built.Sinks = append([]camera.Sink{score}, built.Sinks...)
+	err = runPipeline(cl, pipelineRun{flags: pf, model: m, it: it, modelName: "embedded Fashion-MNIST (int8)",
+		open: open, logger: logger, outputs: built, before: func() {
+			fmt.Fprintf(cl.stderr, "edgeinfer demo: %d of %d samples right (top-1)\n", score.right, score.seen)
+		}})
+	return err
+}
+
+// demoScore counts top-1 hits against the class in the sample's name.
+type demoScore struct {
+	truth       map[string]int
+	right, seen int
+}
+
+func (d *demoScore) Publish(r *camera.Result) error {
+	class, ok := d.truth[r.Frame.Name]
+	if !ok || len(r.Top) == 0 {
+		return fmt.Errorf("sample %q has no known class", strings.TrimSpace(r.Frame.Name))
+	}
+	d.seen++
+	if r.Top[0].Index == class {
+		d.right++
+	}
 	return nil
 }
 
-func labelOf(labels []string, i int) string {
-	if i >= 0 && i < len(labels) {
-		return labels[i]
-	}
-	return fmt.Sprint(i)
-}
+func (d *demoScore) Close() error { return nil }

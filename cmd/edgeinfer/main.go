@@ -5,7 +5,9 @@
 //	edgeinfer run MODEL --input-raw IN.f32 --output-raw OUT.f32
 //	edgeinfer run MODEL IMAGE... [--top K] [--json]
 //	edgeinfer bench MODEL [--threads N] [--runs N] [--warmup N] [--json]
-//	edgeinfer demo [--threads N] [--top K]
+//	edgeinfer camera MODEL --source SRC [--threads N] [--top K] [...]
+//	edgeinfer cameras [--json]
+//	edgeinfer demo [--threads N] [--top K] [--loop --fps N]
 //	edgeinfer help [VERB]
 //
 // Every verb prints its usage with -h. A failure prints one line,
@@ -49,7 +51,9 @@ func commands() []command {
 		{"inspect", "describe a model: inputs, outputs, metadata, ops, tensors, MACs, arena", inspectMain},
 		{"run", "run a model on raw float32 tensors or on images", runMain},
 		{"bench", "measure latency, allocations and throughput", benchMain},
-		{"demo", "classify the embedded sample images with the embedded default model", demoMain},
+		{"camera", "classify a live camera, pipe or video file, frame by frame", cameraMain},
+		{"cameras", "list the V4L2 cameras and the formats they offer", camerasMain},
+		{"demo", "run the camera pipeline over embedded sample images with the embedded model", demoMain},
 		{"boards", "list board profiles and detect the board this runs on", boardsMain},
 		{"help", "show usage for edgeinfer or one verb", helpMain},
 	}
