@@ -20,11 +20,11 @@ type gemmKernel struct {
 	// elements k..kp-1 of each row and the rows mr..MR-1 are zero.
 	packA func(dst []byte, src []int8, srcStride, mr, k, kp int)
 
-	// tile computes one MR x NR tile over kp (a multiple of kr) from the A
-	// panel a and the packed block b (gemmBlockBytes(nr, kp) bytes), and
-	// stores row m's NR outputs at c[m*cStride:][:NR]. q is the op's
-	// gemmOutput.
-	tile func(a, b []byte, kp int, c []int8, cStride int, q *gemmOutput)
+	// tile computes blocks consecutive MR x NR tiles over kp (a multiple
+	// of kr) from the A panel a and the packed blocks b (contiguous,
+	// gemmBlockBytes(nr, kp, bElem) each); tile j stores row m's NR outputs
+	// at c[m*cStride+j*NR:][:NR]. q is the op's gemmOutput.
+	tile func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput)
 }
 
 // gemmOutput is the per-op part of the microkernels' output stage, each

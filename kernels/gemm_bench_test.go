@@ -2,8 +2,11 @@ package kernels
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/edgeinfer/edgeinfer/benchmarks/peak"
 )
 
 // BenchmarkGEMM measures the prepared fully connected layer as a plain
@@ -28,7 +31,11 @@ func BenchmarkGEMM(b *testing.B) {
 				scratch := make([]byte, pr.ScratchBytes)
 				run := func() { pr.Run(in, out, scratch, 0, pr.Units) }
 				reportMACs(b, float64(m*k*n), run)
-				b.ReportMetric(bestRate(float64(m*k*n), 50*time.Millisecond, run), "best-GMAC/s")
+				best := bestRate(float64(m*k*n), 50*time.Millisecond, run)
+				b.ReportMetric(best, "best-GMAC/s")
+				if pk := variantPeak(v); pk > 0 {
+					b.ReportMetric(100*best/pk, "%peak")
+				}
 			})
 		}
 	}
@@ -75,4 +82,29 @@ func bestRate(macs float64, d time.Duration, f func()) float64 {
 		best = max(best, macs/float64(time.Since(t).Nanoseconds()))
 	}
 	return best
+}
+
+// variantSequence is the instruction sequence each variant's GEMM is
+// built on, whose measured peak its benchmarks compare against.
+var variantSequence = map[Variant]peak.Sequence{
+	AVX2:       peak.VPMADDWD,
+	AVXVNNI:    peak.VPDPBUSDYmm,
+	AVX512VNNI: peak.VPDPBUSDZmm,
+}
+
+var (
+	peakOnce  sync.Once
+	peakGMACs map[Variant]float64
+)
+
+// variantPeak returns the measured peak (GMAC/s, best of 200 ms of
+// rounds) of v's sequence, 0 when unknown.
+func variantPeak(v Variant) float64 {
+	peakOnce.Do(func() {
+		peakGMACs = map[Variant]float64{}
+		for v, s := range variantSequence {
+			peakGMACs[v] = peak.Measure(s, 200*time.Millisecond)
+		}
+	})
+	return peakGMACs[v]
 }

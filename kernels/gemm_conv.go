@@ -86,14 +86,15 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 				gk.packA(panel, cols, c.kp, rows, c.k, c.kp)
 			}
 			pk := c.packed[grp]
-			for b := 0; b < pk.blocks; b++ {
+			full := c.ocg / nr // blocks with NR real channels
+			if rows < mr {
+				full = 0
+			}
+			gk.tile(panel, pk.data, c.kp, full, out[m0*g.OutC+grp*c.ocg:], g.OutC, c.q)
+			for b := full; b < pk.blocks; b++ {
 				ch := grp*c.ocg + b*nr
 				width := min(nr, c.ocg-b*nr)
-				if rows == mr && width == nr {
-					gk.tile(panel, pk.block(b), c.kp, out[m0*g.OutC+ch:], g.OutC, c.q)
-					continue
-				}
-				gk.tile(panel, pk.block(b), c.kp, tile, nr, c.q)
+				gk.tile(panel, pk.blocksFrom(b), c.kp, 1, tile, nr, c.q)
 				for r := 0; r < rows; r++ {
 					copy(out[(m0+r)*g.OutC+ch:][:width], tile[r*nr:][:width])
 				}

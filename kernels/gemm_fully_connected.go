@@ -26,6 +26,9 @@ type gemmFC struct {
 
 // run computes the output channel blocks [lo, hi) for every batch row.
 func (f *gemmFC) run(in, out []int8, scratch []byte, lo, hi int) {
+	if lo >= hi {
+		return
+	}
 	gk, pk := f.gk, f.packed
 	mr, nr := gk.mr, gk.nr
 	k, n := f.p.K, f.p.N
@@ -34,13 +37,14 @@ func (f *gemmFC) run(in, out []int8, scratch []byte, lo, hi int) {
 	for m0 := 0; m0 < f.p.Batch; m0 += mr {
 		rows := min(mr, f.p.Batch-m0)
 		gk.packA(panel, in[m0*k:], k, rows, k, pk.kp)
-		for b := lo; b < hi; b++ {
+		full := max(min(hi, n/nr)-lo, 0) // blocks of [lo, hi) with NR real channels
+		if rows < mr {
+			full = 0
+		}
+		gk.tile(panel, pk.blocksFrom(lo), pk.kp, full, out[m0*n+lo*nr:], n, f.q)
+		for b := lo + full; b < hi; b++ {
 			width := min(nr, n-b*nr)
-			if rows == mr && width == nr {
-				gk.tile(panel, pk.block(b), pk.kp, out[m0*n+b*nr:], n, f.q)
-				continue
-			}
-			gk.tile(panel, pk.block(b), pk.kp, tile, nr, f.q)
+			gk.tile(panel, pk.blocksFrom(b), pk.kp, 1, tile, nr, f.q)
 			for r := 0; r < rows; r++ {
 				copy(out[(m0+r)*n+b*nr:][:width], tile[r*nr:][:width])
 			}

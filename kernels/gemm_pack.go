@@ -68,8 +68,8 @@ func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requ
 	return pk
 }
 
-// block returns packed block b.
-func (pk *gemmPacked) block(b int) []byte { return pk.data[b*pk.blockBytes:][:pk.blockBytes] }
+// blocksFrom returns the packed blocks b, b+1, ... to the end.
+func (pk *gemmPacked) blocksFrom(b int) []byte { return pk.data[b*pk.blockBytes:] }
 
 // outputParams builds the gemmOutput of r for channels [0, n).
 func outputParams(r *Requant, n int) *gemmOutput {

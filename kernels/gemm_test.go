@@ -21,8 +21,8 @@ func init() {
 		packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
 			amd64.PackAInt16Go(int16s(dst), 6, src, srcStride, mr, k, kp)
 		},
-		tile: func(a, b []byte, kp int, c []int8, cStride int, q *gemmOutput) {
-			amd64.Gemm6x16Int16Go(int16s(a), b, kp, c, cStride, q)
+		tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
+			amd64.Gemm6x16Int16Go(int16s(a), b, kp, blocks, c, cStride, q)
 		}}
 	gemmKernels[twinVNNI] = &gemmKernel{mr: 6, nr: 16, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
 		packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {

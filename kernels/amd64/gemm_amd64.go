@@ -18,7 +18,7 @@ var (
 )
 
 //go:noescape
-func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output)
+func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
 
 //go:noescape
 func widenInt16(dst *int16, src *int8, n int)
@@ -26,15 +26,18 @@ func widenInt16(dst *int16, src *int8, n int)
 //go:noescape
 func xor80(dst *byte, src *int8, n int)
 
-// Gemm6x16Int16 (AVX2) computes one 6 x 16 tile, exactly like
-// Gemm6x16Int16Go: a holds 6 rows of kp int16 (kp even), b is a packed
-// block of 16 channels with int16 weight pairs, and row m's 16 outputs go
-// to c[m*cStride:][:16].
-func Gemm6x16Int16(a []int16, b []byte, kp int, c []int8, cStride int, q *Output) {
+// Gemm6x16Int16 (AVX2) computes blocks consecutive 6 x 16 tiles, exactly
+// like Gemm6x16Int16Go: a holds 6 rows of kp int16 (kp even), b holds
+// blocks packed blocks of 16 channels with int16 weight pairs, and tile j
+// writes row m's 16 outputs to c[m*cStride+16*j:][:16].
+func Gemm6x16Int16(a []int16, b []byte, kp, blocks int, c []int8, cStride int, q *Output) {
+	if blocks <= 0 {
+		return
+	}
 	a = a[:6*kp]
-	b = b[:headerRows*16*4+16*kp*2]
-	c = c[:5*cStride+16]
-	gemm6x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q)
+	b = b[:blocks*(headerRows*16*4+16*kp*2)]
+	c = c[:5*cStride+16*blocks]
+	gemm6x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks)
 }
 
 // PackAInt16 (AVX2) is PackAInt16Go.

@@ -86,25 +86,38 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 	VPMADDWD     Y13, Y14, Y15 \
 	VPADDD       Y15, A1, A1
 
-// func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output)
+// func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
+//
+// Computes blocks consecutive 6 x 16 tiles that share the A panel: tile j
+// reads packed block j (they are contiguous: each one ends where the next
+// begins) and writes channels 16j..16j+15 of the 6 output rows.
 //
 // Register contract:
-//   SI, R8  A rows 0 and 3 (rows 1, 2 at +DX, +2*DX; 4, 5 likewise), DX = 2*kp
-//   DI      weights (64 bytes per k-pair), BX block header, CX k-pairs left
-//   R9      output row, R10 = cStride, R11 = q
+//   AX      A panel (row m at AX + m*DX), DX = 2*kp bytes per row
+//   SI, R8  A rows 0 and 3 during the k loop (rows 1, 2 at +DX, +2*DX; 4, 5 likewise)
+//   BX      block header, DI its weights (64 bytes per k-pair), CX k-pairs left
+//   R9      output row, R10 = cStride, R11 = q, R12 blocks left, R13 tile's first output
 //   Y0-Y11  accumulators: row m channels 0-7 in Y(2m), 8-15 in Y(2m+1)
 //   Y12-Y13 weights of one k-pair, Y14 broadcast A pair, Y15 product
-TEXT ·gemm6x16Int16(SB), NOSPLIT, $0-48
-	MOVQ a+0(FP), SI
+TEXT ·gemm6x16Int16(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
-	MOVQ kp+16(FP), CX
-	MOVQ c+24(FP), R9
+	MOVQ kp+16(FP), DX
+	MOVQ c+24(FP), R13
 	MOVQ cStride+32(FP), R10
 	MOVQ q+40(FP), R11
-	LEAQ (CX)(CX*1), DX
-	LEAQ (SI)(DX*2), R8
+	MOVQ blocks+48(FP), R12
+	SHLQ $1, DX
+	TESTQ R12, R12
+	JZ   done
+
+block:
+	MOVQ AX, SI
+	LEAQ (AX)(DX*2), R8
 	ADDQ DX, R8
 	LEAQ 384(BX), DI
+	MOVQ kp+16(FP), CX
+	MOVQ R13, R9
 
 	VMOVDQU (BX), Y0
 	VMOVDQU 32(BX), Y1
@@ -120,9 +133,10 @@ TEXT ·gemm6x16Int16(SB), NOSPLIT, $0-48
 	VMOVDQA Y1, Y11
 
 	SHRQ $1, CX
-	JZ   requant
+	CMPQ CX, $2
+	JB   ktail
 
-kloop:
+kloop2:
 	VMOVDQU (DI), Y12
 	VMOVDQU 32(DI), Y13
 	MADD_ROW((SI), Y0, Y1)
@@ -131,11 +145,33 @@ kloop:
 	MADD_ROW((R8), Y6, Y7)
 	MADD_ROW((R8)(DX*1), Y8, Y9)
 	MADD_ROW((R8)(DX*2), Y10, Y11)
-	ADDQ $4, SI
-	ADDQ $4, R8
+	VMOVDQU 64(DI), Y12
+	VMOVDQU 96(DI), Y13
+	MADD_ROW(4(SI), Y0, Y1)
+	MADD_ROW(4(SI)(DX*1), Y2, Y3)
+	MADD_ROW(4(SI)(DX*2), Y4, Y5)
+	MADD_ROW(4(R8), Y6, Y7)
+	MADD_ROW(4(R8)(DX*1), Y8, Y9)
+	MADD_ROW(4(R8)(DX*2), Y10, Y11)
+	ADDQ $8, SI
+	ADDQ $8, R8
+	ADDQ $128, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JAE  kloop2
+
+ktail:
+	TESTQ CX, CX
+	JZ    requant
+	VMOVDQU (DI), Y12
+	VMOVDQU 32(DI), Y13
+	MADD_ROW((SI), Y0, Y1)
+	MADD_ROW((SI)(DX*1), Y2, Y3)
+	MADD_ROW((SI)(DX*2), Y4, Y5)
+	MADD_ROW((R8), Y6, Y7)
+	MADD_ROW((R8)(DX*1), Y8, Y9)
+	MADD_ROW((R8)(DX*2), Y10, Y11)
 	ADDQ $64, DI
-	DECQ CX
-	JNZ  kloop
 
 requant:
 	CMPL 192(R11), $0
@@ -172,7 +208,15 @@ nosat:
 	REQUANT(Y10, 0)
 	REQUANT(Y11, 32)
 	STORE16(Y10, Y11)
+
+	// The next block starts where this one's weights end.
+	MOVQ DI, BX
+	ADDQ $16, R13
+	DECQ R12
+	JNZ  block
 	VZEROUPPER
+
+done:
 	RET
 
 // func widenInt16(dst *int16, src *int8, n int)

@@ -64,27 +64,39 @@ func gemmTileGo(mr, nr, kr, kp int, a func(m, k int) int32, b []byte, w func(pos
 }
 
 // Gemm6x16Int16Go is the twin of Gemm6x16Int16: a is 6 rows of kp int16
-// (kp even), b a block of 16 channels with int16 weight pairs.
-func Gemm6x16Int16Go(a []int16, b []byte, kp int, c []int8, cStride int, q *Output) {
-	wts := b[headerRows*16*4:]
-	gemmTileGo(6, 16, 2, kp, func(m, k int) int32 { return int32(a[m*kp+k]) }, b,
-		func(pos int) int32 { return int32(int16(binary.LittleEndian.Uint16(wts[2*pos:]))) }, c, cStride, q)
+// (kp even), b holds blocks consecutive blocks of 16 channels with int16
+// weight pairs; tile j writes c[m*cStride+16*j:][:16].
+func Gemm6x16Int16Go(a []int16, b []byte, kp, blocks int, c []int8, cStride int, q *Output) {
+	size := headerRows*16*4 + 16*kp*2
+	for j := 0; j < blocks; j++ {
+		blk := b[j*size:][:size]
+		wts := blk[headerRows*16*4:]
+		gemmTileGo(6, 16, 2, kp, func(m, k int) int32 { return int32(a[m*kp+k]) }, blk,
+			func(pos int) int32 { return int32(int16(binary.LittleEndian.Uint16(wts[2*pos:]))) }, c[16*j:], cStride, q)
+	}
 }
 
 // Gemm6x16VNNIGo is the twin of Gemm6x16VNNI: a is 6 rows of kp uint8
-// (x+128, kp a multiple of 4), b a block of 16 channels of int8 quads.
-func Gemm6x16VNNIGo(a []byte, b []byte, kp int, c []int8, cStride int, q *Output) {
-	wts := b[headerRows*16*4:]
-	gemmTileGo(6, 16, 4, kp, func(m, k int) int32 { return int32(a[m*kp+k]) }, b,
-		func(pos int) int32 { return int32(int8(wts[pos])) }, c, cStride, q)
+// (x+128, kp a multiple of 4), b holds blocks blocks of 16 channels of
+// int8 quads.
+func Gemm6x16VNNIGo(a []byte, b []byte, kp, blocks int, c []int8, cStride int, q *Output) {
+	gemmVNNIGo(6, 16, a, b, kp, blocks, c, cStride, q)
 }
 
 // Gemm8x32VNNI512Go is the twin of Gemm8x32VNNI512: like Gemm6x16VNNIGo
 // with 8 rows and blocks of 32 channels.
-func Gemm8x32VNNI512Go(a []byte, b []byte, kp int, c []int8, cStride int, q *Output) {
-	wts := b[headerRows*32*4:]
-	gemmTileGo(8, 32, 4, kp, func(m, k int) int32 { return int32(a[m*kp+k]) }, b,
-		func(pos int) int32 { return int32(int8(wts[pos])) }, c, cStride, q)
+func Gemm8x32VNNI512Go(a []byte, b []byte, kp, blocks int, c []int8, cStride int, q *Output) {
+	gemmVNNIGo(8, 32, a, b, kp, blocks, c, cStride, q)
+}
+
+func gemmVNNIGo(mr, nr int, a, b []byte, kp, blocks int, c []int8, cStride int, q *Output) {
+	size := headerRows*nr*4 + nr*kp
+	for j := 0; j < blocks; j++ {
+		blk := b[j*size:][:size]
+		wts := blk[headerRows*nr*4:]
+		gemmTileGo(mr, nr, 4, kp, func(m, k int) int32 { return int32(a[m*kp+k]) }, blk,
+			func(pos int) int32 { return int32(int8(wts[pos])) }, c[nr*j:], cStride, q)
+	}
 }
 
 // PackAInt16Go is the twin of PackAInt16: dst holds mrMax rows of kp

@@ -90,7 +90,11 @@ func TestGemm6x16Int16(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, kp := range []int{0, 2, 4, 6, 8, 14, 16, 18, 30, 32, 34, 62, 64, 66, 128, 130, 576, 1154} {
 		for trial := 0; trial < 8; trial++ {
-			b := gemmRandomBlock(rng, 16, kp, 2)
+			blocks := 1 + trial%3
+			var b []byte
+			for range blocks {
+				b = append(b, gemmRandomBlock(rng, 16, kp, 2)...)
+			}
 			q := gemmRandomOutput(rng)
 			a := make([]int16, 6*kp)
 			for i := range a {
@@ -99,11 +103,11 @@ func TestGemm6x16Int16(t *testing.T) {
 					a[i] = -128 // largest products, all one sign
 				}
 			}
-			cStride := 16 + rng.IntN(5)
-			want, checkW := gemmGuarded(5*cStride + 16)
-			got, checkG := gemmGuarded(5*cStride + 16)
-			Gemm6x16Int16Go(a, b, kp, want, cStride, q)
-			Gemm6x16Int16(a, b, kp, got, cStride, q)
+			cStride := 16*blocks + rng.IntN(5)
+			want, checkW := gemmGuarded(5*cStride + 16*blocks)
+			got, checkG := gemmGuarded(5*cStride + 16*blocks)
+			Gemm6x16Int16Go(a, b, kp, blocks, want, cStride, q)
+			Gemm6x16Int16(a, b, kp, blocks, got, cStride, q)
 			if !slices.Equal(got, want) {
 				t.Fatalf("kp %d trial %d: asm\n%v\nwant\n%v", kp, trial, got, want)
 			}
