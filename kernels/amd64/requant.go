@@ -125,25 +125,13 @@ func NewRequantTable(mult, shift []int32, zp, actMin, actMax int32) (*RequantTab
 	return t, nil
 }
 
-// requantLane is the scalar twin of one lane of REQUANT8 (and LEFT8).
+// requantLane is the scalar twin of one lane of LEFT8, REQUANT8 and
+// PACK8/PACK16.
 func requantLane(x int32, g []int32, j int, c *RequantConsts) int8 {
-	if c.AnyLeft != 0 {
-		if l := g[16+j]; l > 0 {
-			s := x << uint(l)
-			if s>>uint(l) != x {
-				s = int32(uint32(x>>31) ^ math.MaxInt32)
-			}
-			x = s
-		}
-	}
-	h := int32((int64(x)*int64(g[j]) + 1<<30) >> 31)
-	q := h >> uint(g[24+j])
-	if (h&g[32+j])+(h>>31) > g[40+j] {
-		q++
-	}
+	q := multiplyLane(x, g, j, c.AnyLeft)
 	v := sat(sat(q, math.MinInt16, math.MaxInt16)+c.ZeroPoint, math.MinInt16, math.MaxInt16) // VPACKSSDW, VPADDSW
-	v = sat(v, math.MinInt8, math.MaxInt8)                                                   // VPACKSSWB
-	return int8(min(max(v, c.ActMin), c.ActMax))                                             // VPMAXSB, VPMINSB
+	v = sat(v, math.MinInt8, math.MaxInt8)                                                    // VPACKSSWB
+	return int8(min(max(v, c.ActMin), c.ActMax))                                              // VPMAXSB, VPMINSB
 }
 
 // sat clamps v to [lo, hi].

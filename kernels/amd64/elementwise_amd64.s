@@ -1,0 +1,108 @@
+//go:build gc && !purego
+
+#include "textflag.h"
+#include "requant_amd64.h"
+
+// func mulInt8AVX2(out, a, b *int8, groups int, k *MulInt8Consts)
+//
+// Register contract: DI out, SI a, DX b, CX groups of 8 left, BX k (its
+// requantization group at 0), R8 AnyLeft; Y6/Y7 the offsets; Y0/Y1 the
+// widened operands and their product; macros as in requant_amd64.h.
+TEXT ·mulInt8AVX2(SB), NOSPLIT, $0-40
+	MOVQ out+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ groups+24(FP), CX
+	MOVQ k+32(FP), BX
+	TESTQ CX, CX
+	JLE  mdone
+	LEAQ 192(BX), R8
+	REQUANT_SETUP(R8)
+	VPBROADCASTD 208(BX), Y6
+	VPBROADCASTD 212(BX), Y7
+	MOVL 204(BX), R8
+
+mloop:
+	VPMOVSXBD (SI), Y0
+	VPMOVSXBD (DX), Y1
+	VPADDD    Y6, Y0, Y0
+	VPADDD    Y7, Y1, Y1
+	VPMULLD   Y1, Y0, Y0
+	TESTL     R8, R8
+	JEQ       mnoleft
+	LEFT8(Y0, BX, 0)
+
+mnoleft:
+	REQUANT8(Y0, BX, 0)
+	PACK8(Y0, X0, X1)
+	MOVQ X0, (DI)
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ $8, DI
+	DECQ CX
+	JNZ  mloop
+
+mdone:
+	VZEROUPPER
+	RET
+
+// func addInt8AVX2(out, a, b *int8, groups int, k *AddInt8Consts)
+//
+// Register contract: DI out, SI a, DX b, CX groups of 8 left, BX k (groups
+// A at 0, B at 192, Out at 384), R8/R9/R10 the AnyLeft of A/B/Out; Y6/Y7
+// the offsets, X5 the left shift count; Y0 a then the sum, Y1 b; macros as
+// in requant_amd64.h (the constants of REQUANT_SETUP are Out's).
+TEXT ·addInt8AVX2(SB), NOSPLIT, $0-40
+	MOVQ out+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ groups+24(FP), CX
+	MOVQ k+32(FP), BX
+	TESTQ CX, CX
+	JLE  adone
+	LEAQ 608(BX), R8
+	REQUANT_SETUP(R8)
+	VPBROADCASTD 624(BX), Y6
+	VPBROADCASTD 628(BX), Y7
+	VMOVD 632(BX), X5
+	MOVL 588(BX), R8
+	MOVL 604(BX), R9
+	MOVL 620(BX), R10
+
+aloop:
+	VPMOVSXBD (SI), Y0
+	VPMOVSXBD (DX), Y1
+	VPADDD    Y6, Y0, Y0
+	VPADDD    Y7, Y1, Y1
+	VPSLLD    X5, Y0, Y0
+	VPSLLD    X5, Y1, Y1
+	TESTL     R8, R8
+	JEQ       anoleftA
+	LEFT8(Y0, BX, 0)
+
+anoleftA:
+	REQUANT8(Y0, BX, 0)
+	TESTL R9, R9
+	JEQ   anoleftB
+	LEFT8(Y1, BX, 192)
+
+anoleftB:
+	REQUANT8(Y1, BX, 192)
+	VPADDD Y1, Y0, Y0
+	TESTL  R10, R10
+	JEQ    anoleftOut
+	LEFT8(Y0, BX, 384)
+
+anoleftOut:
+	REQUANT8(Y0, BX, 384)
+	PACK8(Y0, X0, X1)
+	MOVQ X0, (DI)
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ $8, DI
+	DECQ CX
+	JNZ  aloop
+
+adone:
+	VZEROUPPER
+	RET
