@@ -129,9 +129,10 @@ func parseMessage(line string) (message, bool) {
 
 // subscriber is a running mosquitto_sub.
 type subscriber struct {
-	t     *testing.T
-	cmd   *exec.Cmd
-	lines chan string
+	t       *testing.T
+	cmd     *exec.Cmd
+	lines   chan string
+	pending []message // arrived on other topics while next waited
 }
 
 // subscribe starts mosquitto_sub with the connection args (-h, -p, TLS,
@@ -173,10 +174,17 @@ func subscribe(t *testing.T, args []string, topics ...string) *subscriber {
 	return s
 }
 
-// next returns the next message on topic, skipping others, or fails after
-// timeout.
+// next returns the next message on topic, or fails after timeout.
+// Messages on other topics are kept for later calls, since messages on
+// different topics (and QoS) may arrive in any order.
 func (s *subscriber) next(topic string, timeout time.Duration) message {
 	s.t.Helper()
+	for i, m := range s.pending {
+		if m.topic == topic {
+			s.pending = append(s.pending[:i], s.pending[i+1:]...)
+			return m
+		}
+	}
 	deadline := time.After(timeout)
 	for {
 		select {
@@ -191,27 +199,9 @@ func (s *subscriber) next(topic string, timeout time.Duration) message {
 			if m.topic == topic {
 				return m
 			}
+			s.pending = append(s.pending, m)
 		case <-deadline:
 			s.t.Fatalf("no message on %s within %v", topic, timeout)
-		}
-	}
-}
-
-// none checks that no message arrives on topic for d.
-func (s *subscriber) none(topic string, d time.Duration) {
-	s.t.Helper()
-	deadline := time.After(d)
-	for {
-		select {
-		case line, ok := <-s.lines:
-			if !ok {
-				return
-			}
-			if m, _ := parseMessage(line); m.topic == topic {
-				s.t.Fatalf("unexpected message %+v", m)
-			}
-		case <-deadline:
-			return
 		}
 	}
 }

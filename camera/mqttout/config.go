@@ -62,7 +62,7 @@ type Config struct {
 	// Model and Version describe the device to Home Assistant.
 	Model, Version string
 
-	// QueueLen is how many results may wait to be sent (64 when zero);
+	// QueueLen is how many results may be queued or in flight (64 when zero);
 	// events get a queue of their own, a quarter of that (at least 4), so a
 	// flood of results cannot crowd them out.
 	QueueLen int

@@ -45,8 +45,8 @@ func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 	if got := <-taken; got != "edgeinfer/cam/result r0" {
 		t.Fatalf("worker took %q", got)
 	}
-	// The worker is stuck on r0: eight results fill the queue, the next
-	// five are dropped.
+	// The worker is stuck on r0, which holds one of the 8 buffers: seven
+	// results fill the queue, the next six are dropped.
 	start := time.Now()
 	accepted := 0
 	for i := 1; i <= 13; i++ {
@@ -54,8 +54,8 @@ func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 			accepted++
 		}
 	}
-	if accepted != 8 {
-		t.Errorf("accepted %d results, want 8 (the queue length)", accepted)
+	if accepted != 7 {
+		t.Errorf("accepted %d results, want 7 (the queue length less the one in flight)", accepted)
 	}
 	// Events have their own queue: max(4, 8/4) = 4 places.
 	evAccepted := 0
@@ -70,17 +70,17 @@ func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 	if d := time.Since(start); d > 100*time.Millisecond {
 		t.Errorf("publishing into a stalled queue took %v", d)
 	}
-	if _, dropped, _ := p.Stats(); dropped != 5+2 {
-		t.Errorf("dropped %d, want 7", dropped)
+	if _, dropped, _ := p.Stats(); dropped != 6+2 {
+		t.Errorf("dropped %d, want 8", dropped)
 	}
 
 	// Once the broker answers, events go before the queued results.
 	close(release)
 	var order []string
-	for range 12 {
+	for range 11 {
 		order = append(order, strings.Fields(<-taken)[1])
 	}
-	if got := strings.Join(order, ""); got != "eeeerrrrrrrr" {
+	if got := strings.Join(order, ""); got != "eeeerrrrrrr" {
 		t.Errorf("send order %s, want the 4 events first", got)
 	}
 }
