@@ -43,35 +43,30 @@ func writeChart(path string, models []*modelResult, threads []int) error {
 	for j, m := range models {
 		p := plot.New()
 		p.Title.Text = displayName(m.Name)
-		p.Y.Label.Text = "p50 latency (ms)"
-		p.Y.Min = 0
+		p.Y.Label.Text = "p50 latency (ms, log scale)"
 		p.NominalX(groups...)
-		top := 0.0
+		top, low := 0.0, math.Inf(1)
 		for s, k := range contenderOrder {
-			vals := make(plotter.Values, len(threads))
-			labels := plotter.XYLabels{XYs: make(plotter.XYs, len(threads)), Labels: make([]string, len(threads))}
+			vals := make([]float64, len(threads))
+			var labels plotter.XYLabels // only bars that were measured
 			for i, t := range threads {
 				v := m.find(k[0], k[1], t).p50()
-				label := ms(v)
-				if math.IsNaN(v) {
-					v, label = 0, "n/a"
+				if math.IsNaN(v) || v <= 0 {
+					continue
 				}
 				vals[i] = v
-				labels.XYs[i] = plotter.XY{X: float64(i), Y: v}
-				labels.Labels[i] = label
-				top = math.Max(top, v)
-			}
-			bars, err := plotter.NewBarChart(vals, vg.Points(barWidth))
-			if err != nil {
-				return err
+				labels.XYs = append(labels.XYs, plotter.XY{X: float64(i), Y: v})
+				labels.Labels = append(labels.Labels, ms(v))
+				top, low = math.Max(top, v), math.Min(low, v)
 			}
 			offset := vg.Points(barWidth * (float64(s) - float64(len(contenderOrder)-1)/2))
-			bars.Offset = offset
-			bars.Color = seriesColors[s]
-			bars.LineStyle.Width = 0
+			bars := &logBars{values: vals, width: vg.Points(barWidth), offset: offset, color: seriesColors[s]}
 			p.Add(bars)
 			if j == 0 {
 				p.Legend.Add(fmt.Sprintf("%s %s", engineName(k[0]), k[1]), bars)
+			}
+			if len(labels.XYs) == 0 {
+				continue
 			}
 			lab, err := plotter.NewLabels(labels)
 			if err != nil {
@@ -86,11 +81,17 @@ func writeChart(path string, models []*modelResult, threads []int) error {
 			lab.Offset = vg.Point{X: offset, Y: vg.Points(2)}
 			p.Add(lab)
 		}
-		// Room above the tallest bar for its rotated label.
-		p.Y.Max = top * 1.35
+		// A log scale: edgeinfer's float32 path and the int8 paths differ
+		// by 10× and more. The top leaves room for the rotated labels and
+		// the legend; the bars rise from the axis minimum.
 		if top == 0 {
-			p.Y.Max = 1
+			top, low = 1, 1
 		}
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Min = math.Pow(10, math.Floor(math.Log10(low)))
+		p.Y.Max = top * 8
+		p.X.Min, p.X.Max = -0.5, float64(len(threads))-0.5
 		p.Legend.Top = true
 		p.Legend.Left = true
 		p.Legend.TextStyle.Font.Size = vg.Points(8)
@@ -116,4 +117,46 @@ func writeChart(path string, models []*modelResult, threads []int) error {
 		return err
 	}
 	return f.Close()
+}
+
+// logBars is a bar chart for a logarithmic value axis: plotter.BarChart
+// draws from 0, which a log scale cannot place, so these bars rise from the
+// axis minimum. Bar i is centered on x = i, shifted by offset.
+type logBars struct {
+	values        []float64 // ≤ 0: no bar
+	width, offset vg.Length
+	color         color.Color
+}
+
+func (b *logBars) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	for i, v := range b.values {
+		if v <= 0 {
+			continue
+		}
+		x0 := trX(float64(i)) - b.width/2 + b.offset
+		x1 := x0 + b.width
+		pts := []vg.Point{{X: x0, Y: c.Min.Y}, {X: x0, Y: trY(v)}, {X: x1, Y: trY(v)}, {X: x1, Y: c.Min.Y}}
+		c.FillPolygon(b.color, c.ClipPolygonY(pts))
+	}
+}
+
+// DataRange is the bars' extent; writeChart sets the axes itself.
+func (b *logBars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	ymin, ymax = math.Inf(1), math.Inf(-1)
+	for _, v := range b.values {
+		if v > 0 {
+			ymin, ymax = math.Min(ymin, v), math.Max(ymax, v)
+		}
+	}
+	if math.IsInf(ymin, 1) {
+		ymin, ymax = 1, 1
+	}
+	return 0, float64(len(b.values) - 1), ymin, ymax
+}
+
+// Thumbnail draws the legend's color box.
+func (b *logBars) Thumbnail(c *draw.Canvas) {
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Min.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Min.Y}}
+	c.FillPolygon(b.color, c.ClipPolygonY(pts))
 }
