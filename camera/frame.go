@@ -142,6 +142,7 @@ type Frame struct {
 
 	store []byte // backing memory of Planes, reused frame to frame
 	jpeg  []byte // backing memory of JPEG
+	dht   []byte // a JPEG with Huffman tables added (dht.go)
 }
 
 // rowBytes is the bytes of pixel data in one row of plane i (without

@@ -138,11 +138,17 @@ func (s *mjpegReader) truncated(err error, n int) error {
 	return err
 }
 
-// decodeJPEG decodes data into f. YCbCr 4:2:0, 4:2:2 and 4:4:4 and gray
+// decodeJPEG decodes data into f (adding the standard Huffman tables
+// when it has none; see dht.go). YCbCr 4:2:0, 4:2:2 and 4:4:4 and gray
 // JPEGs keep their decoded planes (full range, as JFIF defines); other
 // subsamplings and CMYK are converted to RGB24.
 func decodeJPEG(f *Frame, data []byte) error {
-	img, err := jpeg.Decode(bytes.NewReader(data))
+	src := data
+	if len(data) > 2 && !hasHuffmanTables(data) {
+		f.dht = withStandardHuffman(f.dht, data)
+		src = f.dht
+	}
+	img, err := jpeg.Decode(bytes.NewReader(src))
 	if err != nil {
 		return corruptf("JPEG of %d bytes: %v", len(data), err)
 	}
