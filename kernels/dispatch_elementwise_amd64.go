@@ -1,0 +1,58 @@
+//go:build gc && !purego
+
+package kernels
+
+import "github.com/edgeinfer/edgeinfer/kernels/amd64"
+
+// Every amd64 variant runs the AVX2 MUL and ADD kernels: they are bound by
+// the requantization's 64-bit multiplies, which VNNI does not change.
+func init() {
+	for _, v := range []Variant{AVX2, AVXVNNI, AVX512VNNI} {
+		mulPreparers[v] = func(p *MulInt8Params) (*PreparedBinaryInt8, bool) { return prepareMulAVX2(v, p) }
+		addPreparers[v] = func(p *AddInt8Params) (*PreparedBinaryInt8, bool) { return prepareAddAVX2(v, p) }
+	}
+}
+
+// mulAVX2 runs contiguous runs with amd64.MulInt8AVX2 and the others
+// (scalar or strided operands) with the reference MulInt8.
+type mulAVX2 struct {
+	p *MulInt8Params
+	k *amd64.MulInt8Consts
+}
+
+func (m *mulAVX2) same(dst, x, y []int8) { amd64.MulInt8AVX2(dst, x, y, m.k) }
+func (m *mulAVX2) reference(a, b, out []int8, lo, hi int) {
+	MulInt8(m.p, a, b, out, lo, hi)
+}
+
+func prepareMulAVX2(v Variant, p *MulInt8Params) (*PreparedBinaryInt8, bool) {
+	k, err := amd64.NewMulInt8Consts(p.AOffset, p.BOffset, p.Multiplier, p.Shift, p.OutZeroPoint, p.ActMin, p.ActMax)
+	if err != nil {
+		return nil, false
+	}
+	m := &mulAVX2{p: p, k: k}
+	run := func(a, b, out []int8, lo, hi int) { runContiguous(m, &p.Broadcast, a, b, out, lo, hi) }
+	return &PreparedBinaryInt8{Variant: v, Units: p.Units(), run: run}, true
+}
+
+// addAVX2 is mulAVX2 for ADD (and SUB).
+type addAVX2 struct {
+	p *AddInt8Params
+	k *amd64.AddInt8Consts
+}
+
+func (m *addAVX2) same(dst, x, y []int8) { amd64.AddInt8AVX2(dst, x, y, m.k) }
+func (m *addAVX2) reference(a, b, out []int8, lo, hi int) {
+	AddInt8(m.p, a, b, out, lo, hi)
+}
+
+func prepareAddAVX2(v Variant, p *AddInt8Params) (*PreparedBinaryInt8, bool) {
+	k, err := amd64.NewAddInt8Consts(p.AOffset, p.BOffset, p.AMultiplier, p.AShift, p.BMultiplier, p.BShift,
+		p.LeftShift, p.OutMultiplier, p.OutShift, p.OutZeroPoint, p.ActMin, p.ActMax)
+	if err != nil {
+		return nil, false
+	}
+	m := &addAVX2{p: p, k: k}
+	run := func(a, b, out []int8, lo, hi int) { runContiguous(m, &p.Broadcast, a, b, out, lo, hi) }
+	return &PreparedBinaryInt8{Variant: v, Units: p.Units(), run: run}, true
+}

@@ -1,0 +1,84 @@
+package kernels
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestPreparedBinaryMatchesReference compares PrepareAddInt8 (ADD and SUB)
+// and PrepareMulInt8 of every variant with AddInt8 and MulInt8 over the
+// broadcast cases of elementwise_test.go (same shape, per-channel,
+// scalars, strided, zero sizes), with long same-shape runs so that the
+// vector loops and their tails run, units split like the runtime's
+// workers, guard bands, in-place outputs and no allocations.
+func TestPreparedBinaryMatchesReference(t *testing.T) {
+	r := newRand(43)
+	cases := append(broadcastCases(r),
+		broadcastCase{[]int{1, 14, 14, 67}, []int{1, 14, 14, 67}, []int{1, 14, 14, 67}},
+		broadcastCase{[]int{1, 7, 7, 96}, []int{1, 7, 7, 96}, []int{1, 1, 1, 96}},
+		broadcastCase{[]int{1, 3, 3, 1001}, []int{1, 3, 3, 1001}, []int{1, 3, 3, 1001}})
+	for k, c := range cases {
+		qa, qb, qo := randQuant(r), randQuant(r), randQuant(r)
+		actMin, actMax := int32(-128), int32(127)
+		if k%3 == 0 {
+			actMin, actMax = qo.zp, min(qo.zp+100, 127)
+		}
+		a := randInt8s(r, elements(c.a), -128, 127)
+		b := randInt8s(r, elements(c.b), -128, 127)
+		n := elements(c.out)
+		for _, bc := range broadcastsOf(t, c) {
+			type op struct {
+				name string
+				ref  func(a, b, out []int8, lo, hi int)
+				prep func(v Variant) (*PreparedBinaryInt8, bool)
+			}
+			add, sub := addParams(bc, qa, qb, qo, false, actMin, actMax), addParams(bc, qa, qb, qo, true, actMin, actMax)
+			mqo := quantCase{float32(float64(qa.scale) * float64(qb.scale) * 50), qo.zp}
+			mul := mulParams(bc, qa, qb, mqo, actMin, actMax)
+			ops := []op{
+				{"add", func(a, b, out []int8, lo, hi int) { AddInt8(add, a, b, out, lo, hi) },
+					func(v Variant) (*PreparedBinaryInt8, bool) { return PrepareAddInt8(v, add) }},
+				{"sub", func(a, b, out []int8, lo, hi int) { AddInt8(sub, a, b, out, lo, hi) },
+					func(v Variant) (*PreparedBinaryInt8, bool) { return PrepareAddInt8(v, sub) }},
+				{"mul", func(a, b, out []int8, lo, hi int) { MulInt8(mul, a, b, out, lo, hi) },
+					func(v Variant) (*PreparedBinaryInt8, bool) { return PrepareMulInt8(v, mul) }},
+			}
+			for _, o := range ops {
+				want := make([]int8, n)
+				o.ref(a, b, want, 0, n)
+				for _, v := range Variants() {
+					name := fmt.Sprintf("%s %s %v rank %d", v, o.name, c, bc.Rank)
+					prep, ok := o.prep(v)
+					if !ok {
+						if v == AVX2 {
+							t.Fatalf("%s: not prepared", name)
+						}
+						continue
+					}
+					if prep.Units != n {
+						t.Fatalf("%s: %d units, want %d", name, prep.Units, n)
+					}
+					var got []int8
+					if n <= 1500 {
+						got = runChecked(t, r, n, prep.Units, perElement, func(out []int8, lo, hi int) { prep.Run(a, b, out, lo, hi) })
+					} else { // runChecked is quadratic in units: three ranges here
+						got = make([]int8, n)
+						cut1, cut2 := n/3+r.IntN(9), 2*n/3+r.IntN(9)
+						prep.Run(a, b, got, 0, cut1)
+						prep.Run(a, b, got, cut1, cut2)
+						prep.Run(a, b, got, cut2, n)
+					}
+					compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
+					if len(c.a) == len(c.out) && elements(c.a) == n {
+						inPlace := append([]int8(nil), a...)
+						prep.Run(inPlace, b, inPlace, 0, n)
+						compareInt8(t, inPlace, want, func(i int) string { return fmt.Sprintf("%s in place: output %d", name, i) })
+					}
+					if n > 1000 {
+						checkNoAllocs(t, name, func() { prep.Run(a, b, got, 0, n) })
+					}
+				}
+			}
+		}
+	}
+}
