@@ -35,6 +35,10 @@ func (p *planner) binary() (opPlan, error) {
 			Multiplier: mult, Shift: int32(shift), OutZeroPoint: outZP}
 		kp.ActMin, kp.ActMax = quant.ActivationRange(lo, hi, outScale, outZP)
 		plan.kernel = "MulInt8"
+		if pr, ok := kernels.PrepareMulInt8(p.variant, kp); ok {
+			plan.bind = preparedBinaryBind(pr, aT, bT, outT)
+			return plan, nil
+		}
 		plan.bind = func(mem *memory) func(lo, hi int) {
 			a, b, out := mem.int8(aT), mem.int8(bT), mem.int8(outT)
 			return func(lo, hi int) { kernels.MulInt8(kp, a, b, out, lo, hi) }
@@ -52,6 +56,10 @@ func (p *planner) binary() (opPlan, error) {
 		}
 		kp.ActMin, kp.ActMax = quant.ActivationRange(lo, hi, outScale, outZP)
 		plan.kernel = "AddInt8"
+		if pr, ok := kernels.PrepareAddInt8(p.variant, kp); ok {
+			plan.bind = preparedBinaryBind(pr, aT, bT, outT)
+			return plan, nil
+		}
 		plan.bind = func(mem *memory) func(lo, hi int) {
 			a, b, out := mem.int8(aT), mem.int8(bT), mem.int8(outT)
 			return func(lo, hi int) { kernels.AddInt8(kp, a, b, out, lo, hi) }
@@ -74,4 +82,13 @@ func (p *planner) binary() (opPlan, error) {
 		return plan, nil
 	}
 	return opPlan{}, p.unsupported()
+}
+
+// preparedBinaryBind binds an int8 ADD/SUB/MUL prepared for the model's
+// kernel variant (same units and aliasing as the reference kernel).
+func preparedBinaryBind(pr *kernels.PreparedBinaryInt8, aT, bT, outT int) func(mem *memory) func(lo, hi int) {
+	return func(mem *memory) func(lo, hi int) {
+		a, b, out := mem.int8(aT), mem.int8(bT), mem.int8(outT)
+		return func(lo, hi int) { pr.Run(a, b, out, lo, hi) }
+	}
 }
