@@ -18,11 +18,13 @@ type contender struct {
 	Precision string // "int8" or "fp32"
 	Threads   int
 	File      string // the model file it runs
+	Input     string // the input file (float32, first tensor), "" for random
 
 	Runtime string // version string from the worker's ready line
 	Kernels string // edgeinfer's kernel variant
 
 	samples []float64 // latencies in ms, over all blocks
+	output  []float32 // the first output on Input, after the last run
 	perRun  float64   // estimated latency, sizes the blocks
 	err     error     // why it has no (more) results
 	w       *worker
@@ -110,6 +112,21 @@ func (w *worker) time(warmup, runs int) ([]float64, error) {
 	return r.MS, nil
 }
 
+// output fetches the first output of the last run.
+func (w *worker) output() ([]float32, error) {
+	if _, err := fmt.Fprintln(w.stdin, "output"); err != nil {
+		return nil, err
+	}
+	var r workerReply
+	if err := w.read(&r); err != nil {
+		return nil, err
+	}
+	if len(r.Output) == 0 {
+		return nil, errors.New("worker returned no output")
+	}
+	return r.Output, nil
+}
+
 func (w *worker) close() {
 	fmt.Fprintln(w.stdin, "quit")
 	w.stdin.Close()
@@ -136,9 +153,17 @@ func workerArgv(c *contender, ortDir string, seed uint64) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		return []string{self, "-serve-edgeinfer", c.File, "-threads", fmt.Sprint(c.Threads), "-seed", fmt.Sprint(seed)}, nil
+		argv := []string{self, "-serve-edgeinfer", c.File, "-threads", fmt.Sprint(c.Threads), "-seed", fmt.Sprint(seed)}
+		if c.Input != "" {
+			argv = append(argv, "-input", c.Input)
+		}
+		return argv, nil
 	case "ort":
-		return []string{"node", ortDir + "/ort_worker.js", c.File, "--threads", fmt.Sprint(c.Threads), "--seed", fmt.Sprint(seed)}, nil
+		argv := []string{"node", ortDir + "/ort_worker.js", c.File, "--threads", fmt.Sprint(c.Threads), "--seed", fmt.Sprint(seed)}
+		if c.Input != "" {
+			argv = append(argv, "--input", c.Input)
+		}
+		return argv, nil
 	}
 	return nil, fmt.Errorf("unknown engine %q", c.Engine)
 }

@@ -154,7 +154,7 @@ func TestEdgeinferWorkerProtocol(t *testing.T) {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- serveEdgeinfer(path, 2, 1, inR, outW); outW.Close() }()
+	go func() { done <- serveEdgeinfer(path, 2, 1, "", inR, outW); outW.Close() }()
 	lines := bufio.NewScanner(outR)
 
 	var ready workerReady
@@ -165,6 +165,11 @@ func TestEdgeinferWorkerProtocol(t *testing.T) {
 	var r workerReply
 	if !lines.Scan() || json.Unmarshal(lines.Bytes(), &r) != nil || len(r.MS) != 3 || r.MS[0] <= 0 {
 		t.Fatalf("run reply %q", lines.Text())
+	}
+	io.WriteString(inW, "output\n")
+	var o workerReply
+	if !lines.Scan() || json.Unmarshal(lines.Bytes(), &o) != nil || len(o.Output) != 10 {
+		t.Fatalf("output reply %q", lines.Text())
 	}
 	io.WriteString(inW, "run x\n")
 	if !lines.Scan() || json.Unmarshal(lines.Bytes(), &r) != nil || !strings.Contains(r.Error, "bad command") {
@@ -177,9 +182,30 @@ func TestEdgeinferWorkerProtocol(t *testing.T) {
 
 func TestEdgeinferWorkerMissingModel(t *testing.T) {
 	var out strings.Builder
-	err := serveEdgeinfer(filepath.Join(t.TempDir(), "none.einf"), 1, 1, strings.NewReader(""), &out)
+	err := serveEdgeinfer(filepath.Join(t.TempDir(), "none.einf"), 1, 1, "", strings.NewReader(""), &out)
 	var r workerReply
 	if err == nil || json.Unmarshal([]byte(out.String()), &r) != nil || !strings.Contains(r.Error, "none.einf") {
 		t.Errorf("err %v, output %q", err, out.String())
+	}
+}
+
+func TestCompare(t *testing.T) {
+	ref := []float32{1, -2, 3, 0}
+	x := []float32{1, -2, 2.9, 0.1} // noise 0.01 + 0.01 against signal 14
+	a := compare("x", ref, x)
+	if want := 10 * math.Log10(14/0.02); math.Abs(a.sqnrDB-want) > 1e-4 || a.identical || !a.top1Same {
+		t.Errorf("SQNR %v (want %v), identical %v, top-1 same %v", a.sqnrDB, want, a.identical, a.top1Same)
+	}
+	if want := 0.1 / 3; math.Abs(a.relMax-want) > 1e-6 {
+		t.Errorf("relMax %v, want %v", a.relMax, want)
+	}
+	if b := compare("y", ref, []float32{1, -2, 3, 4}); b.top1Same || b.top1() != "differs" {
+		t.Errorf("argmax moved from 2 to 3: %+v", b)
+	}
+	if c := compare("z", ref, ref); !c.identical || c.sqnr() != "identical" {
+		t.Errorf("identical outputs: %+v", c)
+	}
+	if d := compare("w", ref, ref[:3]); d.missing == "" || d.sqnr() != "—" {
+		t.Errorf("sizes differ: %+v", d)
 	}
 }

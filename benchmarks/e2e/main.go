@@ -51,6 +51,7 @@ func main() {
 	flag.StringVar(&cfg.outPNG, "png", "", "chart `file` (default: the report's name with .png)")
 	flag.BoolVar(&cfg.quick, "quick", false, "2 rounds of 0.3 s blocks: checks the pipeline, not a measurement")
 	serve := flag.String("serve-edgeinfer", "", "internal: be the edgeinfer worker for `MODEL.einf`")
+	input := flag.String("input", "", "with -serve-edgeinfer: the input `file` (float32, first tensor used)")
 	flag.Parse()
 
 	ts, err := parseInts(*threads)
@@ -61,7 +62,7 @@ func main() {
 		if len(ts) != 1 {
 			fatalf("-serve-edgeinfer takes one -threads count")
 		}
-		if err := serveEdgeinfer(*serve, ts[0], cfg.seed, os.Stdin, os.Stdout); err != nil {
+		if err := serveEdgeinfer(*serve, ts[0], cfg.seed, *input, os.Stdin, os.Stdout); err != nil {
 			os.Exit(1)
 		}
 		return
@@ -126,9 +127,15 @@ func newModelResult(cfg *config, name string, info manifestModel) *modelResult {
 		{"ort", "fp32"}:       filepath.Join(cfg.zoo, name, "model.onnx"),
 		{"ort", "int8"}:       filepath.Join(cfg.work, name, "int8_qdq.onnx"),
 	}
+	// Every contender runs the zoo's first test input, so that their
+	// outputs can be compared.
+	input := filepath.Join(cfg.zoo, name, "test.f32")
+	if _, err := os.Stat(input); err != nil {
+		input = ""
+	}
 	for _, t := range cfg.threads {
 		for _, k := range contenderOrder {
-			c := &contender{Engine: k[0], Precision: k[1], Threads: t, File: files[k]}
+			c := &contender{Engine: k[0], Precision: k[1], Threads: t, File: files[k], Input: input}
 			if _, err := os.Stat(c.File); err != nil {
 				c.err = fmt.Errorf("no model file: %v%s", err, convertLogTail(filepath.Join(cfg.work, name)))
 			}
@@ -206,6 +213,11 @@ func measure(cfg *config, m *modelResult) {
 			c.perRun = percentile(c.samples, 50)
 		}
 		fmt.Fprintf(os.Stderr, "e2e: %s: round %d/%d\n", m.Name, r+1, cfg.rounds)
+	}
+	for _, c := range live {
+		if c.err == nil {
+			c.output, c.err = c.w.output()
+		}
 	}
 }
 

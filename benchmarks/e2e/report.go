@@ -117,10 +117,11 @@ func (r *report) markdown() string {
 	w("(`convert --float`), ONNX Runtime fp32 (the zoo's ONNX file) and ONNX Runtime int8: the QDQ model that the same ")
 	w("`convert` call writes with `--export-qdq`, holding exactly the int8 model's scales, zero points, int8 weights and ")
 	w("int32 biases. Every contender runs in a child process of its own (`benchmarks/ort/ort_worker.js` for ORT, the ")
-	w("harness binary itself for edgeinfer) on the same seeded uniform [-1, 1) input. After 2 untimed runs and one sizing ")
+	w("harness binary itself for edgeinfer). After 2 untimed runs and one sizing ")
 	w("run, the contenders take turns for %d rounds (the order rotated each round): a block is 1 untimed run and then as ", cfg.rounds)
 	w("many timed runs as fill %s (at most %d), with %s idle between blocks. ", cfg.block, cfg.maxBlock, cfg.gap)
-	w("p50 and p90 are nearest-rank percentiles over all timed runs of a contender. ORT timings include ")
+	w("p50 and p90 are nearest-rank percentiles over all timed runs of a contender. The input is the zoo's first ")
+	w("test input (`test.f32`, N(0, 1)) for every contender, and each model's outputs are compared afterwards. ORT timings include ")
 	w("onnxruntime-node's JavaScript-to-native call (tens of µs). The machine is shared, so only ratios within one ")
 	w("run mean much.\n")
 
@@ -147,6 +148,11 @@ func (r *report) markdown() string {
 		}
 		if speedups := r.speedups(m); speedups != "" {
 			w("\nSpeed-up from 1 to 2 threads (p50): %s.\n", speedups)
+		}
+		w("\nOutputs on the zoo's first test input (agreement of what the contenders compute):\n\n")
+		w("| comparison | SQNR | max abs difference / max abs reference | top-1 |\n| --- | ---: | ---: | --- |\n")
+		for _, a := range m.agreements() {
+			w("| %s | %s | %s | %s |\n", a.what, a.sqnr(), a.relMaxString(), a.top1())
 		}
 		var errs []string
 		for _, c := range m.Contenders {

@@ -2,15 +2,17 @@ package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
+	"os"
 	goruntime "runtime"
 	"strings"
 	"time"
 
-	"github.com/edgeinfer/edgeinfer/format"
 	"github.com/edgeinfer/edgeinfer/runtime"
 )
 
@@ -20,7 +22,8 @@ import (
 // orders blocks and collects timings.
 //
 //	ready line: {"ready": true, "runtime": "edgeinfer", "kernels": v, "threads": n, "input": [dims]}
-//	"run W R" → {"ms": [R numbers]}; "quit" exits; a failure → {"error": msg}
+//	"run W R" → {"ms": [R numbers]}; "output" → {"output": [first output, source layout]}
+//	"quit" exits; a failure → {"error": msg}
 
 // workerReady is the first line a worker prints.
 type workerReady struct {
@@ -31,15 +34,19 @@ type workerReady struct {
 	Input   []int  `json:"input"`
 }
 
-// workerReply answers one run command.
+// workerReply answers one command.
 type workerReply struct {
-	MS    []float64 `json:"ms,omitempty"`
-	Error string    `json:"error,omitempty"`
+	MS     []float64 `json:"ms,omitempty"`
+	Output []float32 `json:"output,omitempty"`
+	Error  string    `json:"error,omitempty"`
 }
 
 // serveEdgeinfer runs the edgeinfer worker for the model at path until
-// "quit" or the end of in.
-func serveEdgeinfer(path string, threads int, seed uint64, in io.Reader, out io.Writer) error {
+// "quit" or the end of in. The input is the first tensor of the file
+// inputPath (float32 in the source model's layout, NCHW for ONNX images, as
+// the zoo's test.f32), or seeded uniform [-1, 1) values when inputPath is
+// empty.
+func serveEdgeinfer(path string, threads int, seed uint64, inputPath string, in io.Reader, out io.Writer) error {
 	enc := json.NewEncoder(out)
 	fail := func(err error) error {
 		enc.Encode(workerReply{Error: err.Error()})
@@ -55,23 +62,28 @@ func serveEdgeinfer(path string, threads int, seed uint64, in io.Reader, out io.
 		return fail(err)
 	}
 	defer it.Close()
-	// Seeded uniform [-1, 1) inputs, like `edgeinfer bench` on a float
-	// input and ort_worker.js.
-	rng := rand.New(rand.NewPCG(seed, 0))
-	var dims []int
-	for i := range it.InputCount() {
-		t := it.Input(i)
-		x := make([]float32, t.Elements())
-		for k := range x {
-			x[k] = float32(2*rng.Float64() - 1)
-		}
-		if err := it.SetInputFloat32(i, x, format.NHWC); err != nil {
+	if it.InputCount() != 1 || it.OutputCount() < 1 {
+		return fail(fmt.Errorf("%s: %d inputs and %d outputs, want 1 and at least 1", path, it.InputCount(), it.OutputCount()))
+	}
+	t := it.Input(0)
+	var input []float32
+	if inputPath != "" {
+		if input, err = readFirstInput(inputPath, t.Elements()); err != nil {
 			return fail(err)
 		}
-		if i == 0 {
-			dims = t.Shape
+	} else {
+		// Seeded uniform [-1, 1) values, like `edgeinfer bench` on a float
+		// input.
+		rng := rand.New(rand.NewPCG(seed, 0))
+		input = make([]float32, t.Elements())
+		for k := range input {
+			input[k] = float32(2*rng.Float64() - 1)
 		}
 	}
+	if err := it.SetInputFloat32(0, input, t.SourceLayout); err != nil {
+		return fail(err)
+	}
+	dims := t.Shape
 	if err := enc.Encode(workerReady{Ready: true, Runtime: "edgeinfer", Kernels: m.KernelVariant(), Threads: it.Threads(), Input: dims}); err != nil {
 		return err
 	}
@@ -81,8 +93,19 @@ func serveEdgeinfer(path string, threads int, seed uint64, in io.Reader, out io.
 		var cmd string
 		var warmup, runs int
 		line := strings.TrimSpace(sc.Text())
-		if line == "quit" {
+		switch line {
+		case "quit":
 			return nil
+		case "output":
+			// The output of the last run, in the source model's layout.
+			y, err := it.OutputFloat32(0, nil, it.Output(0).SourceLayout)
+			if err != nil {
+				return fail(err)
+			}
+			if err := enc.Encode(workerReply{Output: y}); err != nil {
+				return err
+			}
+			continue
 		}
 		if n, _ := fmt.Sscanf(line, "%s %d %d", &cmd, &warmup, &runs); n != 3 || cmd != "run" || warmup < 0 || runs < 1 {
 			return fail(fmt.Errorf("bad command %q", line))
@@ -109,4 +132,21 @@ func serveEdgeinfer(path string, threads int, seed uint64, in io.Reader, out io.
 		}
 	}
 	return sc.Err()
+}
+
+// readFirstInput reads the first float32 tensor of elements values from a
+// file of little-endian float32 tensors back to back (the zoo's test.f32).
+func readFirstInput(path string, elements int) ([]float32, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if elements <= 0 || len(b) < 4*elements {
+		return nil, fmt.Errorf("%s: %d bytes, want at least one tensor of %d float32 values", path, len(b), elements)
+	}
+	x := make([]float32, elements)
+	for i := range x {
+		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return x, nil
 }

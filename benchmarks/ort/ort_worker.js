@@ -6,16 +6,19 @@
 // without paying session creation for every block.
 
 const readline = require('readline');
-const { ort, openSession, inputSpec, parseArgs, intFlag } = require('./ort_session');
+const { ort, openSession, inputSpec, readInputs, parseArgs, intFlag } = require('./ort_session');
 
-const usage = `usage: node ort_worker.js MODEL.onnx [--threads N] [--seed S]
+const usage = `usage: node ort_worker.js MODEL.onnx [--threads N] [--input IN.f32] [--seed S]
 
-Opens MODEL.onnx with N intra-op threads (default 1), fills its input with
-seeded uniform values in [-1, 1) (the inputs of ort_bench.js), and prints one
-JSON line: {"ready": true, "runtime": string, "threads": int, "input": [dims]}.
+Opens MODEL.onnx with N intra-op threads (default 1), takes as its input the
+first tensor of IN.f32 (little-endian float32, the model's input shape) or,
+without --input, seeded uniform values in [-1, 1) (the inputs of
+ort_bench.js), and prints one JSON line:
+{"ready": true, "runtime": string, "threads": int, "input": [dims]}.
 Then it reads commands, one per line on stdin, and answers each with one
 JSON line on stdout:
   run W R   W untimed runs, then R timed ones: {"ms": [R numbers]}
+  output    the first output of the last run: {"output": [numbers]}
   quit      exits
 A failure prints {"error": string} and exits 1. Each timing spans one awaited
 session.run call, as in ort_bench.js.`;
@@ -45,16 +48,28 @@ async function main() {
 
   const session = await openSession(modelPath, threads);
   const input = inputSpec(session, modelPath);
-  const rand = mulberry32(seed);
-  const x = new Float32Array(input.elements);
-  for (let i = 0; i < x.length; i++) x[i] = 2 * rand() - 1;
+  let x;
+  if (flags.input !== undefined) {
+    x = readInputs(flags.input, input).subarray(0, input.elements);
+  } else {
+    const rand = mulberry32(seed);
+    x = new Float32Array(input.elements);
+    for (let i = 0; i < x.length; i++) x[i] = 2 * rand() - 1;
+  }
   const feeds = { [input.name]: new ort.Tensor('float32', x, input.dims) };
+  const outName = session.outputNames[0];
+  let last = null;
   reply({ ready: true, runtime: `onnxruntime-node ${ort.env.versions.node}`, threads, input: input.dims });
 
   const lines = readline.createInterface({ input: process.stdin, terminal: false });
   for await (const line of lines) {
     const [cmd, ...args] = line.trim().split(/\s+/);
     if (cmd === 'quit') break;
+    if (cmd === 'output') {
+      if (last === null) throw new Error('output before any run');
+      reply({ output: Array.from(last[outName].data) });
+      continue;
+    }
     if (cmd !== 'run' || args.length !== 2) throw new Error(`bad command ${JSON.stringify(line)}`);
     const [warmup, runs] = args.map(Number);
     if (!Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(runs) || runs < 1) {
@@ -64,7 +79,7 @@ async function main() {
     const ms = new Array(runs);
     for (let i = 0; i < runs; i++) {
       const t0 = process.hrtime.bigint();
-      await session.run(feeds);
+      last = await session.run(feeds);
       ms[i] = Number(process.hrtime.bigint() - t0) / 1e6;
     }
     reply({ ms });
