@@ -51,6 +51,7 @@ func commands() []command {
 		{"distill", "distil an ONNX teacher into a small int8 student (knowledge distillation + quantization-aware training)", distillMain},
 		{"inspect", "describe a model: inputs, outputs, metadata, ops, tensors, MACs, arena", inspectMain},
 		{"run", "run a model on raw float32 tensors or on images", runMain},
+		{"eval", "measure a classifier's top-1/top-5 accuracy and confusion matrix on labelled data", evalMain},
 		{"bench", "measure latency, allocations and throughput", benchMain},
 		{"camera", "classify a live camera, pipe or video file, frame by frame", cameraMain},
 		{"cameras", "list the V4L2 cameras and the formats they offer", camerasMain},
