@@ -68,11 +68,9 @@ CGO_ENABLED=0 go build -o "$work/bin/edgeinfer" ./cmd/edgeinfer
 (cd benchmarks/e2e && CGO_ENABLED=0 go build -o "$work/bin/e2e" .)
 
 log "4/5 convert"
-# A conversion is redone when the converter's sources changed since.
+# A conversion is redone when a commit changed the converter's sources (or the
+# model file) since; uncommitted edits do not count (--reconvert forces it).
 converter=$(git log -1 --format=%H -- convert quant format cmd/edgeinfer/convert.go 2>/dev/null || echo unknown)
-if [ -n "$(git status --porcelain -- convert quant format cmd/edgeinfer/convert.go 2>/dev/null)" ]; then
-  converter="$converter-dirty-$(git diff -- convert quant format cmd/edgeinfer/convert.go | sha256sum | cut -c1-12)"
-fi
 for m in ${models//,/ }; do
   dir=$work/$m
   mkdir -p "$dir"
