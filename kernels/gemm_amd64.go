@@ -4,6 +4,11 @@ package kernels
 
 import "github.com/edgeinfer/edgeinfer/kernels/amd64"
 
+// The amd64 GEMM microkernels (kernels/amd64/gemm_*_amd64.s):
+//
+//	avx2        6 x 16, int16 A and weight pairs, VPMADDWD + VPADDD
+//	avxvnni     6 x 16, uint8 A (x+128) and int8 weight quads, VEX VPDPBUSD ymm
+//	avx512vnni  8 x 32, uint8 A (x+128) and int8 weight quads, VPDPBUSD zmm
 func init() {
 	if amd64.HasAVX2 {
 		gemmKernels[AVX2] = &gemmKernel{
@@ -14,6 +19,24 @@ func init() {
 			tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
 				amd64.Gemm6x16Int16(int16s(a), b, kp, blocks, c, cStride, q)
 			},
+		}
+	}
+	if amd64.HasAVXVNNI {
+		gemmKernels[AVXVNNI] = &gemmKernel{
+			mr: 6, nr: 16, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
+			packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
+				amd64.PackAUint8(dst, 6, src, srcStride, mr, k, kp)
+			},
+			tile: amd64.Gemm6x16VNNI,
+		}
+	}
+	if amd64.HasAVX512VNNI {
+		gemmKernels[AVX512VNNI] = &gemmKernel{
+			mr: 8, nr: 32, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
+			packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
+				amd64.PackAUint8(dst, 8, src, srcStride, mr, k, kp)
+			},
+			tile: amd64.Gemm8x32VNNI512,
 		}
 	}
 }

@@ -65,7 +65,9 @@ func BenchmarkPreparedConv2DInt8(b *testing.B) {
 				}
 				scratch := make([]byte, pr.ScratchBytes)
 				macs := float64(g.N*g.OutH*g.OutW*g.OutC) * float64(g.KH*g.KW*g.InC/g.Groups)
-				reportMACs(b, macs, func() { pr.Run(in, out, scratch, 0, pr.Units) })
+				run := func() { pr.Run(in, out, scratch, 0, pr.Units) }
+				reportMACs(b, macs, run)
+				b.ReportMetric(bestRate(macs, 50*time.Millisecond, run), "best-GMAC/s")
 			})
 		}
 	}

@@ -105,25 +105,35 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 
 // im2colRow writes output pixel pix's window for group grp into row
 // (KH*KW taps of icg channels in ky, kx, ic order); taps in the padding
-// hold the input zero point, a real zero.
+// hold the input zero point, a real zero. With one group and no
+// horizontal dilation, the in-bounds taps of a window row are one
+// contiguous run of the input, copied at once.
 func (c *gemmConv) im2colRow(row, in []int8, pix, grp int) {
 	g := &c.p.ConvGeom
 	hw := g.OutH * g.OutW
 	n, rem := pix/hw, pix%hw
 	oy, ox := rem/g.OutW, rem%g.OutW
 	icg := c.icg
+	ix0 := ox*g.StrideW - g.PadLeft
+	kxLo, kxHi := validTaps(ix0, g.DilationW, g.KW, g.InW)
+	contiguous := g.DilationW == 1 && icg == g.InC
+	rowLen := g.KW * icg
 	for ky := 0; ky < g.KH; ky++ {
 		iy := oy*g.StrideH - g.PadTop + ky*g.DilationH
-		for kx := 0; kx < g.KW; kx++ {
-			ix := ox*g.StrideW - g.PadLeft + kx*g.DilationW
-			dst := row[(ky*g.KW+kx)*icg:][:icg]
-			if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
-				for i := range dst {
-					dst[i] = c.zp
-				}
-				continue
-			}
-			copy(dst, in[((n*g.InH+iy)*g.InW+ix)*g.InC+grp*icg:][:icg])
+		dst := row[ky*rowLen:][:rowLen]
+		if iy < 0 || iy >= g.InH || kxLo >= kxHi {
+			fillInt8(dst, c.zp)
+			continue
+		}
+		fillInt8(dst[:kxLo*icg], c.zp)
+		fillInt8(dst[kxHi*icg:], c.zp)
+		src := ((n*g.InH+iy)*g.InW + ix0) * g.InC
+		if contiguous {
+			copy(dst[kxLo*icg:kxHi*icg], in[src+kxLo*g.InC:])
+			continue
+		}
+		for kx := kxLo; kx < kxHi; kx++ {
+			copy(dst[kx*icg:][:icg], in[src+kx*g.DilationW*g.InC+grp*icg:])
 		}
 	}
 }

@@ -21,6 +21,12 @@ var (
 func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
 
 //go:noescape
+func gemm6x16VNNI(a *byte, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
+
+//go:noescape
+func gemm8x32VNNI512(a *byte, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
+
+//go:noescape
 func widenInt16(dst *int16, src *int8, n int)
 
 //go:noescape
@@ -38,6 +44,34 @@ func Gemm6x16Int16(a []int16, b []byte, kp, blocks int, c []int8, cStride int, q
 	b = b[:blocks*(headerRows*16*4+16*kp*2)]
 	c = c[:5*cStride+16*blocks]
 	gemm6x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks)
+}
+
+// Gemm6x16VNNI (AVX-VNNI; check HasAVXVNNI) computes blocks consecutive
+// 6 x 16 tiles, exactly like Gemm6x16VNNIGo: a holds 6 rows of kp uint8
+// activations x+128 (kp a multiple of 4), b holds blocks packed blocks of
+// 16 channels with int8 weight quads.
+func Gemm6x16VNNI(a []byte, b []byte, kp, blocks int, c []int8, cStride int, q *Output) {
+	if blocks <= 0 {
+		return
+	}
+	a = a[:6*kp]
+	b = b[:blocks*(headerRows*16*4+16*kp)]
+	c = c[:5*cStride+16*blocks]
+	gemm6x16VNNI(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks)
+}
+
+// Gemm8x32VNNI512 (AVX-512 VNNI; check HasAVX512VNNI) computes blocks
+// consecutive 8 x 32 tiles, exactly like Gemm8x32VNNI512Go: a holds 8 rows
+// of kp uint8 activations x+128 (kp a multiple of 4), b holds blocks
+// packed blocks of 32 channels with int8 weight quads.
+func Gemm8x32VNNI512(a []byte, b []byte, kp, blocks int, c []int8, cStride int, q *Output) {
+	if blocks <= 0 {
+		return
+	}
+	a = a[:8*kp]
+	b = b[:blocks*(headerRows*32*4+32*kp)]
+	c = c[:7*cStride+32*blocks]
+	gemm8x32VNNI512(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks)
 }
 
 // PackAInt16 (AVX2) is PackAInt16Go.

@@ -267,3 +267,178 @@ loop:
 
 done:
 	RET
+
+
+// VPDPBUSD_Yd is VPDPBUSD Yd += Y14 (uint8, broadcast A) x Y12 or Y13
+// (int8 weights of channels 0-7 for even d, 8-15 for odd d), VEX-encoded
+// (AVX-VNNI): Go's assembler encodes VPDPBUSD only as EVEX, which
+// AVX-VNNI-only CPUs (Alder Lake and later client parts) reject. Bytes
+// from GNU as: {vex} vpdpbusd %ymm12|13, %ymm14, %ymmd.
+#define VPDPBUSD_Y0 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xc4
+#define VPDPBUSD_Y1 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xcd
+#define VPDPBUSD_Y2 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xd4
+#define VPDPBUSD_Y3 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xdd
+#define VPDPBUSD_Y4 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xe4
+#define VPDPBUSD_Y5 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xed
+#define VPDPBUSD_Y6 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xf4
+#define VPDPBUSD_Y7 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xfd
+#define VPDPBUSD_Y8 BYTE $0xc4; BYTE $0x42; BYTE $0x0d; BYTE $0x50; BYTE $0xc4
+#define VPDPBUSD_Y9 BYTE $0xc4; BYTE $0x42; BYTE $0x0d; BYTE $0x50; BYTE $0xcd
+#define VPDPBUSD_Y10 BYTE $0xc4; BYTE $0x42; BYTE $0x0d; BYTE $0x50; BYTE $0xd4
+#define VPDPBUSD_Y11 BYTE $0xc4; BYTE $0x42; BYTE $0x0d; BYTE $0x50; BYTE $0xdd
+
+// DP_ROWm broadcasts row m's four uint8 activations at ADDR and
+// multiply-adds them into the row's accumulators.
+#define DP_ROW0(ADDR) \
+	VPBROADCASTD ADDR, Y14 \
+	VPDPBUSD_Y0 \
+	VPDPBUSD_Y1
+
+#define DP_ROW1(ADDR) \
+	VPBROADCASTD ADDR, Y14 \
+	VPDPBUSD_Y2 \
+	VPDPBUSD_Y3
+
+#define DP_ROW2(ADDR) \
+	VPBROADCASTD ADDR, Y14 \
+	VPDPBUSD_Y4 \
+	VPDPBUSD_Y5
+
+#define DP_ROW3(ADDR) \
+	VPBROADCASTD ADDR, Y14 \
+	VPDPBUSD_Y6 \
+	VPDPBUSD_Y7
+
+#define DP_ROW4(ADDR) \
+	VPBROADCASTD ADDR, Y14 \
+	VPDPBUSD_Y8 \
+	VPDPBUSD_Y9
+
+#define DP_ROW5(ADDR) \
+	VPBROADCASTD ADDR, Y14 \
+	VPDPBUSD_Y10 \
+	VPDPBUSD_Y11
+
+// func gemm6x16VNNI(a *byte, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
+//
+// The AVX-VNNI twin of gemm6x16Int16: A rows are kp uint8 (x+128), the
+// weights int8 quads (64 bytes per k-quad for 16 channels), and VPDPBUSD
+// replaces VPMADDWD + VPADDD. The register contract is gemm6x16Int16's,
+// with DX = kp bytes per A row and CX counting k-quads.
+TEXT ·gemm6x16VNNI(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), AX
+	MOVQ b+8(FP), BX
+	MOVQ kp+16(FP), DX
+	MOVQ c+24(FP), R13
+	MOVQ cStride+32(FP), R10
+	MOVQ q+40(FP), R11
+	MOVQ blocks+48(FP), R12
+	TESTQ R12, R12
+	JZ   done
+
+block:
+	MOVQ AX, SI
+	LEAQ (AX)(DX*2), R8
+	ADDQ DX, R8
+	LEAQ 384(BX), DI
+	MOVQ kp+16(FP), CX
+	MOVQ R13, R9
+
+	VMOVDQU (BX), Y0
+	VMOVDQU 32(BX), Y1
+	VMOVDQA Y0, Y2
+	VMOVDQA Y1, Y3
+	VMOVDQA Y0, Y4
+	VMOVDQA Y1, Y5
+	VMOVDQA Y0, Y6
+	VMOVDQA Y1, Y7
+	VMOVDQA Y0, Y8
+	VMOVDQA Y1, Y9
+	VMOVDQA Y0, Y10
+	VMOVDQA Y1, Y11
+
+	SHRQ $2, CX
+	CMPQ CX, $2
+	JB   ktail
+
+kloop2:
+	VMOVDQU (DI), Y12
+	VMOVDQU 32(DI), Y13
+	DP_ROW0((SI))
+	DP_ROW1((SI)(DX*1))
+	DP_ROW2((SI)(DX*2))
+	DP_ROW3((R8))
+	DP_ROW4((R8)(DX*1))
+	DP_ROW5((R8)(DX*2))
+	VMOVDQU 64(DI), Y12
+	VMOVDQU 96(DI), Y13
+	DP_ROW0(4(SI))
+	DP_ROW1(4(SI)(DX*1))
+	DP_ROW2(4(SI)(DX*2))
+	DP_ROW3(4(R8))
+	DP_ROW4(4(R8)(DX*1))
+	DP_ROW5(4(R8)(DX*2))
+	ADDQ $8, SI
+	ADDQ $8, R8
+	ADDQ $128, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JAE  kloop2
+
+ktail:
+	TESTQ CX, CX
+	JZ    requant
+	VMOVDQU (DI), Y12
+	VMOVDQU 32(DI), Y13
+	DP_ROW0((SI))
+	DP_ROW1((SI)(DX*1))
+	DP_ROW2((SI)(DX*2))
+	DP_ROW3((R8))
+	DP_ROW4((R8)(DX*1))
+	DP_ROW5((R8)(DX*2))
+	ADDQ $64, DI
+
+requant:
+	CMPL 192(R11), $0
+	JEQ  nosat
+	SATSHIFT(Y0, 0)
+	SATSHIFT(Y1, 32)
+	SATSHIFT(Y2, 0)
+	SATSHIFT(Y3, 32)
+	SATSHIFT(Y4, 0)
+	SATSHIFT(Y5, 32)
+	SATSHIFT(Y6, 0)
+	SATSHIFT(Y7, 32)
+	SATSHIFT(Y8, 0)
+	SATSHIFT(Y9, 32)
+	SATSHIFT(Y10, 0)
+	SATSHIFT(Y11, 32)
+
+nosat:
+	REQUANT(Y0, 0)
+	REQUANT(Y1, 32)
+	STORE16(Y0, Y1)
+	REQUANT(Y2, 0)
+	REQUANT(Y3, 32)
+	STORE16(Y2, Y3)
+	REQUANT(Y4, 0)
+	REQUANT(Y5, 32)
+	STORE16(Y4, Y5)
+	REQUANT(Y6, 0)
+	REQUANT(Y7, 32)
+	STORE16(Y6, Y7)
+	REQUANT(Y8, 0)
+	REQUANT(Y9, 32)
+	STORE16(Y8, Y9)
+	REQUANT(Y10, 0)
+	REQUANT(Y11, 32)
+	STORE16(Y10, Y11)
+
+	MOVQ DI, BX
+	ADDQ $16, R13
+	DECQ R12
+	JNZ  block
+	VZEROUPPER
+
+done:
+	RET

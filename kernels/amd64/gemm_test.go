@@ -172,3 +172,108 @@ func gemmRefRequant(x, mult, shift, zp, lo, hi int32) int8 {
 	r := max(min(h+int64(zp), int64(hi)), int64(lo))
 	return int8(r)
 }
+
+func TestGemm6x16VNNI(t *testing.T) {
+	if !HasAVXVNNI {
+		t.Skip("no AVX-VNNI on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, kp := range []int{0, 4, 8, 12, 16, 20, 60, 64, 68, 128, 132, 576, 1156} {
+		for trial := 0; trial < 8; trial++ {
+			blocks := 1 + trial%3
+			var b []byte
+			for range blocks {
+				b = append(b, gemmRandomBlock(rng, 16, kp, 1)...)
+			}
+			q := gemmRandomOutput(rng)
+			a := make([]byte, 6*kp)
+			for i := range a {
+				a[i] = byte(rng.IntN(256))
+				if trial == 0 {
+					a[i] = 255 // largest products, all one sign
+				}
+			}
+			cStride := 16*blocks + rng.IntN(5)
+			want, checkW := gemmGuarded(5*cStride + 16*blocks)
+			got, checkG := gemmGuarded(5*cStride + 16*blocks)
+			Gemm6x16VNNIGo(a, b, kp, blocks, want, cStride, q)
+			Gemm6x16VNNI(a, b, kp, blocks, got, cStride, q)
+			if !slices.Equal(got, want) {
+				t.Fatalf("kp %d trial %d: asm\n%v\nwant\n%v", kp, trial, got, want)
+			}
+			checkW(t, "twin")
+			checkG(t, "asm")
+		}
+	}
+}
+
+func TestPackA(t *testing.T) {
+	if !HasAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, k := range []int{1, 3, 15, 16, 17, 31, 32, 33, 64, 100} {
+		for _, mrMax := range []int{6, 8} {
+			for rows := 1; rows <= mrMax; rows++ {
+				stride := k + rng.IntN(9)
+				src := make([]int8, (rows-1)*stride+k)
+				for i := range src {
+					src[i] = int8(rng.IntN(256) - 128)
+				}
+				kp := (k + 3) &^ 3
+				w16, g16 := make([]int16, mrMax*kp), make([]int16, mrMax*kp)
+				for i := range g16 {
+					g16[i] = 0x5a5a // stale panel contents must be overwritten
+				}
+				PackAInt16Go(w16, mrMax, src, stride, rows, k, kp)
+				PackAInt16(g16, mrMax, src, stride, rows, k, kp)
+				if !slices.Equal(g16, w16) {
+					t.Fatalf("PackAInt16 k %d rows %d/%d differs", k, rows, mrMax)
+				}
+				w8, g8 := make([]byte, mrMax*kp), make([]byte, mrMax*kp)
+				for i := range g8 {
+					g8[i] = 0x5a
+				}
+				PackAUint8Go(w8, mrMax, src, stride, rows, k, kp)
+				PackAUint8(g8, mrMax, src, stride, rows, k, kp)
+				if !slices.Equal(g8, w8) {
+					t.Fatalf("PackAUint8 k %d rows %d/%d differs", k, rows, mrMax)
+				}
+			}
+		}
+	}
+}
+
+func TestGemm8x32VNNI512(t *testing.T) {
+	if !HasAVX512VNNI {
+		t.Skip("no AVX-512 VNNI on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, kp := range []int{0, 4, 8, 12, 16, 60, 64, 68, 128, 132, 576, 1156} {
+		for trial := 0; trial < 8; trial++ {
+			blocks := 1 + trial%3
+			var b []byte
+			for range blocks {
+				b = append(b, gemmRandomBlock(rng, 32, kp, 1)...)
+			}
+			q := gemmRandomOutput(rng)
+			a := make([]byte, 8*kp)
+			for i := range a {
+				a[i] = byte(rng.IntN(256))
+				if trial == 0 {
+					a[i] = 255
+				}
+			}
+			cStride := 32*blocks + rng.IntN(5)
+			want, checkW := gemmGuarded(7*cStride + 32*blocks)
+			got, checkG := gemmGuarded(7*cStride + 32*blocks)
+			Gemm8x32VNNI512Go(a, b, kp, blocks, want, cStride, q)
+			Gemm8x32VNNI512(a, b, kp, blocks, got, cStride, q)
+			if !slices.Equal(got, want) {
+				t.Fatalf("kp %d trial %d: asm\n%v\nwant\n%v", kp, trial, got, want)
+			}
+			checkW(t, "twin")
+			checkG(t, "asm")
+		}
+	}
+}
