@@ -314,7 +314,7 @@ func (s *v4l2Source) failed(err error) error {
 		return errSourceClosed
 	default:
 	}
-	if isNoDevice(err) {
+	if isNoDevice(err) || errors.Is(err, ErrNoDevice) {
 		return fmt.Errorf("%s: %w", s.path, ErrNoDevice)
 	}
 	return fmt.Errorf("%s: %w", s.path, err)
