@@ -119,7 +119,7 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 	d.blockLen = dwBlock + d.pairs*dwBlock + 2*rqGroupLen
 	d.winStride = min(d.blocks*dwBlock, dwMaxWindowChunk)
 	d.packed = make([]int32, d.blocks*d.blockLen)
-	d.zpRow = make([]int8, d.winStride)
+	d.zpRow = make([]int8, max(d.winStride, 1024))
 	for i := range d.zpRow {
 		d.zpRow[i] = int8(inZP)
 	}
@@ -162,8 +162,17 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 func (d *DepthwiseInt8) Units() int { return d.g.N * d.g.OutH }
 
 // ScratchBytes is the scratch one Run call needs: one border window of
-// up to winStride channels.
-func (d *DepthwiseInt8) ScratchBytes() int { return d.taps * d.winStride }
+// up to winStride channels, or, for the unrolled kernels, one border strip
+// (see stripRun) as wide as an output row's windows.
+func (d *DepthwiseInt8) ScratchBytes() int {
+	return max(d.taps*d.winStride, d.g.KH*d.stripWidth(0, d.g.OutW)*d.g.C)
+}
+
+// stripWidth is the number of input columns the windows of output pixels
+// [x0, x1) of a row span.
+func (d *DepthwiseInt8) stripWidth(x0, x1 int) int {
+	return (x1-1-x0)*d.g.StrideW + (d.g.KW-1)*d.g.DilationW + 1
+}
 
 // dwKernel is the microkernel signature (see dwConvAVX2); dwKernelKxK is
 // that of the unrolled ones, which form the tap addresses from a row and a
@@ -216,12 +225,12 @@ func (d *DepthwiseInt8) interior() (a, b int) {
 
 func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi int) {
 	g := &d.g
-	c16 := d.blocks * dwBlock
 	oxA, oxB := d.interior()
 	var win []int8
 	if len(scratch) >= d.ScratchBytes() {
 		win = unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(scratch))), d.ScratchBytes())
 	}
+	strips := win != nil && k.kxk != nil
 	for u := lo; u < hi; u++ {
 		n, oy := u/g.OutH, u%g.OutH
 		iy0 := oy*g.StrideH - g.PadTop
@@ -237,11 +246,19 @@ func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi in
 			// The last tap of the last pixel ends inside in: the window of
 			// pixel b-1 is in bounds, and blocks cover channels < C.
 			d.call(k, &outRow[a*g.C], &in[base], b-a, g.StrideW*g.C, g.C, 0, d.blocks, false)
-			if c16 < g.C {
-				for ox := a; ox < b; ox++ {
-					d.referencePixel(in, outRow[ox*g.C:][:g.C], n, iy0, ox*g.StrideW-g.PadLeft, c16)
-				}
+			d.referencePixels(in, outRow, n, iy0, a, b)
+		}
+		if strips {
+			if a >= b {
+				a, b = 0, 0 // the whole row is one strip
 			}
+			if a > 0 {
+				d.stripRun(k, in, outRow, win, n, iy0, 0, a)
+			}
+			if b < g.OutW {
+				d.stripRun(k, in, outRow, win, n, iy0, b, g.OutW)
+			}
+			continue
 		}
 		for ox := 0; ox < g.OutW; ox++ {
 			if ox == a && a < b {
@@ -250,6 +267,49 @@ func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi in
 			}
 			d.borderPixel(k, in, outRow[ox*g.C:][:g.C], win, n, iy0, ox*g.StrideW-g.PadLeft)
 		}
+	}
+}
+
+// referencePixels computes the channels past the last full block of output
+// pixels [x0, x1) of a row with the reference formula.
+func (d *DepthwiseInt8) referencePixels(in, outRow []int8, n, iy0, x0, x1 int) {
+	g := &d.g
+	if c16 := d.blocks * dwBlock; c16 < g.C {
+		for ox := x0; ox < x1; ox++ {
+			d.referencePixel(in, outRow[ox*g.C:][:g.C], n, iy0, ox*g.StrideW-g.PadLeft, c16)
+		}
+	}
+}
+
+// stripRun computes output pixels [x0, x1) of a row whose windows leave the
+// image, with an unrolled kernel: it copies the KH input rows of their
+// windows (columns spanning stripWidth, InZeroPoint outside the image)
+// into strip, one row after the other, and runs the kernel on the copy.
+func (d *DepthwiseInt8) stripRun(k dwMicro, in, outRow, strip []int8, n, iy0, x0, x1 int) {
+	g := &d.g
+	c := g.C
+	w := d.stripWidth(x0, x1)
+	ixS := x0*g.StrideW - g.PadLeft
+	colLo, colHi := min(max(0, -ixS), w), max(min(w, g.InW-ixS), 0)
+	for ky := range g.KH {
+		dst := strip[ky*w*c:][:w*c]
+		iy := iy0 + ky*g.DilationH
+		if iy < 0 || iy >= g.InH || colLo >= colHi {
+			d.fillZeroPoint(dst)
+			continue
+		}
+		d.fillZeroPoint(dst[:colLo*c])
+		copy(dst[colLo*c:colHi*c], in[((n*g.InH+iy)*g.InW+ixS+colLo)*c:])
+		d.fillZeroPoint(dst[colHi*c:])
+	}
+	k.kxk(&outRow[x0*c], &strip[0], x1-x0, g.StrideW*c, c, &d.packed[0], d.blocks, w*c, g.DilationW*c, &d.consts)
+	d.referencePixels(in, outRow, n, iy0, x0, x1)
+}
+
+// fillZeroPoint sets dst to InZeroPoint.
+func (d *DepthwiseInt8) fillZeroPoint(dst []int8) {
+	for len(dst) > 0 {
+		dst = dst[copy(dst, d.zpRow):]
 	}
 }
 
@@ -269,7 +329,7 @@ func (d *DepthwiseInt8) borderPixel(k dwMicro, in, o, win []int8, n, iy0, ix0 in
 			iy, ix := iy0+t/g.KW*g.DilationH, ix0+t%g.KW*g.DilationW
 			dst := win[t*d.winStride:][:cl]
 			if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
-				copy(dst, d.zpRow)
+				d.fillZeroPoint(dst)
 				continue
 			}
 			copy(dst, in[((n*g.InH+iy)*g.InW+ix)*g.C+c0:][:cl])
