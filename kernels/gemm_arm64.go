@@ -24,29 +24,30 @@ func init() {
 			mr: arm64.GEMMRows, nr: arm64.GEMMCols, kr: arm64.GEMMDepth,
 			aElem: 1, bElem: 1,
 			packA: packAInt8,
-			tile: func(a, b []byte, kp int, c []int8, cStride int, q *gemmOutput) {
-				arm64Tile(av, a, b, kp, c, cStride, q)
+			tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
+				arm64Tiles(av, a, b, kp, blocks, c, cStride, q)
 			},
 		}
 	}
 }
 
-// arm64Tile runs one 4 x 4 tile: the A panel's rows are a[m*kp:], the
-// block's requantization group is its first 64 header bytes.
-func arm64Tile(v arm64.Variant, a, b []byte, kp int, c []int8, cStride int, q *gemmOutput) {
+// arm64Tiles runs blocks consecutive 4 x 4 tiles in one assembly call:
+// the A panel's rows are a[m*kp:], each packed block's requantization
+// group is the first 64 bytes of its header.
+func arm64Tiles(v arm64.Variant, a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
 	const mr, nr = arm64.GEMMRows, arm64.GEMMCols
-	rows := [mr]*int8{}
-	outs := [mr]*int8{}
+	if blocks <= 0 {
+		return
+	}
+	var rows, outs [mr]*int8
 	a = a[:mr*kp]
-	c = c[:(mr-1)*cStride+nr]
+	c = c[:(mr-1)*cStride+blocks*nr]
 	for m := range rows {
 		rows[m] = (*int8)(unsafe.Pointer(&a[m*kp]))
 		outs[m] = &c[m*cStride]
 	}
-	header := unsafe.Slice((*int32)(unsafe.Pointer(&b[0])), 4*nr)
-	weights := int8s(b[gemmRequantRows*nr*4:][:nr*kp])
 	zp := q[0][0]
-	arm64.GEMMBlocks(v, rows[:], 1, kp/arm64.GEMMDepth, weights, header, 1, &outs,
+	arm64.GEMMInterleaved(v, &rows, kp/arm64.GEMMDepth, b, gemmRequantRows*nr*4, blocks, &outs,
 		arm64.Out{ZeroPoint: zp, Min: q[1][0] + zp, Max: q[2][0] + zp})
 }
 

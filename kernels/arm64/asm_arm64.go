@@ -11,10 +11,10 @@ const haveAsm = true
 var haveDot = cpu.ARM64.HasASIMDDP
 
 //go:noescape
-func gemmNEON(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
+func gemmNEON(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
 
 //go:noescape
-func gemmDot(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
+func gemmDot(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
 
 //go:noescape
 func depthwiseNEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixels int, c *int8, cStride int, zp, actMin, actMax int32)

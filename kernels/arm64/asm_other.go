@@ -9,12 +9,12 @@ const haveAsm = false
 
 var haveDot = false
 
-func gemmNEON(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32) {
-	gemmGoBlocks(ind, taps, kBlocks*GEMMDepth, kBlocks, w, params, nBlocks*GEMMCols, [4]*int8{c0, c1, c2, c3}, Out{zp, actMin, actMax})
+func gemmNEON(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32) {
+	gemmGoBlocks(ind, taps, kBlocks*GEMMDepth, kBlocks, w, params, nBlocks*GEMMCols, wSkip, pSkip, [4]*int8{c0, c1, c2, c3}, Out{zp, actMin, actMax})
 }
 
-func gemmDot(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32) {
-	gemmNEON(ind, taps, kBlocks, w, params, nBlocks, c0, c1, c2, c3, zp, actMin, actMax)
+func gemmDot(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32) {
+	gemmNEON(ind, taps, kBlocks, w, params, nBlocks, wSkip, pSkip, c0, c1, c2, c3, zp, actMin, actMax)
 }
 
 func depthwiseNEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixels int, c *int8, cStride int, zp, actMin, actMax int32) {

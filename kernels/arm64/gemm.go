@@ -6,6 +6,9 @@ import (
 	"github.com/edgeinfer/edgeinfer/quant"
 )
 
+// paramsBytes is one requantization group in bytes.
+const paramsBytes = paramsPerGroup * 4
+
 // Run4 computes four output rows, all N columns: row r's input for tap t
 // starts at ind[4*t+r] (len(ind) == 4*Taps) and row r's N outputs are
 // written from c[r]. To compute fewer rows, repeat row 0's pointers: the
@@ -15,45 +18,74 @@ import (
 // (the bytes beyond TapDepth meet zero weights but must be readable); the
 // Go variant reads TapDepth bytes.
 func (p *PackedGEMM) Run4(v Variant, ind []*int8, c *[4]*int8, o Out) {
+	_ = ind[4*p.Taps-1]
 	full := p.N / GEMMCols
 	blockBytes := p.Taps * p.KBlocks * GEMMCols * GEMMDepth
 	if v == Go {
-		gemmGoBlocks(&ind[0], p.Taps, p.TapDepth, p.KBlocks, &p.Weights[0], &p.Params[0], p.N, *c, o)
+		gemmGoBlocks(&ind[0], p.Taps, p.TapDepth, p.KBlocks, &p.Weights[0], &p.Params[0], p.N, 0, 0, *c, o)
 		return
 	}
-	kernel := gemmNEON
-	if v == Dot {
-		kernel = gemmDot
-	}
 	if full > 0 {
-		kernel(&ind[0], p.Taps, p.KBlocks, &p.Weights[0], &p.Params[0], full, c[0], c[1], c[2], c[3], o.ZeroPoint, o.Min, o.Max)
+		gemmAsm(v, &ind[0], p.Taps, p.KBlocks, &p.Weights[0], &p.Params[0], full, 0, 0, c, o)
 	}
 	if rest := p.N - full*GEMMCols; rest > 0 {
 		// The last block writes four columns; only rest of them exist.
 		var tile [4][GEMMCols]int8
-		kernel(&ind[0], p.Taps, p.KBlocks, &p.Weights[full*blockBytes], &p.Params[full*paramsPerGroup], 1,
-			&tile[0][0], &tile[1][0], &tile[2][0], &tile[3][0], o.ZeroPoint, o.Min, o.Max)
+		tc := [4]*int8{&tile[0][0], &tile[1][0], &tile[2][0], &tile[3][0]}
+		gemmAsm(v, &ind[0], p.Taps, p.KBlocks, &p.Weights[full*blockBytes], &p.Params[full*paramsPerGroup], 1, 0, 0, &tc, o)
 		for r := range tile {
-			copy(unsafe.Slice((*int8)(unsafe.Add(unsafe.Pointer(c[r]), full*GEMMCols)), rest), tile[r][:rest])
+			copy(unsafe.Slice(ptrAdd(c[r], full*GEMMCols), rest), tile[r][:rest])
 		}
 	}
 }
 
+// GEMMInterleaved runs the microkernel on blocks laid out as package
+// kernels packs them: nBlocks consecutive blocks of blockBytes, each a
+// header of headerBytes whose first 64 bytes are the requantization group
+// (bias, multiplier, left shift, right shift; four int32 each), then the
+// weights [kBlocks][4 columns][16]. The four A rows (one tap) are readable
+// for kBlocks*16 bytes; row r's 4*nBlocks outputs go to c[r].
+func GEMMInterleaved(v Variant, rows *[4]*int8, kBlocks int, blocks []byte, headerBytes, nBlocks int, c *[4]*int8, o Out) {
+	if nBlocks <= 0 {
+		return
+	}
+	blockBytes := headerBytes + kBlocks*GEMMCols*GEMMDepth
+	_ = blocks[nBlocks*blockBytes-1]
+	w := (*int8)(unsafe.Pointer(&blocks[headerBytes]))
+	params := (*int32)(unsafe.Pointer(&blocks[0]))
+	if v == Go {
+		gemmGoBlocks(&rows[0], 1, kBlocks*GEMMDepth, kBlocks, w, params, nBlocks*GEMMCols, headerBytes, blockBytes-paramsBytes, *c, o)
+		return
+	}
+	gemmAsm(v, &rows[0], 1, kBlocks, w, params, nBlocks, headerBytes, blockBytes-paramsBytes, c, o)
+}
+
+func gemmAsm(v Variant, ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int, c *[4]*int8, o Out) {
+	if v == Dot {
+		gemmDot(ind, taps, kBlocks, w, params, nBlocks, wSkip, pSkip, c[0], c[1], c[2], c[3], o.ZeroPoint, o.Min, o.Max)
+		return
+	}
+	gemmNEON(ind, taps, kBlocks, w, params, nBlocks, wSkip, pSkip, c[0], c[1], c[2], c[3], o.ZeroPoint, o.Min, o.Max)
+}
+
 // gemmGoBlocks is the Go twin of gemmNEON/gemmDot for the first n columns
-// (ceil(n/4) packed blocks), except that it reads tapDepth bytes per input
-// pointer and writes only columns below n.
-func gemmGoBlocks(ind **int8, taps, tapDepth, kBlocks int, w *int8, params *int32, n int, c [4]*int8, o Out) {
+// (ceil(n/4) column blocks), except that it reads tapDepth bytes per input
+// pointer and writes only columns below n. Block j's weights are at
+// w + j*(taps*kBlocks*64 + wSkip) and its requantization group at
+// params + j*(64 + pSkip) bytes.
+func gemmGoBlocks(ind **int8, taps, tapDepth, kBlocks int, w *int8, params *int32, n, wSkip, pSkip int, c [4]*int8, o Out) {
 	nBlocks := (n + GEMMCols - 1) / GEMMCols
 	rows := unsafe.Slice(ind, 4*taps)
-	ws := unsafe.Slice(w, nBlocks*taps*kBlocks*GEMMCols*GEMMDepth)
-	ps := unsafe.Slice(params, nBlocks*paramsPerGroup)
+	blockW := taps * kBlocks * GEMMCols * GEMMDepth
 	for nb := 0; nb < nBlocks; nb++ {
+		ws := unsafe.Slice((*int8)(unsafe.Add(unsafe.Pointer(w), nb*(blockW+wSkip))), blockW)
+		g := unsafe.Slice((*int32)(unsafe.Add(unsafe.Pointer(params), nb*(paramsBytes+pSkip))), paramsPerGroup)
 		var acc [4][GEMMCols]int32
 		for t := 0; t < taps; t++ {
 			for r := 0; r < 4; r++ {
 				x := unsafe.Slice(rows[4*t+r], tapDepth)
 				for kb := 0; kb < kBlocks; kb++ {
-					blk := ws[((nb*taps+t)*kBlocks+kb)*GEMMCols*GEMMDepth:]
+					blk := ws[(t*kBlocks+kb)*GEMMCols*GEMMDepth:]
 					for col := 0; col < GEMMCols; col++ {
 						wc := blk[col*GEMMDepth:][:GEMMDepth]
 						for j := 0; j < GEMMDepth && kb*GEMMDepth+j < tapDepth; j++ {
@@ -63,14 +95,9 @@ func gemmGoBlocks(ind **int8, taps, tapDepth, kBlocks int, w *int8, params *int3
 				}
 			}
 		}
-		g := ps[nb*paramsPerGroup:][:paramsPerGroup]
 		for r := 0; r < 4; r++ {
-			for col := 0; col < GEMMCols; col++ {
-				if nb*GEMMCols+col >= n {
-					break
-				}
-				out := (*int8)(unsafe.Add(unsafe.Pointer(c[r]), nb*GEMMCols+col))
-				*out = requantLane(acc[r][col], g, col, o)
+			for col := 0; col < GEMMCols && nb*GEMMCols+col < n; col++ {
+				*ptrAdd(c[r], nb*GEMMCols+col) = requantLane(acc[r][col], g, col, o)
 			}
 		}
 	}
@@ -85,24 +112,4 @@ func requantLane(acc int32, g []int32, i int, o Out) int8 {
 	v := int64(quant.MultiplyByQuantizedMultiplier(acc, g[4+i], int(shift))) + int64(o.ZeroPoint)
 	v = max(min(v, int64(o.Max)), int64(o.Min))
 	return int8(v)
-}
-
-// GEMMBlocks is the microkernel without PackedGEMM's bookkeeping: four
-// rows (ind: taps groups of four row pointers, each readable for
-// kBlocks*16 bytes) times nBlocks blocks of four columns. Block j's weights
-// are w[j*taps*kBlocks*64:] in PackedGEMM.Weights' layout and its
-// requantization group params[16*j:] (bias, multiplier, left shift, right
-// shift); row r's 4*nBlocks outputs go to c[r].
-func GEMMBlocks(v Variant, ind []*int8, taps, kBlocks int, w []int8, params []int32, nBlocks int, c *[4]*int8, o Out) {
-	_ = ind[4*taps-1]
-	_ = w[nBlocks*taps*kBlocks*GEMMCols*GEMMDepth-1]
-	_ = params[nBlocks*paramsPerGroup-1]
-	switch v {
-	case NEON:
-		gemmNEON(&ind[0], taps, kBlocks, &w[0], &params[0], nBlocks, c[0], c[1], c[2], c[3], o.ZeroPoint, o.Min, o.Max)
-	case Dot:
-		gemmDot(&ind[0], taps, kBlocks, &w[0], &params[0], nBlocks, c[0], c[1], c[2], c[3], o.ZeroPoint, o.Min, o.Max)
-	default:
-		gemmGoBlocks(&ind[0], taps, kBlocks*GEMMDepth, kBlocks, &w[0], &params[0], nBlocks*GEMMCols, *c, o)
-	}
 }

@@ -4,32 +4,34 @@
 
 #include "textflag.h"
 
-// func gemmNEON(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int,
+// func gemmNEON(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int,
 //	c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
 //
 // Four output rows times nBlocks blocks of four columns. Register contract:
 //
 //	R0 ind (taps groups of 4 row pointers)   R1 taps   R2 kBlocks
 //	R3 w (advances through the packed panel)   R4 params (64 B per column block)
-//	R5 column blocks left   R6-R9 c0..c3 (advance 4 B per block)
+//	R5 column blocks left   R6-R9 c0..c3 (advance 4 B per block)   R22, R23 wSkip, pSkip
 //	R10-R13 the current tap's four A rows   R14 taps left   R15 K blocks left
 //	R16 indirection cursor   R17 scratch   R19-R21 zp, actMin, actMax
 //	V0-V3 16 K of rows 0-3   V4-V7 16 K of columns 0-3   V8-V15 int16 pair sums / epilogue
 //	V16-V31 accumulators: V(16+4m+n) holds row m, column n as four int32 partial sums
-TEXT ·gemmNEON(SB), NOSPLIT, $0-92
+TEXT ·gemmNEON(SB), NOSPLIT, $0-108
 	MOVD ind+0(FP), R0
 	MOVD taps+8(FP), R1
 	MOVD kBlocks+16(FP), R2
 	MOVD w+24(FP), R3
 	MOVD params+32(FP), R4
 	MOVD nBlocks+40(FP), R5
-	MOVD c0+48(FP), R6
-	MOVD c1+56(FP), R7
-	MOVD c2+64(FP), R8
-	MOVD c3+72(FP), R9
-	MOVW zp+80(FP), R19
-	MOVW actMin+84(FP), R20
-	MOVW actMax+88(FP), R21
+	MOVD wSkip+48(FP), R22
+	MOVD pSkip+56(FP), R23
+	MOVD c0+64(FP), R6
+	MOVD c1+72(FP), R7
+	MOVD c2+80(FP), R8
+	MOVD c3+88(FP), R9
+	MOVW zp+96(FP), R19
+	MOVW actMin+100(FP), R20
+	MOVW actMax+104(FP), R21
 
 nblock:
 	VEOR V16.B16, V16.B16, V16.B16
@@ -187,36 +189,40 @@ kblock:
 	MOVW.P R17, 4(R8)
 	VMOV V6.S[3], R17
 	MOVW.P R17, 4(R9)
+	ADD R22, R3, R3
+	ADD R23, R4, R4
 	SUBS $1, R5, R5
 	BNE nblock
 	RET
 
-// func gemmDot(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int,
+// func gemmDot(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int,
 //	c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
 //
 // Four output rows times nBlocks blocks of four columns. Register contract:
 //
 //	R0 ind (taps groups of 4 row pointers)   R1 taps   R2 kBlocks
 //	R3 w (advances through the packed panel)   R4 params (64 B per column block)
-//	R5 column blocks left   R6-R9 c0..c3 (advance 4 B per block)
+//	R5 column blocks left   R6-R9 c0..c3 (advance 4 B per block)   R22, R23 wSkip, pSkip
 //	R10-R13 the current tap's four A rows   R14 taps left   R15 K blocks left
 //	R16 indirection cursor   R17 scratch   R19-R21 zp, actMin, actMax
 //	V0-V3 16 K of rows 0-3   V4-V7 16 K of columns 0-3   V8-V15 int16 pair sums / epilogue
 //	V16-V31 accumulators: V(16+4m+n) holds row m, column n as four int32 partial sums
-TEXT ·gemmDot(SB), NOSPLIT, $0-92
+TEXT ·gemmDot(SB), NOSPLIT, $0-108
 	MOVD ind+0(FP), R0
 	MOVD taps+8(FP), R1
 	MOVD kBlocks+16(FP), R2
 	MOVD w+24(FP), R3
 	MOVD params+32(FP), R4
 	MOVD nBlocks+40(FP), R5
-	MOVD c0+48(FP), R6
-	MOVD c1+56(FP), R7
-	MOVD c2+64(FP), R8
-	MOVD c3+72(FP), R9
-	MOVW zp+80(FP), R19
-	MOVW actMin+84(FP), R20
-	MOVW actMax+88(FP), R21
+	MOVD wSkip+48(FP), R22
+	MOVD pSkip+56(FP), R23
+	MOVD c0+64(FP), R6
+	MOVD c1+72(FP), R7
+	MOVD c2+80(FP), R8
+	MOVD c3+88(FP), R9
+	MOVW zp+96(FP), R19
+	MOVW actMin+100(FP), R20
+	MOVW actMax+104(FP), R21
 
 nblock:
 	VEOR V16.B16, V16.B16, V16.B16
@@ -342,6 +348,8 @@ kblock:
 	MOVW.P R17, 4(R8)
 	VMOV V6.S[3], R17
 	MOVW.P R17, 4(R9)
+	ADD R22, R3, R3
+	ADD R23, R4, R4
 	SUBS $1, R5, R5
 	BNE nblock
 	RET

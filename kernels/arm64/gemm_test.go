@@ -1,6 +1,7 @@
 package arm64
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -89,6 +90,60 @@ func TestGEMMNilBias(t *testing.T) {
 		for oc := range out {
 			if want := reference(0, w[oc*depth:][:depth], x[:depth], -7, mult[oc], shift[oc], Out{1, -128, 127}); out[oc] != want {
 				t.Errorf("channel %d: got %d, want %d", oc, out[oc], want)
+			}
+		}
+	})
+}
+
+// TestGEMMInterleaved checks the header-then-weights block layout of
+// package kernels (a 96-byte header whose first 64 bytes are the
+// requantization group) over several blocks per call.
+func TestGEMMInterleaved(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	const header = 96
+	variants(t, func(t *testing.T, v Variant) {
+		for _, s := range [][2]int{{1, 16}, {3, 32}, {5, 48}, {8, 160}} {
+			nBlocks, kp := s[0], s[1]
+			n := nBlocks * GEMMCols
+			w := randWeights(r, n*kp)
+			bias := make([]int32, n)
+			for i := range bias {
+				bias[i] = int32(r.IntN(1<<16) - 1<<15)
+			}
+			mult, shift := quantChannels(r, n)
+			zp, o := randOut(r)
+			p := PackGEMM(w, n, 1, kp, bias, zp, mult, shift)
+			blockBytes := header + kp*GEMMCols
+			blocks := make([]byte, nBlocks*blockBytes)
+			for b := 0; b < nBlocks; b++ {
+				blk := blocks[b*blockBytes:]
+				for i, g := range p.Params[b*paramsPerGroup:][:paramsPerGroup] {
+					binary.LittleEndian.PutUint32(blk[4*i:], uint32(g))
+				}
+				for i := range blk[paramsBytes:header] {
+					blk[paramsBytes+i] = 0xee // the rest of the header is not read
+				}
+				for i, x := range p.Weights[b*kp*GEMMCols:][:kp*GEMMCols] {
+					blk[header+i] = byte(x)
+				}
+			}
+			x := make([][]int8, 4)
+			var rows [4]*int8
+			for i := range x {
+				x[i] = randInt8(r, kp)
+				rows[i] = &x[i][0]
+			}
+			out, check := guarded(4 * n)
+			c := [4]*int8{&out[0], &out[n], &out[2*n], &out[3*n]}
+			GEMMInterleaved(v, &rows, kp/GEMMDepth, blocks, header, nBlocks, &c, o)
+			check(t, "GEMMInterleaved")
+			for row := range x {
+				for oc := 0; oc < n; oc++ {
+					want := reference(bias[oc], w[oc*kp:][:kp], x[row], zp, mult[oc], shift[oc], o)
+					if got := out[row*n+oc]; got != want {
+						t.Fatalf("blocks %d kp %d row %d channel %d: got %d, want %d", nBlocks, kp, row, oc, got, want)
+					}
+				}
 			}
 		}
 	})

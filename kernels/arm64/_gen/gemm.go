@@ -12,8 +12,13 @@ func writeGEMM() {
 
 // gemm emits
 //
-//	func name(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int,
+//	func name(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int,
 //		c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
+//
+// After each column block, w advances by wSkip and params by pSkip bytes
+// more than the block read (0 and 0 when weights and parameters are two
+// arrays; header size and block size - 64 when each block is a header
+// followed by its weights).
 //
 // Register contract:
 //
@@ -26,32 +31,34 @@ func writeGEMM() {
 //	V16-V31 accumulators, V(16+4m+n) = row m, column n, as 4 int32 partial sums.
 func gemm(f *file, name string, dot bool) {
 	f.raw("")
-	f.raw("// func %s(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks int,", name)
+	f.raw("// func %s(ind **int8, taps, kBlocks int, w *int8, params *int32, nBlocks, wSkip, pSkip int,", name)
 	f.raw("//	c0, c1, c2, c3 *int8, zp, actMin, actMax int32)")
 	f.raw("//")
 	f.raw("// Four output rows times nBlocks blocks of four columns. Register contract:")
 	f.raw("//")
 	f.raw("//	R0 ind (taps groups of 4 row pointers)   R1 taps   R2 kBlocks")
 	f.raw("//	R3 w (advances through the packed panel)   R4 params (64 B per column block)")
-	f.raw("//	R5 column blocks left   R6-R9 c0..c3 (advance 4 B per block)")
+	f.raw("//	R5 column blocks left   R6-R9 c0..c3 (advance 4 B per block)   R22, R23 wSkip, pSkip")
 	f.raw("//	R10-R13 the current tap's four A rows   R14 taps left   R15 K blocks left")
 	f.raw("//	R16 indirection cursor   R17 scratch   R19-R21 zp, actMin, actMax")
 	f.raw("//	V0-V3 16 K of rows 0-3   V4-V7 16 K of columns 0-3   V8-V15 int16 pair sums / epilogue")
 	f.raw("//	V16-V31 accumulators: V(16+4m+n) holds row m, column n as four int32 partial sums")
-	f.raw("TEXT ·%s(SB), NOSPLIT, $0-92", name)
+	f.raw("TEXT ·%s(SB), NOSPLIT, $0-108", name)
 	f.go_("MOVD ind+0(FP), R0")
 	f.go_("MOVD taps+8(FP), R1")
 	f.go_("MOVD kBlocks+16(FP), R2")
 	f.go_("MOVD w+24(FP), R3")
 	f.go_("MOVD params+32(FP), R4")
 	f.go_("MOVD nBlocks+40(FP), R5")
-	f.go_("MOVD c0+48(FP), R6")
-	f.go_("MOVD c1+56(FP), R7")
-	f.go_("MOVD c2+64(FP), R8")
-	f.go_("MOVD c3+72(FP), R9")
-	f.go_("MOVW zp+80(FP), R19")
-	f.go_("MOVW actMin+84(FP), R20")
-	f.go_("MOVW actMax+88(FP), R21")
+	f.go_("MOVD wSkip+48(FP), R22")
+	f.go_("MOVD pSkip+56(FP), R23")
+	f.go_("MOVD c0+64(FP), R6")
+	f.go_("MOVD c1+72(FP), R7")
+	f.go_("MOVD c2+80(FP), R8")
+	f.go_("MOVD c3+88(FP), R9")
+	f.go_("MOVW zp+96(FP), R19")
+	f.go_("MOVW actMin+100(FP), R20")
+	f.go_("MOVW actMax+104(FP), R21")
 	f.raw("")
 	f.raw("nblock:")
 	for v := 16; v < 32; v++ {
@@ -129,6 +136,8 @@ func gemm(f *file, name string, dot bool) {
 		f.go_("VMOV V6.S[%d], R17", m)
 		f.go_("MOVW.P R17, 4(R%d)", 6+m)
 	}
+	f.go_("ADD R22, R3, R3")
+	f.go_("ADD R23, R4, R4")
 	f.go_("SUBS $1, R5, R5")
 	f.go_("BNE nblock")
 	f.go_("RET")
