@@ -27,7 +27,7 @@ func gemm6x16VNNI(a *byte, b *byte, kp int, c *int8, cStride int, q *Output, blo
 func gemm8x32VNNI512(a *byte, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
 
 //go:noescape
-func widenInt16(dst *int16, src *int8, n int)
+func widenRowsInt16(dst *int16, src *int8, srcStride, rows, n, kp int)
 
 //go:noescape
 func xor80(dst *byte, src *int8, n int)
@@ -77,12 +77,18 @@ func Gemm8x32VNNI512(a []byte, b []byte, kp, blocks int, c []int8, cStride int, 
 // PackAInt16 (AVX2) is PackAInt16Go.
 func PackAInt16(dst []int16, mrMax int, src []int8, srcStride, rows, k, kp int) {
 	dst = dst[:mrMax*kp]
-	bulk := k &^ 15
+	if rows <= 0 {
+		clear(dst)
+		return
+	}
+	src = src[:(rows-1)*srcStride+k]
+	bulk := k &^ 7
+	if bulk > 0 {
+		_ = dst[(rows-1)*kp+bulk-1]
+		widenRowsInt16(&dst[0], &src[0], srcStride, rows, bulk, kp)
+	}
 	for r := 0; r < rows; r++ {
 		d, s := dst[r*kp:][:kp], src[r*srcStride:][:k]
-		if bulk > 0 {
-			widenInt16(&d[0], &s[0], bulk)
-		}
 		for i := bulk; i < k; i++ {
 			d[i] = int16(s[i])
 		}

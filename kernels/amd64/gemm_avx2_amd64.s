@@ -219,16 +219,28 @@ nosat:
 done:
 	RET
 
-// func widenInt16(dst *int16, src *int8, n int)
+// func widenRowsInt16(dst *int16, src *int8, srcStride, rows, n, kp int)
 //
-// dst[i] = int16(src[i]) for i < n, n a multiple of 16.
-// SI src, DI dst, CX blocks of 16 left, Y0 the widened block.
-TEXT ·widenInt16(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), CX
-	SHRQ $4, CX
+// For r < rows: dst[r*kp+i] = int16(src[r*srcStride+i]) for i < n, n a
+// multiple of 8. AX rows left, SI/DI the row's source and destination,
+// CX blocks of 16 left in the row, Y0 the widened block.
+TEXT ·widenRowsInt16(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), R8
+	MOVQ src+8(FP), R9
+	MOVQ srcStride+16(FP), R10
+	MOVQ rows+24(FP), AX
+	MOVQ n+32(FP), R11
+	MOVQ kp+40(FP), R12
+	SHLQ $1, R12
+	TESTQ AX, AX
 	JZ   done
+
+row:
+	MOVQ R9, SI
+	MOVQ R8, DI
+	MOVQ R11, CX
+	SHRQ $4, CX
+	JZ   eight
 
 loop:
 	VPMOVSXBW (SI), Y0
@@ -237,6 +249,18 @@ loop:
 	ADDQ      $32, DI
 	DECQ      CX
 	JNZ       loop
+
+eight:
+	TESTQ $8, R11
+	JZ    next
+	VPMOVSXBW (SI), X0
+	VMOVDQU   X0, (DI)
+
+next:
+	ADDQ R10, R9
+	ADDQ R12, R8
+	DECQ AX
+	JNZ  row
 	VZEROUPPER
 
 done:
