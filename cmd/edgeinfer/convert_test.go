@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -234,7 +235,20 @@ func TestConvertBadInput(t *testing.T) {
 	good, _ := os.ReadFile(model)
 	truncated := filepath.Join(dir, "truncated.onnx")
 	os.WriteFile(truncated, good[:len(good)-100], 0o644)
+	// An initializer whose external data file lies beside the model's
+	// folder, not in it.
+	escape := onnxtest.SmallCNN(1)
+	os.WriteFile(filepath.Join(filepath.Dir(dir), "w2.bin"), make([]byte, 4*16*8*9), 0o644)
+	for i, init := range escape.Graph.Inits {
+		if init.Name == "w2" {
+			escape.Graph.Inits[i] = onnxtest.Tensor{Name: "w2", Dims: init.Dims, DataType: onnxtest.Float,
+				External: []onnxtest.KV{{Key: "location", Value: "../w2.bin"}}}
+		}
+	}
+	escapePath := filepath.Join(dir, "escape.onnx")
+	os.WriteFile(escapePath, escape.Marshal(), 0o644)
 	out := filepath.Join(dir, "out.einf")
+	qdqOut := filepath.Join(dir, "out.qdq.onnx")
 	calibFlag := "raw:" + samples
 
 	for _, tc := range []struct {
@@ -242,13 +256,17 @@ func TestConvertBadInput(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{unsupportedPath, "-o", out, "--float"}, exitFailure, []string{`"relu1": Selu`, `"relu6": Mish`, "2 unsupported features", "supported ONNX operators", "Conv,"}},
-		{[]string{truncated, "-o", out, "--float"}, exitFailure, []string{"truncated.onnx"}},
+		{[]string{unsupportedPath, "-o", out, "--float"}, exitFailure, []string{`node 2 "relu1": Selu (opset 13): unsupported operator`, `node 5 "relu6": Mish (opset 13)`, "2 unsupported features", "supported ONNX operators", "Conv,", "Relu,"}},
+		{[]string{unsupportedPath, "-o", out, "--calib", calibFlag, "--export-qdq", qdqOut}, exitFailure, []string{`"relu1": Selu`, `"relu6": Mish`}},
+		{[]string{truncated, "-o", out, "--float"}, exitFailure, []string{"truncated.onnx", "not a complete ONNX model (truncated or corrupt", "unexpected EOF"}},
+		{[]string{escapePath, "-o", out, "--calib", calibFlag, "--export-qdq", qdqOut}, exitFailure, []string{"escape.onnx", `"w2"`, "../w2.bin", "leaves the model's folder"}},
+		{[]string{model, "-o", out, "--calib", calibFlag, "--export-qdq", filepath.Join(dir, "missing", "q.onnx")}, exitFailure, []string{"directory " + filepath.Join(dir, "missing") + " does not exist"}},
 		{[]string{filepath.Join(dir, "absent.onnx"), "-o", out, "--float"}, exitFailure, []string{"absent.onnx", "no such file"}},
 		{[]string{model, "-o", filepath.Join(dir, "missing", "out.einf"), "--calib", calibFlag}, exitFailure, []string{"directory " + filepath.Join(dir, "missing") + " does not exist"}},
 		{[]string{model, "-o", out, "--calib", "raw:" + model}, exitFailure, []string{"not a positive multiple of one sample"}},
 		{[]string{model, "-o", out, "--calib", calibFlag, "--keep-float", "conv9"}, exitFailure, []string{`no layer named ["conv9"]`}},
-		{[]string{model, "-o", out}, exitUsage, []string{"needs --calib"}},
+		{[]string{model, "-o", out}, exitFailure, []string{"needs a calibration source"}},
+		{[]string{model, "-o", out, "--float", "--export-qdq", qdqOut}, exitUsage, []string{"--export-qdq"}},
 		{[]string{model, "--float"}, exitUsage, []string{"missing -o"}},
 		{[]string{"-o", out, "--float"}, exitUsage, []string{"want one MODEL.onnx operand"}},
 		{[]string{model, "-o", out, "--calib", calibFlag, "--calib-method", "kl"}, exitUsage, []string{`--calib-method "kl"`}},
@@ -257,12 +275,17 @@ func TestConvertBadInput(t *testing.T) {
 	} {
 		stdout, stderr, code := invoke(append([]string{"convert"}, tc.args...)...)
 		checkFailure(t, stdout, stderr, code, tc.code, "edgeinfer: convert: ", tc.want...)
+		t.Logf("exit %d: %s", code, stderr)
 	}
+	// The folder holds what the test wrote, nothing else: no output, no
+	// temporary file, no created directory.
 	entries, _ := os.ReadDir(dir)
+	var names []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".einf") || strings.Contains(e.Name(), ".tmp") {
-			t.Errorf("a failed conversion left %s", e.Name())
-		}
+		names = append(names, e.Name())
+	}
+	if want := []string{"cnn.onnx", "escape.onnx", "samples.f32", "truncated.onnx", "unsupported.onnx"}; !slices.Equal(names, want) {
+		t.Errorf("after the failed conversions the folder holds %v, want %v", names, want)
 	}
 }
 
@@ -281,5 +304,129 @@ func TestProgressBar(t *testing.T) {
 		"\rmeasuring    [###############...............] 2/4"
 	if b.String() != want {
 		t.Errorf("progress output\n%q\nwant\n%q", b.String(), want)
+	}
+}
+
+// TestConvertRunRawNCHW: a model whose input and output are both images
+// (input [1, 3, 6, 5], output [1, 4, 6, 5], every dim different so that a
+// layout mix-up shows) converts to float32 and int8 and runs through `run
+// --input-raw/--output-raw` in the ONNX (NCHW) layout: the float32 model
+// matches the reference interpreter to float rounding, and the int8 model
+// matches the reference interpreter running the QDQ model `--export-qdq`
+// wrote (same quantization, ONNX semantics) to within one output level.
+func TestConvertRunRawNCHW(t *testing.T) {
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(11, 12))
+	w := make([]float32, 4*3*3*3)
+	for i := range w {
+		w[i] = float32(r.NormFloat64() * 0.3)
+	}
+	m := &onnxtest.Model{
+		IRVersion: 8, Opsets: []onnxtest.Opset{{Version: 13}},
+		Graph: onnxtest.Graph{
+			Name: "nchw",
+			Nodes: []onnxtest.Node{
+				{Op: "Conv", Name: "conv", In: []string{"x", "w", "b"}, Out: []string{"c"}, Attrs: []onnxtest.Attr{onnxtest.AttrInts("pads", 1, 1, 1, 1)}},
+				{Op: "Relu", Name: "relu", In: []string{"c"}, Out: []string{"y"}},
+			},
+			Inits:   []onnxtest.Tensor{onnxtest.RawFloats("w", []int64{4, 3, 3, 3}, w...), onnxtest.RawFloats("b", []int64{4}, 0.1, -0.2, 0.3, 0)},
+			Inputs:  []onnxtest.ValueInfo{onnxtest.VI("x", 1, 3, 6, 5)},
+			Outputs: []onnxtest.ValueInfo{onnxtest.VI("y", 1, 4, 6, 5)},
+		},
+	}
+	model := filepath.Join(dir, "nchw.onnx")
+	os.WriteFile(model, m.Marshal(), 0o644)
+	const n, in, out = 12, 3 * 6 * 5, 4 * 6 * 5
+	var buf bytes.Buffer
+	xs := make([][]float32, n)
+	for s := range xs {
+		xs[s] = make([]float32, in)
+		for i := range xs[s] {
+			xs[s][i] = float32(r.NormFloat64())
+		}
+		binary.Write(&buf, binary.LittleEndian, xs[s])
+	}
+	samples := filepath.Join(dir, "x.f32")
+	os.WriteFile(samples, buf.Bytes(), 0o644)
+
+	// reference runs the ONNX file at path with the reference interpreter.
+	reference := func(path string) [][]float32 {
+		g, err := onnx.Load(path, onnx.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		it, err := refeval.New(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ys [][]float32
+		for _, x := range xs {
+			y, err := it.Run(graph.Floats([]int{1, 3, 6, 5}, x))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ys = append(ys, append([]float32(nil), y[0].F...))
+		}
+		return ys
+	}
+	run := func(einf string) [][]float32 {
+		o := filepath.Join(t.TempDir(), "y.f32")
+		mustRun(t, "run", einf, "--input-raw", samples, "--output-raw", o)
+		b, _ := os.ReadFile(o)
+		if len(b) != 4*n*out {
+			t.Fatalf("%s: %d output bytes, want %d", einf, len(b), 4*n*out)
+		}
+		ys := make([][]float32, n)
+		for s := range ys {
+			ys[s] = make([]float32, out)
+			for k := range ys[s] {
+				ys[s][k] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*(s*out+k):]))
+			}
+		}
+		return ys
+	}
+	float := reference(model)
+
+	f32 := filepath.Join(dir, "f32.einf")
+	mustRun(t, "convert", model, "-o", f32, "--float")
+	if db := sqnrDB(float, run(f32)); db < 100 {
+		t.Errorf("float32 model through run --output-raw: SQNR %.1f dB against the reference, want float32 rounding (>= 100)", db)
+	}
+
+	i8, qdqPath := filepath.Join(dir, "i8.einf"), filepath.Join(dir, "i8.qdq.onnx")
+	mustRun(t, "convert", model, "-o", i8, "--calib", "raw:"+samples, "--export-qdq", qdqPath, "--quiet")
+	got := run(i8)
+	qdqRef := reference(qdqPath)
+	var info struct {
+		Outputs []struct {
+			Quant struct {
+				Scale []float64 `json:"scale"`
+			} `json:"quant"`
+		} `json:"outputs"`
+	}
+	json.Unmarshal([]byte(mustRun(t, "inspect", i8, "--json")), &info)
+	scale := 0.0
+	if len(info.Outputs) == 1 && len(info.Outputs[0].Quant.Scale) == 1 {
+		scale = info.Outputs[0].Quant.Scale[0]
+	}
+	if scale == 0 {
+		t.Fatalf("no output scale in inspect --json")
+	}
+	same, total := 0, 0
+	for s := range got {
+		for k := range got[s] {
+			d := math.Abs(float64(got[s][k])-float64(qdqRef[s][k])) / scale
+			if d > 1.001 {
+				t.Fatalf("sample %d element %d: int8 model %v, QDQ reference %v: %.2f levels apart", s, k, got[s][k], qdqRef[s][k], d)
+			}
+			if d < 0.001 {
+				same++
+			}
+			total++
+		}
+	}
+	t.Logf("int8 vs QDQ reference: %d/%d outputs equal; vs float: %.1f dB", same, total, sqnrDB(float, got))
+	if same < total*95/100 {
+		t.Errorf("int8 vs QDQ reference: only %d/%d outputs equal", same, total)
 	}
 }

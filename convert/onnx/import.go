@@ -56,7 +56,7 @@ func Load(path string, opts Options) (*graph.Graph, error) {
 	}
 	m, err := onnxpb.DecodeModel(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: not a complete ONNX model (truncated or corrupt, %d bytes): %w", path, len(b), err)
 	}
 	if opts.BaseDir == "" {
 		opts.BaseDir = filepath.Dir(path)
