@@ -8,6 +8,7 @@
 //	edgeinfer camera MODEL --source SRC [--threads N] [--top K] [...]
 //	edgeinfer cameras [--json]
 //	edgeinfer demo [--threads N] [--top K] [--loop --fps N]
+//	edgeinfer boards [ID] [--json]
 //	edgeinfer help [VERB]
 //
 // Every verb prints its usage with -h. A failure prints one line,
