@@ -64,6 +64,13 @@ type Summary struct {
 	Threads  int
 	Variant  string // the kernel variant
 	FrameFmt string // the last frame's format and size, e.g. "yuv420 640x480"
+	// SteadyMallocs is the process's heap allocations over the
+	// SteadyFrames classified after the first 100 (0 frames: too short a
+	// run to tell).
+	SteadyMallocs, SteadyFrames uint64
+	// Resident memory (bytes) when the run started, after the first 100
+	// frames, and when classification ended; 0 where unknown.
+	RSSStart, RSSWarm, RSSEnd int64
 }
 
 // WriteText prints the summary as a small table, for stderr at exit.
@@ -77,6 +84,13 @@ func (s Summary) WriteText(w io.Writer) error {
 		st.Captured, st.Inferred, fps, s.Elapsed.Seconds(), st.Dropped, st.Corrupt, st.Stalls, st.Reconnects, st.SinkErrors)
 	if s.FrameFmt != "" || s.Model != "" {
 		fmt.Fprintf(w, "frames %s; model %s; %d thread(s), kernels %s\n", s.FrameFmt, s.Model, s.Threads, s.Variant)
+	}
+	if s.SteadyFrames > 0 {
+		fmt.Fprintf(w, "steady state: %d allocations over %d frames (%.3f per frame)", s.SteadyMallocs, s.SteadyFrames, float64(s.SteadyMallocs)/float64(s.SteadyFrames))
+		if s.RSSWarm > 0 {
+			fmt.Fprintf(w, "; RSS %.1f MiB at start, %.1f MiB after 100 frames, %.1f MiB at the end", mib(s.RSSStart), mib(s.RSSWarm), mib(s.RSSEnd))
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "%-11s %8s %9s %9s %9s %9s %9s\n", "stage (ms)", "frames", "mean", "p50", "p90", "p99", "max")
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -95,3 +109,5 @@ func (s Summary) WriteText(w io.Writer) error {
 	}
 	return nil
 }
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,7 +60,17 @@ type Pipeline struct {
 	frameFmt                    string // the last frame's format and size, for the summary
 	frameW, frameH              int
 	framePF                     PixelFormat
+
+	// Allocation accounting: the process's malloc count once warmed up
+	// (after warmupFrames classified frames) and when the loop ends.
+	warmMallocs, endMallocs uint64
+	warmFrames, endFrames   uint64
+	rssStart, rssWarm       int64
 }
+
+// warmupFrames is how many classified frames the allocation count leaves
+// out: buffers grow to the frame size and the runtime warms up.
+const warmupFrames = 100
 
 // Kinds of rate-limited log messages.
 const (
@@ -130,7 +141,15 @@ func (p *Pipeline) Run(ctx context.Context) (Summary, error) {
 			return true
 		})
 	}()
+	p.rssStart = residentBytes()
 	err := p.infer(ctx, slot, cur)
+	p.endFrames = p.stages[2].n
+	if p.warmFrames > 0 {
+		var ms goruntime.MemStats
+		goruntime.ReadMemStats(&ms)
+		p.endMallocs = ms.Mallocs
+	}
+	rssEnd := residentBytes()
 
 	close(stop)
 	srcMu.Lock()
@@ -151,7 +170,13 @@ func (p *Pipeline) Run(ctx context.Context) (Summary, error) {
 			p.cfg.Log.Printf("closing output %d: %v", i, cerr)
 		}
 	}
-	return p.summary(slot, time.Since(start)), err
+	sum := p.summary(slot, time.Since(start))
+	sum.RSSStart, sum.RSSWarm, sum.RSSEnd = p.rssStart, p.rssWarm, rssEnd
+	if n := p.endFrames - p.warmFrames; p.warmFrames > 0 && n > 0 {
+		sum.SteadyFrames = n
+		sum.SteadyMallocs = p.endMallocs - p.warmMallocs
+	}
+	return sum, err
 }
 
 // capture runs on its own goroutine: it opens the source (again, on
@@ -337,6 +362,12 @@ func (p *Pipeline) classify(f *Frame, slot *frameSlot) error {
 		p.stages[i].add(d)
 	}
 	r.Stats = p.stats(slot)
+	if r.Stats.Inferred == warmupFrames {
+		p.rssWarm = residentBytes() // before the count: reading /proc allocates
+		var ms goruntime.MemStats
+		goruntime.ReadMemStats(&ms)
+		p.warmMallocs, p.warmFrames = ms.Mallocs, warmupFrames
+	}
 	for i, s := range p.cfg.Sinks {
 		if err := s.Publish(r); err != nil {
 			p.sinkErrors++

@@ -57,17 +57,25 @@ func newYUVTables(r YUVRange) *yuvTables {
 	return t
 }
 
-// rgb converts one Y, U, V sample triple.
+// rgb converts one Y, U, V sample triple. It is small enough to inline:
+// five table loads, and the clamp is a load from clampTab.
 func (t *yuvTables) rgb(y, u, v uint8) (r, g, b uint8) {
 	yy := t.y[y]
-	return clamp8(yy + t.rv[v]), clamp8(yy - t.gu[u] - t.gv[v]), clamp8(yy + t.bu[u])
+	return clampTab[(yy+t.rv[v])>>yuvFracBits&clampMask], clampTab[(yy-t.gu[u]-t.gv[v])>>yuvFracBits&clampMask], clampTab[(yy+t.bu[u])>>yuvFracBits&clampMask]
 }
 
-// clamp8 takes a 16.16 value (rounding half already added) to 0..255.
-func clamp8(x int32) uint8 {
-	x >>= yuvFracBits
-	if uint32(x) > 255 {
-		return uint8(^(x >> 31)) // negative -> 0, too large -> 255
+// clampTab[x & clampMask] is x clamped to 0..255 for x in [-1024, 1023]:
+// converted values lie in [-278, 535] (limited range stretches the most),
+// and masking a negative x wraps it into the table's upper half.
+const clampMask = 2047
+
+var clampTab = func() (t [clampMask + 1]uint8) {
+	for i := range t {
+		x := i
+		if i > clampMask/2 {
+			x = i - (clampMask + 1) // a negative x, wrapped
+		}
+		t[i] = uint8(min(max(x, 0), 255))
 	}
-	return uint8(x)
-}
+	return t
+}()

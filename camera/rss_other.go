@@ -1,0 +1,5 @@
+//go:build !linux
+
+package camera
+
+func residentBytes() int64 { return 0 }
