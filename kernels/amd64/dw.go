@@ -79,6 +79,9 @@ type DepthwiseInt8 struct {
 	winStride       int    // channels per tap in the window copy
 	zpRow           []int8 // winStride copies of InZeroPoint, the window's padding
 	consts          RequantConsts
+	// small reports that every accumulator is below 2^30 in magnitude
+	// (|bias| + 255*sum|w| per channel), which REQUANT8_FAST needs.
+	small bool
 
 	// The original operands, for the channels past the last full block.
 	filter         []int8
@@ -119,6 +122,18 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 	d.blockLen = dwBlock + d.pairs*dwBlock + 2*rqGroupLen
 	d.winStride = min(d.blocks*dwBlock, dwMaxWindowChunk)
 	d.packed = make([]int32, d.blocks*d.blockLen)
+	d.small = true
+	for c := range g.C {
+		bound := int64(0)
+		if bias != nil {
+			bound = int64(bias[c])
+			bound = max(bound, -bound)
+		}
+		for _, v := range filter[c*taps:][:taps] {
+			bound += 255 * int64(max(v, -v))
+		}
+		d.small = d.small && bound < 1<<30
+	}
 	d.zpRow = make([]int8, max(d.winStride, 1024))
 	for i := range d.zpRow {
 		d.zpRow[i] = int8(inZP)

@@ -18,10 +18,10 @@ func (d *DepthwiseInt8) RunAVX2(in, out []int8, scratch []byte, lo, hi int) {
 }
 
 // microAVX2 picks the unrolled kernel for 3x3 and 5x5 windows without
-// left shifts, else the tap-table kernel.
+// left shifts and with accumulators below 2^30, else the tap-table kernel.
 func (d *DepthwiseInt8) microAVX2() dwMicro {
 	m := dwMicro{taps: dwConvAVX2}
-	if d.consts.AnyLeft == 0 && d.g.KH == d.g.KW {
+	if d.consts.AnyLeft == 0 && d.small && d.g.KH == d.g.KW {
 		switch d.g.KH {
 		case 3:
 			m.kxk = dwConv3x3AVX2
@@ -34,7 +34,7 @@ func (d *DepthwiseInt8) microAVX2() dwMicro {
 
 // dwConv3x3AVX2 and dwConv5x5AVX2 are dwConvAVX2 unrolled for 3x3 and 5x5
 // windows, tap (ky, kx) at ky*rowStride + kx*colStride (dw_kxk_amd64.s).
-// They do not implement left shifts (AnyLeft must be 0).
+// They requantize with REQUANT8_FAST: AnyLeft must be 0 and d.small true.
 //
 //go:noescape
 func dwConv3x3AVX2(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)

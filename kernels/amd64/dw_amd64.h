@@ -25,9 +25,10 @@
 	VPADDD     Y7, Y1, Y1
 
 // DW_STORE16 requantizes Y0/Y1 with the two groups at BX and stores the 16
-// channels, in channel order, at o (no left shifts: AnyLeft == 0).
+// channels, in channel order, at o (REQUANT8_FAST: no left shifts and
+// accumulators below 2^30 in magnitude, which PackDepthwiseInt8 checks).
 #define DW_STORE16(o) \
-	REQUANT8(Y0, BX, 0); \
-	REQUANT8(Y1, BX, 192); \
+	REQUANT8_FAST(Y0, BX, 0); \
+	REQUANT8_FAST(Y1, BX, 192); \
 	PACK16(Y0, Y1, X0, X1); \
 	VMOVDQU      X0, (o)

@@ -10,8 +10,8 @@
 // origin, R8 packed block 0, R10 rowStride, R11 colStride, R13 3*colStride,
 // BX packed constants of the block, DX input + 16*block (row 0), AX/CX/R15/R9
 // rows 1-4, R12 output + 16*block, R14 blocks left. count is decremented in
-// its argument slot. Left shifts (AnyLeft) are not supported: RunAVX2 uses
-// dwConvAVX2 then.
+// its argument slot. The requantization is REQUANT8_FAST: RunAVX2 uses
+// dwConvAVX2 when a lane has a left shift or an accumulator may reach 2^30.
 
 // func dwConv3x3AVX2(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)
 TEXT ·dwConv3x3AVX2(SB), NOSPLIT, $0-80
@@ -28,8 +28,7 @@ TEXT ·dwConv3x3AVX2(SB), NOSPLIT, $0-80
 	MOVQ colStride+64(FP), R11
 	LEAQ (R11)(R11*2), R13
 	MOVQ c+72(FP), DX
-	REQUANT_SETUP(DX)
-	VPXOR Y3, Y3, Y3
+	REQUANT_SETUP_FAST(DX)
 
 pixel3:
 	MOVQ R8, BX
@@ -79,8 +78,7 @@ TEXT ·dwConv5x5AVX2(SB), NOSPLIT, $0-80
 	MOVQ colStride+64(FP), R11
 	LEAQ (R11)(R11*2), R13
 	MOVQ c+72(FP), DX
-	REQUANT_SETUP(DX)
-	VPXOR Y3, Y3, Y3
+	REQUANT_SETUP_FAST(DX)
 
 pixel5:
 	MOVQ R8, BX

@@ -65,8 +65,12 @@ func randomDepthwise(r *rand.Rand) dwCase {
 	}
 	if r.IntN(4) != 0 {
 		c.bias = make([]int32, g.OutC)
+		huge := r.IntN(8) == 0 // accumulators near 2^30: REQUANT8_FAST is not allowed
 		for i := range c.bias {
 			c.bias[i] = int32(r.IntN(1<<16) - 1<<15)
+			if huge && i%3 == 0 {
+				c.bias[i] = int32(1<<30 + r.IntN(1<<20))
+			}
 		}
 	}
 	rq := &c.p.Requant
