@@ -32,7 +32,9 @@ func BenchmarkGEMM(b *testing.B) {
 				run := func() { pr.Run(in, out, scratch, 0, pr.Units) }
 				reportMACs(b, float64(m*k*n), run)
 				best := bestRate(float64(m*k*n), 50*time.Millisecond, run)
+				cpu := cpuRate(float64(m*k*n), 20, run)
 				b.ReportMetric(best, "best-GMAC/s")
+				b.ReportMetric(cpu, "cpu-GMAC/s")
 				if pk := variantPeak(v); pk > 0 {
 					b.ReportMetric(100*best/pk, "%peak")
 				}
@@ -68,6 +70,7 @@ func BenchmarkPreparedConv2DInt8(b *testing.B) {
 				run := func() { pr.Run(in, out, scratch, 0, pr.Units) }
 				reportMACs(b, macs, run)
 				b.ReportMetric(bestRate(macs, 50*time.Millisecond, run), "best-GMAC/s")
+				b.ReportMetric(cpuRate(macs, 20, run), "cpu-GMAC/s")
 			})
 		}
 	}

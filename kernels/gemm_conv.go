@@ -80,8 +80,17 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 			if c.direct {
 				gk.packA(panel, in[m0*g.InC+grp*c.icg:], g.InC, rows, c.k, c.kp)
 			} else {
+				hw := g.OutH * g.OutW
+				n, rem := m0/hw, m0%hw
+				oy, ox := rem/g.OutW, rem%g.OutW
 				for r := 0; r < rows; r++ {
-					c.im2colRow(cols[r*c.kp:][:c.k], in, m0+r, grp)
+					c.im2colRow(cols[r*c.kp:][:c.k], in, n, oy, ox, grp)
+					if ox++; ox == g.OutW {
+						ox = 0
+						if oy++; oy == g.OutH {
+							oy, n = 0, n+1
+						}
+					}
 				}
 				gk.packA(panel, cols, c.kp, rows, c.k, c.kp)
 			}
@@ -103,19 +112,19 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 	}
 }
 
-// im2colRow writes output pixel pix's window for group grp into row
-// (KH*KW taps of icg channels in ky, kx, ic order); taps in the padding
-// hold the input zero point, a real zero. With one group and no
+// im2colRow writes the window of output pixel (n, oy, ox) for group grp
+// into row (KH*KW taps of icg channels in ky, kx, ic order); taps in the
+// padding hold the input zero point, a real zero. With one group and no
 // horizontal dilation, the in-bounds taps of a window row are one
 // contiguous run of the input, copied at once.
-func (c *gemmConv) im2colRow(row, in []int8, pix, grp int) {
+func (c *gemmConv) im2colRow(row, in []int8, n, oy, ox, grp int) {
 	g := &c.p.ConvGeom
-	hw := g.OutH * g.OutW
-	n, rem := pix/hw, pix%hw
-	oy, ox := rem/g.OutW, rem%g.OutW
 	icg := c.icg
 	ix0 := ox*g.StrideW - g.PadLeft
-	kxLo, kxHi := validTaps(ix0, g.DilationW, g.KW, g.InW)
+	kxLo, kxHi := 0, g.KW
+	if ix0 < 0 || ix0+(g.KW-1)*g.DilationW >= g.InW {
+		kxLo, kxHi = validTaps(ix0, g.DilationW, g.KW, g.InW)
+	}
 	contiguous := g.DilationW == 1 && icg == g.InC
 	rowLen := g.KW * icg
 	for ky := 0; ky < g.KH; ky++ {
@@ -129,11 +138,24 @@ func (c *gemmConv) im2colRow(row, in []int8, pix, grp int) {
 		fillInt8(dst[kxHi*icg:], c.zp)
 		src := ((n*g.InH+iy)*g.InW + ix0) * g.InC
 		if contiguous {
-			copy(dst[kxLo*icg:kxHi*icg], in[src+kxLo*g.InC:])
+			copySmall(dst[kxLo*icg:kxHi*icg], in[src+kxLo*g.InC:])
 			continue
 		}
 		for kx := kxLo; kx < kxHi; kx++ {
 			copy(dst[kx*icg:][:icg], in[src+kx*g.DilationW*g.InC+grp*icg:])
 		}
+	}
+}
+
+// copySmall is copy(dst, src) for the short window rows of convolutions
+// with few input channels, where calling memmove costs more than the copy.
+func copySmall(dst, src []int8) {
+	if len(dst) > 32 {
+		copy(dst, src)
+		return
+	}
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] = src[i]
 	}
 }
