@@ -35,7 +35,7 @@ mloop:
 mnoleft:
 	REQUANT8(Y0, BX, 0)
 	PACK8(Y0, X0, X1)
-	MOVQ X0, (DI)
+	VMOVQ X0, (DI)
 	ADDQ $8, SI
 	ADDQ $8, DX
 	ADDQ $8, DI
@@ -96,7 +96,7 @@ anoleftB:
 anoleftOut:
 	REQUANT8(Y0, BX, 384)
 	PACK8(Y0, X0, X1)
-	MOVQ X0, (DI)
+	VMOVQ X0, (DI)
 	ADDQ $8, SI
 	ADDQ $8, DX
 	ADDQ $8, DI

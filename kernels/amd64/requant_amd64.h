@@ -13,10 +13,10 @@
 // register); clobbers AX.
 #define REQUANT_SETUP(cp) \
 	MOVQ         $0x40000000, AX; \
-	MOVQ         AX, X15; \
+	VMOVQ        AX, X15; \
 	VPBROADCASTQ X15, Y15; \
 	MOVL         $0x80000000, AX; \
-	MOVL         AX, X14; \
+	VMOVD        AX, X14; \
 	VPBROADCASTD X14, Y14; \
 	VPBROADCASTB 0(cp), Y13; \
 	VPBROADCASTB 4(cp), Y12; \
@@ -83,7 +83,7 @@
 // qword, Y3 = 0; Y13/Y12/Y11 as in REQUANT_SETUP (Y14 unused).
 #define REQUANT_SETUP_FAST(cp) \
 	MOVQ         $0x80000000, AX; \
-	MOVQ         AX, X15; \
+	VMOVQ        AX, X15; \
 	VPBROADCASTQ X15, Y15; \
 	VPXOR        Y3, Y3, Y3; \
 	VPBROADCASTB 0(cp), Y13; \

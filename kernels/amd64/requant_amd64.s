@@ -29,7 +29,7 @@ loop:
 noleft:
 	REQUANT8(Y0, BX, 0)
 	PACK8(Y0, X0, X1)
-	MOVQ         X0, (DI)
+	VMOVQ        X0, (DI)
 	ADDQ         $32, SI
 	ADDQ         $192, BX
 	ADDQ         $8, DI
