@@ -6,8 +6,10 @@
 // func mulInt8AVX2(out, a, b *int8, groups int, k *MulInt8Consts)
 //
 // Register contract: DI out, SI a, DX b, CX groups of 8 left, BX k (its
-// requantization group at 0), R8 AnyLeft; Y6/Y7 the offsets; Y0/Y1 the
-// widened operands and their product; macros as in requant_amd64.h.
+// requantization group at 0); Y6/Y7 the offsets; Y0/Y1 (and Y2/Y4 in the
+// fast loop) the widened operands and their products; macros as in
+// requant_amd64.h. Without left shifts the products (|p| <= 255*255)
+// requantize with REQUANT8_FAST, 16 lanes per iteration.
 TEXT ·mulInt8AVX2(SB), NOSPLIT, $0-40
 	MOVQ out+0(FP), DI
 	MOVQ a+8(FP), SI
@@ -16,11 +18,52 @@ TEXT ·mulInt8AVX2(SB), NOSPLIT, $0-40
 	MOVQ k+32(FP), BX
 	TESTQ CX, CX
 	JLE  mdone
-	LEAQ 192(BX), R8
-	REQUANT_SETUP(R8)
 	VPBROADCASTD 208(BX), Y6
 	VPBROADCASTD 212(BX), Y7
-	MOVL 204(BX), R8
+	LEAQ 192(BX), R8
+	CMPL 204(BX), $0
+	JNE  mslow
+	REQUANT_SETUP_FAST(R8)
+	CMPQ CX, $2
+	JLT  mfast8
+
+mfast16:
+	VPMOVSXBD (SI), Y0
+	VPMOVSXBD (DX), Y1
+	VPMOVSXBD 8(SI), Y2
+	VPMOVSXBD 8(DX), Y4
+	VPADDD    Y6, Y0, Y0
+	VPADDD    Y7, Y1, Y1
+	VPADDD    Y6, Y2, Y2
+	VPADDD    Y7, Y4, Y4
+	VPMULLD   Y1, Y0, Y0
+	VPMULLD   Y4, Y2, Y1
+	REQUANT8_FAST(Y0, BX, 0)
+	REQUANT8_FAST(Y1, BX, 0)
+	PACK16N(Y0, Y1, X0, X1)
+	VMOVDQU X0, (DI)
+	ADDQ $16, SI
+	ADDQ $16, DX
+	ADDQ $16, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  mfast16
+	TESTQ CX, CX
+	JEQ  mdone
+
+mfast8:
+	VPMOVSXBD (SI), Y0
+	VPMOVSXBD (DX), Y1
+	VPADDD    Y6, Y0, Y0
+	VPADDD    Y7, Y1, Y1
+	VPMULLD   Y1, Y0, Y0
+	REQUANT8_FAST(Y0, BX, 0)
+	PACK8(Y0, X0, X1)
+	VMOVQ X0, (DI)
+	JMP  mdone
+
+mslow:
+	REQUANT_SETUP(R8)
 
 mloop:
 	VPMOVSXBD (SI), Y0
@@ -28,11 +71,7 @@ mloop:
 	VPADDD    Y6, Y0, Y0
 	VPADDD    Y7, Y1, Y1
 	VPMULLD   Y1, Y0, Y0
-	TESTL     R8, R8
-	JEQ       mnoleft
 	LEFT8(Y0, BX, 0)
-
-mnoleft:
 	REQUANT8(Y0, BX, 0)
 	PACK8(Y0, X0, X1)
 	VMOVQ X0, (DI)

@@ -111,3 +111,15 @@
 	VPADDD   Y10, Y9, Y9; \
 	VPCMPGTD off+160(grp), Y9, Y9; \
 	VPSUBD   Y9, Y8, acc
+
+// PACK16N is PACK16 for two registers of 8 lanes in channel order (lo:
+// channels 0-7, hi: 8-15): VPACKSSDW interleaves 4-lane halves, VPERMQ puts
+// them back in order.
+#define PACK16N(lo, hi, xlo, xhi) \
+	VPACKSSDW    hi, lo, lo; \
+	VPERMQ       $0xD8, lo, lo; \
+	VPADDSW      Y11, lo, lo; \
+	VEXTRACTI128 $1, lo, xhi; \
+	VPACKSSWB    xhi, xlo, xlo; \
+	VPMAXSB      X13, xlo, xlo; \
+	VPMINSB      X12, xlo, xlo
