@@ -8,27 +8,51 @@ import (
 	"github.com/edgeinfer/edgeinfer/kernels/arm64"
 )
 
-// The arm64 GEMM microkernels (kernels/arm64): 4 x 4 tiles over K blocks
-// of 16. NEON and DotProd read the same layouts and differ only in the
-// multiply-accumulate of a block: SMULL+SMLAL2 pair sums with SADALP, or
-// SDOT. The first four header rows of a packed block (bias, multiplier,
-// left and right shift, four lanes each) are the requantization group the
-// microkernels load; the weights after the header are
-// [kp/16][4 channels][16], arm64.PackedGEMM's layout for one tap.
+// The arm64 GEMM microkernels (kernels/arm64). NEON: 4 x 4 tiles over K
+// blocks of 16, SMULL+SMLAL2 pair sums widened by SADALP into four partial
+// sums per output; the weights after a block's header are
+// [kp/16][4 channels][16], and the first four header rows (bias,
+// multiplier, left and right shift) are the requantization group the
+// kernel loads. DotProd: 4 x 16 tiles, lane-indexed SDOT over K groups of
+// 4 ([kp/4][16 channels][4]), which llvm-mca models at the SDOT peak on
+// Cortex-A76 where a 4 x 4 SDOT tile is load-bound (benchmarks/mca).
 func init() {
-	for v, av := range map[Variant]arm64.Variant{NEON: arm64.NEON, DotProd: arm64.Dot} {
-		if !arm64.Supported(av) {
-			continue
-		}
-		gemmKernels[v] = &gemmKernel{
+	if arm64.Supported(arm64.NEON) {
+		gemmKernels[NEON] = &gemmKernel{
 			mr: arm64.GEMMRows, nr: arm64.GEMMCols, kr: arm64.GEMMDepth,
 			aElem: 1, bElem: 1,
 			packA: packAInt8,
 			tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
-				arm64Tiles(av, a, b, kp, blocks, c, cStride, q)
+				arm64Tiles(arm64.NEON, a, b, kp, blocks, c, cStride, q)
 			},
 		}
 	}
+	if arm64.Supported(arm64.Dot) {
+		gemmKernels[DotProd] = &gemmKernel{
+			mr: arm64.GEMMRows, nr: arm64.Dot4x16Cols, kr: arm64.Dot4x16Depth,
+			aElem: 1, bElem: 1,
+			packA: packAInt8,
+			tile:  dot4x16Tiles,
+		}
+	}
+}
+
+// dot4x16Tiles runs blocks consecutive 4 x 16 tiles in one assembly call.
+func dot4x16Tiles(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
+	const mr, nr = arm64.GEMMRows, arm64.Dot4x16Cols
+	if blocks <= 0 {
+		return
+	}
+	var rows, outs [mr]*int8
+	a = a[:mr*kp]
+	c = c[:(mr-1)*cStride+blocks*nr]
+	for m := range rows {
+		rows[m] = (*int8)(unsafe.Pointer(&a[m*kp]))
+		outs[m] = &c[m*cStride]
+	}
+	zp := q[0][0]
+	arm64.GEMMDot4x16(arm64.Dot, &rows, kp, b, gemmRequantRows*nr*4, blocks, &outs,
+		arm64.Out{ZeroPoint: zp, Min: q[1][0] + zp, Max: q[2][0] + zp})
 }
 
 // arm64Tiles runs blocks consecutive 4 x 4 tiles in one assembly call:

@@ -21,3 +21,6 @@ func depthwiseNEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixel
 
 //go:noescape
 func requantNEON(acc *int32, params *int32, groups int, out *int8, zp, actMin, actMax int32)
+
+//go:noescape
+func gemmDot4x16(a0, a1, a2, a3 *int8, kp int, b *int8, headerBytes, blockBytes, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32)

@@ -24,3 +24,7 @@ func depthwiseNEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixel
 func requantNEON(acc *int32, params *int32, groups int, out *int8, zp, actMin, actMax int32) {
 	requantGo(acc, params, groups, out, Out{zp, actMin, actMax})
 }
+
+func gemmDot4x16(a0, a1, a2, a3 *int8, kp int, b *int8, headerBytes, blockBytes, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32) {
+	gemmDot4x16Go([4]*int8{a0, a1, a2, a3}, kp, b, headerBytes, blockBytes, nBlocks, [4]*int8{c0, c1, c2, c3}, Out{zp, actMin, actMax})
+}

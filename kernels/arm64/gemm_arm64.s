@@ -353,3 +353,375 @@ kblock:
 	SUBS $1, R5, R5
 	BNE nblock
 	RET
+
+// func gemmDot4x16(a0, a1, a2, a3 *int8, kp int, b *int8, headerBytes, blockBytes, nBlocks int,
+//	c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
+//
+// 4 x 16 tiles with lane-indexed SDOT over nBlocks interleaved blocks
+// (header: bias, multiplier, left, right shift rows of 16 int32; then
+// kp/4 groups of 16 columns x 4 K). Register contract in _gen/dot4x16.go.
+TEXT ·gemmDot4x16(SB), NOSPLIT, $0-116
+	MOVD a0+0(FP), R0
+	MOVD a1+8(FP), R1
+	MOVD a2+16(FP), R2
+	MOVD a3+24(FP), R3
+	MOVD kp+32(FP), R19
+	MOVD b+40(FP), R4
+	MOVD headerBytes+48(FP), R20
+	MOVD blockBytes+56(FP), R21
+	MOVD nBlocks+64(FP), R5
+	MOVD c0+72(FP), R6
+	MOVD c1+80(FP), R7
+	MOVD c2+88(FP), R8
+	MOVD c3+96(FP), R9
+	MOVW zp+104(FP), R22
+	MOVW actMin+108(FP), R23
+	MOVW actMax+112(FP), R24
+
+nblock:
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	VEOR V24.B16, V24.B16, V24.B16
+	VEOR V25.B16, V25.B16, V25.B16
+	VEOR V26.B16, V26.B16, V26.B16
+	VEOR V27.B16, V27.B16, V27.B16
+	VEOR V28.B16, V28.B16, V28.B16
+	VEOR V29.B16, V29.B16, V29.B16
+	VEOR V30.B16, V30.B16, V30.B16
+	VEOR V31.B16, V31.B16, V31.B16
+	MOVD R0, R10
+	MOVD R1, R11
+	MOVD R2, R12
+	MOVD R3, R13
+	ADD R20, R4, R16
+	LSR $4, R19, R15
+	AND $15, R19, R14
+	LSR $2, R14, R14
+	CBZ R15, tail
+
+k16:
+	VLD1.P 16(R10), [V0.B16]
+	VLD1.P 16(R11), [V1.B16]
+	VLD1.P 16(R12), [V2.B16]
+	VLD1.P 16(R13), [V3.B16]
+	VLD1.P 64(R16), [V4.B16, V5.B16, V6.B16, V7.B16]
+	WORD $0x4f80e090 // sdot v16.4s, v4.16b, v0.4b[0]
+	WORD $0x4f80e0b1 // sdot v17.4s, v5.16b, v0.4b[0]
+	WORD $0x4f80e0d2 // sdot v18.4s, v6.16b, v0.4b[0]
+	WORD $0x4f80e0f3 // sdot v19.4s, v7.16b, v0.4b[0]
+	WORD $0x4f81e094 // sdot v20.4s, v4.16b, v1.4b[0]
+	WORD $0x4f81e0b5 // sdot v21.4s, v5.16b, v1.4b[0]
+	WORD $0x4f81e0d6 // sdot v22.4s, v6.16b, v1.4b[0]
+	WORD $0x4f81e0f7 // sdot v23.4s, v7.16b, v1.4b[0]
+	WORD $0x4f82e098 // sdot v24.4s, v4.16b, v2.4b[0]
+	WORD $0x4f82e0b9 // sdot v25.4s, v5.16b, v2.4b[0]
+	WORD $0x4f82e0da // sdot v26.4s, v6.16b, v2.4b[0]
+	WORD $0x4f82e0fb // sdot v27.4s, v7.16b, v2.4b[0]
+	WORD $0x4f83e09c // sdot v28.4s, v4.16b, v3.4b[0]
+	WORD $0x4f83e0bd // sdot v29.4s, v5.16b, v3.4b[0]
+	WORD $0x4f83e0de // sdot v30.4s, v6.16b, v3.4b[0]
+	WORD $0x4f83e0ff // sdot v31.4s, v7.16b, v3.4b[0]
+	VLD1.P 64(R16), [V8.B16, V9.B16, V10.B16, V11.B16]
+	WORD $0x4fa0e110 // sdot v16.4s, v8.16b, v0.4b[1]
+	WORD $0x4fa0e131 // sdot v17.4s, v9.16b, v0.4b[1]
+	WORD $0x4fa0e152 // sdot v18.4s, v10.16b, v0.4b[1]
+	WORD $0x4fa0e173 // sdot v19.4s, v11.16b, v0.4b[1]
+	WORD $0x4fa1e114 // sdot v20.4s, v8.16b, v1.4b[1]
+	WORD $0x4fa1e135 // sdot v21.4s, v9.16b, v1.4b[1]
+	WORD $0x4fa1e156 // sdot v22.4s, v10.16b, v1.4b[1]
+	WORD $0x4fa1e177 // sdot v23.4s, v11.16b, v1.4b[1]
+	WORD $0x4fa2e118 // sdot v24.4s, v8.16b, v2.4b[1]
+	WORD $0x4fa2e139 // sdot v25.4s, v9.16b, v2.4b[1]
+	WORD $0x4fa2e15a // sdot v26.4s, v10.16b, v2.4b[1]
+	WORD $0x4fa2e17b // sdot v27.4s, v11.16b, v2.4b[1]
+	WORD $0x4fa3e11c // sdot v28.4s, v8.16b, v3.4b[1]
+	WORD $0x4fa3e13d // sdot v29.4s, v9.16b, v3.4b[1]
+	WORD $0x4fa3e15e // sdot v30.4s, v10.16b, v3.4b[1]
+	WORD $0x4fa3e17f // sdot v31.4s, v11.16b, v3.4b[1]
+	VLD1.P 64(R16), [V12.B16, V13.B16, V14.B16, V15.B16]
+	WORD $0x4f80e990 // sdot v16.4s, v12.16b, v0.4b[2]
+	WORD $0x4f80e9b1 // sdot v17.4s, v13.16b, v0.4b[2]
+	WORD $0x4f80e9d2 // sdot v18.4s, v14.16b, v0.4b[2]
+	WORD $0x4f80e9f3 // sdot v19.4s, v15.16b, v0.4b[2]
+	WORD $0x4f81e994 // sdot v20.4s, v12.16b, v1.4b[2]
+	WORD $0x4f81e9b5 // sdot v21.4s, v13.16b, v1.4b[2]
+	WORD $0x4f81e9d6 // sdot v22.4s, v14.16b, v1.4b[2]
+	WORD $0x4f81e9f7 // sdot v23.4s, v15.16b, v1.4b[2]
+	WORD $0x4f82e998 // sdot v24.4s, v12.16b, v2.4b[2]
+	WORD $0x4f82e9b9 // sdot v25.4s, v13.16b, v2.4b[2]
+	WORD $0x4f82e9da // sdot v26.4s, v14.16b, v2.4b[2]
+	WORD $0x4f82e9fb // sdot v27.4s, v15.16b, v2.4b[2]
+	WORD $0x4f83e99c // sdot v28.4s, v12.16b, v3.4b[2]
+	WORD $0x4f83e9bd // sdot v29.4s, v13.16b, v3.4b[2]
+	WORD $0x4f83e9de // sdot v30.4s, v14.16b, v3.4b[2]
+	WORD $0x4f83e9ff // sdot v31.4s, v15.16b, v3.4b[2]
+	VLD1.P 64(R16), [V4.B16, V5.B16, V6.B16, V7.B16]
+	WORD $0x4fa0e890 // sdot v16.4s, v4.16b, v0.4b[3]
+	WORD $0x4fa0e8b1 // sdot v17.4s, v5.16b, v0.4b[3]
+	WORD $0x4fa0e8d2 // sdot v18.4s, v6.16b, v0.4b[3]
+	WORD $0x4fa0e8f3 // sdot v19.4s, v7.16b, v0.4b[3]
+	WORD $0x4fa1e894 // sdot v20.4s, v4.16b, v1.4b[3]
+	WORD $0x4fa1e8b5 // sdot v21.4s, v5.16b, v1.4b[3]
+	WORD $0x4fa1e8d6 // sdot v22.4s, v6.16b, v1.4b[3]
+	WORD $0x4fa1e8f7 // sdot v23.4s, v7.16b, v1.4b[3]
+	WORD $0x4fa2e898 // sdot v24.4s, v4.16b, v2.4b[3]
+	WORD $0x4fa2e8b9 // sdot v25.4s, v5.16b, v2.4b[3]
+	WORD $0x4fa2e8da // sdot v26.4s, v6.16b, v2.4b[3]
+	WORD $0x4fa2e8fb // sdot v27.4s, v7.16b, v2.4b[3]
+	WORD $0x4fa3e89c // sdot v28.4s, v4.16b, v3.4b[3]
+	WORD $0x4fa3e8bd // sdot v29.4s, v5.16b, v3.4b[3]
+	WORD $0x4fa3e8de // sdot v30.4s, v6.16b, v3.4b[3]
+	WORD $0x4fa3e8ff // sdot v31.4s, v7.16b, v3.4b[3]
+	SUBS $1, R15, R15
+	BNE k16
+
+tail:
+	CBZ R14, epilogue
+
+k4:
+	WORD $0x0ddf8140 // ld1 { v0.s }[0], [x10], #4
+	WORD $0x0ddf8161 // ld1 { v1.s }[0], [x11], #4
+	WORD $0x0ddf8182 // ld1 { v2.s }[0], [x12], #4
+	WORD $0x0ddf81a3 // ld1 { v3.s }[0], [x13], #4
+	VLD1.P 64(R16), [V4.B16, V5.B16, V6.B16, V7.B16]
+	WORD $0x4f80e090 // sdot v16.4s, v4.16b, v0.4b[0]
+	WORD $0x4f80e0b1 // sdot v17.4s, v5.16b, v0.4b[0]
+	WORD $0x4f80e0d2 // sdot v18.4s, v6.16b, v0.4b[0]
+	WORD $0x4f80e0f3 // sdot v19.4s, v7.16b, v0.4b[0]
+	WORD $0x4f81e094 // sdot v20.4s, v4.16b, v1.4b[0]
+	WORD $0x4f81e0b5 // sdot v21.4s, v5.16b, v1.4b[0]
+	WORD $0x4f81e0d6 // sdot v22.4s, v6.16b, v1.4b[0]
+	WORD $0x4f81e0f7 // sdot v23.4s, v7.16b, v1.4b[0]
+	WORD $0x4f82e098 // sdot v24.4s, v4.16b, v2.4b[0]
+	WORD $0x4f82e0b9 // sdot v25.4s, v5.16b, v2.4b[0]
+	WORD $0x4f82e0da // sdot v26.4s, v6.16b, v2.4b[0]
+	WORD $0x4f82e0fb // sdot v27.4s, v7.16b, v2.4b[0]
+	WORD $0x4f83e09c // sdot v28.4s, v4.16b, v3.4b[0]
+	WORD $0x4f83e0bd // sdot v29.4s, v5.16b, v3.4b[0]
+	WORD $0x4f83e0de // sdot v30.4s, v6.16b, v3.4b[0]
+	WORD $0x4f83e0ff // sdot v31.4s, v7.16b, v3.4b[0]
+	SUBS $1, R14, R14
+	BNE k4
+
+epilogue:
+	VDUP R22, V8.S4
+	VDUP R23, V9.S4
+	VDUP R24, V10.S4
+	ADD $0, R4, R17
+	VLD1 (R17), [V0.S4, V1.S4]
+	ADD $64, R17, R17
+	VLD1 (R17), [V2.S4, V3.S4]
+	ADD $64, R17, R17
+	VLD1 (R17), [V4.S4, V5.S4]
+	ADD $64, R17, R17
+	VLD1 (R17), [V6.S4, V7.S4]
+	WORD $0x6ea0b8c6 // neg v6.4s, v6.4s
+	WORD $0x6ea0b8e7 // neg v7.4s, v7.4s
+	VADD V0.S4, V16.S4, V16.S4
+	VADD V0.S4, V20.S4, V20.S4
+	VADD V0.S4, V24.S4, V24.S4
+	VADD V0.S4, V28.S4, V28.S4
+	WORD $0x4ea44e10 // sqshl v16.4s, v16.4s, v4.4s
+	WORD $0x4ea44e94 // sqshl v20.4s, v20.4s, v4.4s
+	WORD $0x4ea44f18 // sqshl v24.4s, v24.4s, v4.4s
+	WORD $0x4ea44f9c // sqshl v28.4s, v28.4s, v4.4s
+	WORD $0x6ea2b610 // sqrdmulh v16.4s, v16.4s, v2.4s
+	WORD $0x6ea2b694 // sqrdmulh v20.4s, v20.4s, v2.4s
+	WORD $0x6ea2b718 // sqrdmulh v24.4s, v24.4s, v2.4s
+	WORD $0x6ea2b79c // sqrdmulh v28.4s, v28.4s, v2.4s
+	WORD $0x4e261e0b // and v11.16b, v16.16b, v6.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0e10 // sqadd v16.4s, v16.4s, v11.4s
+	WORD $0x4e261e8b // and v11.16b, v20.16b, v6.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0e94 // sqadd v20.4s, v20.4s, v11.4s
+	WORD $0x4e261f0b // and v11.16b, v24.16b, v6.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0f18 // sqadd v24.4s, v24.4s, v11.4s
+	WORD $0x4e261f8b // and v11.16b, v28.16b, v6.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0f9c // sqadd v28.4s, v28.4s, v11.4s
+	WORD $0x4ea65610 // srshl v16.4s, v16.4s, v6.4s
+	WORD $0x4ea65694 // srshl v20.4s, v20.4s, v6.4s
+	WORD $0x4ea65718 // srshl v24.4s, v24.4s, v6.4s
+	WORD $0x4ea6579c // srshl v28.4s, v28.4s, v6.4s
+	WORD $0x4ea80e10 // sqadd v16.4s, v16.4s, v8.4s
+	WORD $0x4ea96610 // smax v16.4s, v16.4s, v9.4s
+	WORD $0x4eaa6e10 // smin v16.4s, v16.4s, v10.4s
+	WORD $0x4ea80e94 // sqadd v20.4s, v20.4s, v8.4s
+	WORD $0x4ea96694 // smax v20.4s, v20.4s, v9.4s
+	WORD $0x4eaa6e94 // smin v20.4s, v20.4s, v10.4s
+	WORD $0x4ea80f18 // sqadd v24.4s, v24.4s, v8.4s
+	WORD $0x4ea96718 // smax v24.4s, v24.4s, v9.4s
+	WORD $0x4eaa6f18 // smin v24.4s, v24.4s, v10.4s
+	WORD $0x4ea80f9c // sqadd v28.4s, v28.4s, v8.4s
+	WORD $0x4ea9679c // smax v28.4s, v28.4s, v9.4s
+	WORD $0x4eaa6f9c // smin v28.4s, v28.4s, v10.4s
+	VADD V1.S4, V17.S4, V17.S4
+	VADD V1.S4, V21.S4, V21.S4
+	VADD V1.S4, V25.S4, V25.S4
+	VADD V1.S4, V29.S4, V29.S4
+	WORD $0x4ea54e31 // sqshl v17.4s, v17.4s, v5.4s
+	WORD $0x4ea54eb5 // sqshl v21.4s, v21.4s, v5.4s
+	WORD $0x4ea54f39 // sqshl v25.4s, v25.4s, v5.4s
+	WORD $0x4ea54fbd // sqshl v29.4s, v29.4s, v5.4s
+	WORD $0x6ea3b631 // sqrdmulh v17.4s, v17.4s, v3.4s
+	WORD $0x6ea3b6b5 // sqrdmulh v21.4s, v21.4s, v3.4s
+	WORD $0x6ea3b739 // sqrdmulh v25.4s, v25.4s, v3.4s
+	WORD $0x6ea3b7bd // sqrdmulh v29.4s, v29.4s, v3.4s
+	WORD $0x4e271e2b // and v11.16b, v17.16b, v7.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0e31 // sqadd v17.4s, v17.4s, v11.4s
+	WORD $0x4e271eab // and v11.16b, v21.16b, v7.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0eb5 // sqadd v21.4s, v21.4s, v11.4s
+	WORD $0x4e271f2b // and v11.16b, v25.16b, v7.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0f39 // sqadd v25.4s, v25.4s, v11.4s
+	WORD $0x4e271fab // and v11.16b, v29.16b, v7.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0fbd // sqadd v29.4s, v29.4s, v11.4s
+	WORD $0x4ea75631 // srshl v17.4s, v17.4s, v7.4s
+	WORD $0x4ea756b5 // srshl v21.4s, v21.4s, v7.4s
+	WORD $0x4ea75739 // srshl v25.4s, v25.4s, v7.4s
+	WORD $0x4ea757bd // srshl v29.4s, v29.4s, v7.4s
+	WORD $0x4ea80e31 // sqadd v17.4s, v17.4s, v8.4s
+	WORD $0x4ea96631 // smax v17.4s, v17.4s, v9.4s
+	WORD $0x4eaa6e31 // smin v17.4s, v17.4s, v10.4s
+	WORD $0x4ea80eb5 // sqadd v21.4s, v21.4s, v8.4s
+	WORD $0x4ea966b5 // smax v21.4s, v21.4s, v9.4s
+	WORD $0x4eaa6eb5 // smin v21.4s, v21.4s, v10.4s
+	WORD $0x4ea80f39 // sqadd v25.4s, v25.4s, v8.4s
+	WORD $0x4ea96739 // smax v25.4s, v25.4s, v9.4s
+	WORD $0x4eaa6f39 // smin v25.4s, v25.4s, v10.4s
+	WORD $0x4ea80fbd // sqadd v29.4s, v29.4s, v8.4s
+	WORD $0x4ea967bd // smax v29.4s, v29.4s, v9.4s
+	WORD $0x4eaa6fbd // smin v29.4s, v29.4s, v10.4s
+	ADD $32, R4, R17
+	VLD1 (R17), [V0.S4, V1.S4]
+	ADD $64, R17, R17
+	VLD1 (R17), [V2.S4, V3.S4]
+	ADD $64, R17, R17
+	VLD1 (R17), [V4.S4, V5.S4]
+	ADD $64, R17, R17
+	VLD1 (R17), [V6.S4, V7.S4]
+	WORD $0x6ea0b8c6 // neg v6.4s, v6.4s
+	WORD $0x6ea0b8e7 // neg v7.4s, v7.4s
+	VADD V0.S4, V18.S4, V18.S4
+	VADD V0.S4, V22.S4, V22.S4
+	VADD V0.S4, V26.S4, V26.S4
+	VADD V0.S4, V30.S4, V30.S4
+	WORD $0x4ea44e52 // sqshl v18.4s, v18.4s, v4.4s
+	WORD $0x4ea44ed6 // sqshl v22.4s, v22.4s, v4.4s
+	WORD $0x4ea44f5a // sqshl v26.4s, v26.4s, v4.4s
+	WORD $0x4ea44fde // sqshl v30.4s, v30.4s, v4.4s
+	WORD $0x6ea2b652 // sqrdmulh v18.4s, v18.4s, v2.4s
+	WORD $0x6ea2b6d6 // sqrdmulh v22.4s, v22.4s, v2.4s
+	WORD $0x6ea2b75a // sqrdmulh v26.4s, v26.4s, v2.4s
+	WORD $0x6ea2b7de // sqrdmulh v30.4s, v30.4s, v2.4s
+	WORD $0x4e261e4b // and v11.16b, v18.16b, v6.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0e52 // sqadd v18.4s, v18.4s, v11.4s
+	WORD $0x4e261ecb // and v11.16b, v22.16b, v6.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0ed6 // sqadd v22.4s, v22.4s, v11.4s
+	WORD $0x4e261f4b // and v11.16b, v26.16b, v6.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0f5a // sqadd v26.4s, v26.4s, v11.4s
+	WORD $0x4e261fcb // and v11.16b, v30.16b, v6.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0fde // sqadd v30.4s, v30.4s, v11.4s
+	WORD $0x4ea65652 // srshl v18.4s, v18.4s, v6.4s
+	WORD $0x4ea656d6 // srshl v22.4s, v22.4s, v6.4s
+	WORD $0x4ea6575a // srshl v26.4s, v26.4s, v6.4s
+	WORD $0x4ea657de // srshl v30.4s, v30.4s, v6.4s
+	WORD $0x4ea80e52 // sqadd v18.4s, v18.4s, v8.4s
+	WORD $0x4ea96652 // smax v18.4s, v18.4s, v9.4s
+	WORD $0x4eaa6e52 // smin v18.4s, v18.4s, v10.4s
+	WORD $0x4ea80ed6 // sqadd v22.4s, v22.4s, v8.4s
+	WORD $0x4ea966d6 // smax v22.4s, v22.4s, v9.4s
+	WORD $0x4eaa6ed6 // smin v22.4s, v22.4s, v10.4s
+	WORD $0x4ea80f5a // sqadd v26.4s, v26.4s, v8.4s
+	WORD $0x4ea9675a // smax v26.4s, v26.4s, v9.4s
+	WORD $0x4eaa6f5a // smin v26.4s, v26.4s, v10.4s
+	WORD $0x4ea80fde // sqadd v30.4s, v30.4s, v8.4s
+	WORD $0x4ea967de // smax v30.4s, v30.4s, v9.4s
+	WORD $0x4eaa6fde // smin v30.4s, v30.4s, v10.4s
+	VADD V1.S4, V19.S4, V19.S4
+	VADD V1.S4, V23.S4, V23.S4
+	VADD V1.S4, V27.S4, V27.S4
+	VADD V1.S4, V31.S4, V31.S4
+	WORD $0x4ea54e73 // sqshl v19.4s, v19.4s, v5.4s
+	WORD $0x4ea54ef7 // sqshl v23.4s, v23.4s, v5.4s
+	WORD $0x4ea54f7b // sqshl v27.4s, v27.4s, v5.4s
+	WORD $0x4ea54fff // sqshl v31.4s, v31.4s, v5.4s
+	WORD $0x6ea3b673 // sqrdmulh v19.4s, v19.4s, v3.4s
+	WORD $0x6ea3b6f7 // sqrdmulh v23.4s, v23.4s, v3.4s
+	WORD $0x6ea3b77b // sqrdmulh v27.4s, v27.4s, v3.4s
+	WORD $0x6ea3b7ff // sqrdmulh v31.4s, v31.4s, v3.4s
+	WORD $0x4e271e6b // and v11.16b, v19.16b, v7.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0e73 // sqadd v19.4s, v19.4s, v11.4s
+	WORD $0x4e271eeb // and v11.16b, v23.16b, v7.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0ef7 // sqadd v23.4s, v23.4s, v11.4s
+	WORD $0x4e271f6b // and v11.16b, v27.16b, v7.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0f7b // sqadd v27.4s, v27.4s, v11.4s
+	WORD $0x4e271feb // and v11.16b, v31.16b, v7.16b
+	WORD $0x4f21056b // sshr v11.4s, v11.4s, #31
+	WORD $0x4eab0fff // sqadd v31.4s, v31.4s, v11.4s
+	WORD $0x4ea75673 // srshl v19.4s, v19.4s, v7.4s
+	WORD $0x4ea756f7 // srshl v23.4s, v23.4s, v7.4s
+	WORD $0x4ea7577b // srshl v27.4s, v27.4s, v7.4s
+	WORD $0x4ea757ff // srshl v31.4s, v31.4s, v7.4s
+	WORD $0x4ea80e73 // sqadd v19.4s, v19.4s, v8.4s
+	WORD $0x4ea96673 // smax v19.4s, v19.4s, v9.4s
+	WORD $0x4eaa6e73 // smin v19.4s, v19.4s, v10.4s
+	WORD $0x4ea80ef7 // sqadd v23.4s, v23.4s, v8.4s
+	WORD $0x4ea966f7 // smax v23.4s, v23.4s, v9.4s
+	WORD $0x4eaa6ef7 // smin v23.4s, v23.4s, v10.4s
+	WORD $0x4ea80f7b // sqadd v27.4s, v27.4s, v8.4s
+	WORD $0x4ea9677b // smax v27.4s, v27.4s, v9.4s
+	WORD $0x4eaa6f7b // smin v27.4s, v27.4s, v10.4s
+	WORD $0x4ea80fff // sqadd v31.4s, v31.4s, v8.4s
+	WORD $0x4ea967ff // smax v31.4s, v31.4s, v9.4s
+	WORD $0x4eaa6fff // smin v31.4s, v31.4s, v10.4s
+	WORD $0x0e614a00 // sqxtn v0.4h, v16.4s
+	WORD $0x4e614a20 // sqxtn2 v0.8h, v17.4s
+	WORD $0x0e614a41 // sqxtn v1.4h, v18.4s
+	WORD $0x4e614a61 // sqxtn2 v1.8h, v19.4s
+	WORD $0x0e214802 // sqxtn v2.8b, v0.8h
+	WORD $0x4e214822 // sqxtn2 v2.16b, v1.8h
+	VST1.P [V2.B16], 16(R6)
+	WORD $0x0e614a80 // sqxtn v0.4h, v20.4s
+	WORD $0x4e614aa0 // sqxtn2 v0.8h, v21.4s
+	WORD $0x0e614ac1 // sqxtn v1.4h, v22.4s
+	WORD $0x4e614ae1 // sqxtn2 v1.8h, v23.4s
+	WORD $0x0e214802 // sqxtn v2.8b, v0.8h
+	WORD $0x4e214822 // sqxtn2 v2.16b, v1.8h
+	VST1.P [V2.B16], 16(R7)
+	WORD $0x0e614b00 // sqxtn v0.4h, v24.4s
+	WORD $0x4e614b20 // sqxtn2 v0.8h, v25.4s
+	WORD $0x0e614b41 // sqxtn v1.4h, v26.4s
+	WORD $0x4e614b61 // sqxtn2 v1.8h, v27.4s
+	WORD $0x0e214802 // sqxtn v2.8b, v0.8h
+	WORD $0x4e214822 // sqxtn2 v2.16b, v1.8h
+	VST1.P [V2.B16], 16(R8)
+	WORD $0x0e614b80 // sqxtn v0.4h, v28.4s
+	WORD $0x4e614ba0 // sqxtn2 v0.8h, v29.4s
+	WORD $0x0e614bc1 // sqxtn v1.4h, v30.4s
+	WORD $0x4e614be1 // sqxtn2 v1.8h, v31.4s
+	WORD $0x0e214802 // sqxtn v2.8b, v0.8h
+	WORD $0x4e214822 // sqxtn2 v2.16b, v1.8h
+	VST1.P [V2.B16], 16(R9)
+	ADD R21, R4, R4
+	SUBS $1, R5, R5
+	BNE nblock
+	RET

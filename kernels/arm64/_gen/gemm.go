@@ -7,6 +7,7 @@ func writeGEMM() {
 	f := &file{name: "gemm_arm64.s"}
 	gemm(f, "gemmNEON", false)
 	gemm(f, "gemmDot", true)
+	dot4x16(f)
 	f.write()
 }
 
