@@ -79,7 +79,7 @@ func TestReportBars(t *testing.T) {
 		"ORT fp32 1T":       {50},
 	})
 	cfg := &config{threads: []int{1, 2}, rounds: 3, block: time.Second, maxBlock: 9, outPNG: "x86.png", commit: "abc"}
-	r := report{Config: cfg, Models: []*modelResult{mv2, r18}, Machine: machine{CPU: "Test CPU", BestKernel: "avx2"}}
+	r := report{Config: cfg, Models: []*modelResult{mv2, r18}, Machine: machine{CPU: "Test CPU", BestKernel: "avx2", Processors: 2, LoadStart: "1.5 1 1", LoadEnd: "2.5 1 1"}}
 	bars := r.bars()
 	want := []struct {
 		measured float64
@@ -105,6 +105,7 @@ func TestReportBars(t *testing.T) {
 		"Speed-up from 1 to 2 threads (p50): edgeinfer int8 1.83×",
 		"| MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread) | 0.50× | ≤ 0.5× | **pass** |",
 		"### ResNet-18 (`resnet18`, 300 M MACs)",
+		"load average up to 2.5 on 2 logical CPUs",
 	} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report lacks %q:\n%s", s, md)

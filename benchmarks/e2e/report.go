@@ -125,6 +125,12 @@ func (r *report) markdown() string {
 	w("onnxruntime-node's JavaScript-to-native call (tens of µs). The machine is shared, so only ratios within one ")
 	w("run mean much.\n")
 
+	if load := maxLoad(mc.LoadStart, mc.LoadEnd); load > float64(mc.Processors) {
+		w("\n**The machine was oversubscribed**: load average up to %.1f on %d logical CPUs. Other processes took much ", load, mc.Processors)
+		w("of the CPU time, so absolute latencies are inflated and thread scaling is distorted: a 2-thread contender ")
+		w("gets a larger share of an oversubscribed machine than a 1-thread one (speed-ups above 2× on 2 CPUs), while ")
+		w("thread pools that spin-wait (ONNX Runtime's) lose time to the other processes.\n")
+	}
 	w("\n## Latency (ms)\n")
 	for _, m := range r.Models {
 		w("\n### %s (`%s`", displayName(m.Name), m.Name)
@@ -250,4 +256,17 @@ func times(v float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.2f×", v)
+}
+
+// maxLoad is the largest 1-minute load average of the /proc/loadavg
+// excerpts ("1.0 2.0 3.0"); 0 when none parses.
+func maxLoad(loads ...string) float64 {
+	top := 0.0
+	for _, l := range loads {
+		var one float64
+		if _, err := fmt.Sscan(l, &one); err == nil {
+			top = math.Max(top, one)
+		}
+	}
+	return top
 }
