@@ -24,7 +24,9 @@ import (
 
 // Config sets the thresholds of a Debouncer.
 type Config struct {
-	// MinScore is the score a label needs to become the candidate.
+	// MinScore is the score a label needs to become the candidate, in the
+	// units of the model's output: a probability for models ending in
+	// softmax, a logit for those that do not.
 	MinScore float32
 	// Hysteresis lowers the score the held label needs to stay the
 	// candidate to MinScore-Hysteresis, so a score wobbling around
@@ -38,10 +40,10 @@ type Config struct {
 // Validate reports a threshold that cannot work.
 func (c Config) Validate() error {
 	switch {
-	case !(c.MinScore >= 0 && c.MinScore <= 1):
-		return fmt.Errorf("events: min score %v is outside [0, 1]", c.MinScore)
-	case !(c.Hysteresis >= 0 && c.Hysteresis <= c.MinScore):
-		return fmt.Errorf("events: hysteresis %v is outside [0, min score %v]", c.Hysteresis, c.MinScore)
+	case math.IsNaN(float64(c.MinScore)) || math.IsInf(float64(c.MinScore), 0):
+		return fmt.Errorf("events: min score %v is not a finite number", c.MinScore)
+	case !(c.Hysteresis >= 0) || math.IsInf(float64(c.Hysteresis), 0):
+		return fmt.Errorf("events: hysteresis %v: want a finite number ≥ 0", c.Hysteresis)
 	case c.Confirm < 1:
 		return fmt.Errorf("events: confirm %d: need at least 1 frame", c.Confirm)
 	}

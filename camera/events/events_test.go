@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,16 @@ func TestUnlabelledClasses(t *testing.T) {
 	}
 }
 
+// Models without softmax give logits: thresholds work in those units.
+func TestLogitThresholds(t *testing.T) {
+	run(t, Config{MinScore: 5, Hysteresis: 2, Confirm: 1}, []frame{
+		{top("cat", 4.9), "-"},
+		{top("cat", 8.7), "cat"},
+		{top("cat", 3.5), "-"}, // above 5-2
+		{top("cat", 2.9), ""},
+	})
+}
+
 func TestHeldLabelSwitchesToStrongerOne(t *testing.T) {
 	// A held label above its low threshold gives way to another label that
 	// reaches MinScore.
@@ -137,9 +148,9 @@ func TestValidate(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{Config{MinScore: 1.5, Confirm: 1}, "min score 1.5 is outside [0, 1]"},
-		{Config{MinScore: 0.5, Hysteresis: 0.6, Confirm: 1}, "hysteresis 0.6 is outside [0, min score 0.5]"},
-		{Config{MinScore: 0.5, Hysteresis: -0.1, Confirm: 1}, "hysteresis -0.1"},
+		{Config{MinScore: float32(math.NaN()), Confirm: 1}, "min score NaN is not a finite number"},
+		{Config{MinScore: float32(math.Inf(1)), Confirm: 1}, "min score +Inf is not a finite number"},
+		{Config{MinScore: 0.5, Hysteresis: -0.1, Confirm: 1}, "hysteresis -0.1: want a finite number ≥ 0"},
 		{Config{MinScore: 0.5}, "confirm 0: need at least 1 frame"},
 	} {
 		_, err := NewDebouncer(c.cfg)

@@ -29,7 +29,9 @@ func TestParseLEDRule(t *testing.T) {
 		{in: "GPIO17=cat", err: "want PIN=LABEL>SCORE"},
 		{in: "=cat>0.5", err: "want PIN=LABEL>SCORE"},
 		{in: "GPIO17=>0.5", err: "want PIN=LABEL>SCORE"},
-		{in: "GPIO17=cat>1.5", err: `score "1.5" is not a number in [0, 1]`},
+		{in: "GPIO17=cat>7.5", want: LEDRule{"GPIO17", "cat", 7.5}}, // a logit
+		{in: "GPIO17=cat>-1", want: LEDRule{"GPIO17", "cat", -1}},
+		{in: "GPIO17=cat>NaN", err: `score "NaN" is not a finite number`},
 		{in: "GPIO17=cat>x", err: `score "x"`},
 	} {
 		got, err := ParseLEDRule(c.in)

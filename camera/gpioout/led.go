@@ -11,6 +11,7 @@ package gpioout
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,8 @@ type LEDRule struct {
 }
 
 // ParseLEDRule parses PIN=LABEL>SCORE. The label may hold any character
-// but a trailing ">SCORE"; "#281" names output index 281.
+// but a trailing ">SCORE"; "#281" names output index 281. SCORE is in the
+// model's output units (a probability after softmax, else a logit).
 func ParseLEDRule(s string) (LEDRule, error) {
 	pin, rest, ok := strings.Cut(s, "=")
 	i := strings.LastIndexByte(rest, '>')
@@ -37,8 +39,8 @@ func ParseLEDRule(s string) (LEDRule, error) {
 		return LEDRule{}, fmt.Errorf("gpio LED %q: want PIN=LABEL>SCORE, such as GPIO17=cat>0.8", s)
 	}
 	score, err := strconv.ParseFloat(rest[i+1:], 32)
-	if err != nil || score < 0 || score > 1 {
-		return LEDRule{}, fmt.Errorf("gpio LED %q: score %q is not a number in [0, 1]", s, rest[i+1:])
+	if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
+		return LEDRule{}, fmt.Errorf("gpio LED %q: score %q is not a finite number", s, rest[i+1:])
 	}
 	return LEDRule{Pin: pin, Label: rest[:i], Threshold: float32(score)}, nil
 }
