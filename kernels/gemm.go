@@ -28,19 +28,25 @@ type gemmKernel struct {
 }
 
 // gemmOutput is the per-op part of the microkernels' output stage, each
-// value repeated in 16 lanes so that ymm and zmm code loads it as a
-// vector: row 0 OutZeroPoint, row 1 ActMin-OutZeroPoint, row 2
-// ActMax-OutZeroPoint (clamp(v+zp, lo, hi) == clamp(v, lo-zp, hi-zp) + zp,
-// and the latter cannot overflow), row 3 lane 0 is 1 when some channel's
-// shift is positive (the saturating left shift is needed), else 0.
-type gemmOutput = [4][16]int32
+// value repeated across a 64-byte row so that ymm and zmm code loads it as
+// a vector: row 0 OutZeroPoint, row 1 ActMin-OutZeroPoint, row 2
+// ActMax-OutZeroPoint (int32 lanes; clamp(v+zp, lo, hi) ==
+// clamp(v, lo-zp, hi-zp) + zp, and the latter cannot overflow); row 3
+// lane 0 is 1 when some channel's shift is positive (the saturating left
+// shift is needed), else 0; row 4 OutZeroPoint as 32 int16 lanes; row 5
+// ActMin as 32 int8 lanes then ActMax as 32 int8 lanes. Rows 4 and 5 serve
+// the saturating pack path: sat8(sat16(sat16(v) + zp)) clamped to
+// [ActMin, ActMax] equals clamp(v + zp, ActMin, ActMax) for every int32 v.
+type gemmOutput = [6][16]int32
 
 // gemmKernels is filled by the architecture files' init functions.
 var gemmKernels = map[Variant]*gemmKernel{}
 
 // gemmRequantRows is the number of NR-long int32 rows in a packed block's
 // header: packed bias, multiplier, left shift, right shift, rounding mask
-// (2^right - 1) and rounding threshold (mask >> 1). With them a
+// (2^right - 1), rounding threshold (mask >> 1) and the odd-lane
+// multipliers (row 6, column j holds the multiplier of channel j|1, which
+// is what 64-bit multiplies of the odd int32 lanes need). With them a
 // microkernel computes MultiplyByQuantizedMultiplier as
 //
 //	x = saturatingShiftLeft(acc, left)
@@ -50,7 +56,7 @@ var gemmKernels = map[Variant]*gemmKernel{}
 // (the doubling high multiply's "round half away from zero, then truncate"
 // is exactly floor((ab + 2^30) / 2^31); the only overflow, mult == acc ==
 // MinInt32, is excluded at pack time).
-const gemmRequantRows = 6
+const gemmRequantRows = 7
 
 // gemmBlockBytes is the size of one packed block of nr output channels
 // over kp packed depth with int8 (kr-quad) or int16 weights.

@@ -49,7 +49,7 @@ func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requ
 			shift := r.Shift[chanOff+c]
 			left, right := max(shift, 0), max(-shift, 0)
 			mask := int32((int64(1) << uint(right)) - 1)
-			header := [gemmRequantRows]int32{acc0, r.Multiplier[chanOff+c], left, right, mask, mask >> 1}
+			header := [gemmRequantRows - 1]int32{acc0, r.Multiplier[chanOff+c], left, right, mask, mask >> 1}
 			for h, v := range header {
 				le.PutUint32(blk[(h*nr+j)*4:], uint32(v))
 			}
@@ -63,6 +63,10 @@ func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requ
 					wts[pos] = byte(v)
 				}
 			}
+		}
+		// Row 6: the multiplier of channel j|1 (zero for padding channels).
+		for j := 0; j < nr; j++ {
+			le.PutUint32(blk[(6*nr+j)*4:], le.Uint32(blk[(1*nr+(j|1))*4:]))
 		}
 	}
 	return pk
@@ -78,6 +82,14 @@ func outputParams(r *Requant, n int) *gemmOutput {
 		q[0][l] = r.OutZeroPoint
 		q[1][l] = r.ActMin - r.OutZeroPoint
 		q[2][l] = r.ActMax - r.OutZeroPoint
+		zp16 := uint32(uint16(int16(r.OutZeroPoint)))
+		q[4][l] = int32(zp16 | zp16<<16)
+		lo8, hi8 := uint32(uint8(int8(r.ActMin))), uint32(uint8(int8(r.ActMax)))
+		if l < 8 {
+			q[5][l] = int32(lo8 * 0x01010101)
+		} else {
+			q[5][l] = int32(hi8 * 0x01010101)
+		}
 	}
 	for c := 0; c < n; c++ {
 		if r.Shift[c] > 0 {

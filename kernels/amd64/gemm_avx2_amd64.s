@@ -20,9 +20,10 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 
 // Output stage of the ymm GEMM tiles. BX points at the packed block's
 // header (NR = 16 int32 per row: bias +0, multiplier +64, left shift +128,
-// right shift +192, rounding mask +256, threshold +320); H is 0 for
-// channels 0-7 and 32 for channels 8-15; R11 points at the Output block
-// (zero point +0, lo +64, hi +128). Y12-Y14 are scratch.
+// right shift +192, rounding mask +256, threshold +320, odd-lane
+// multiplier +384; weights at +448); H is 0 for channels 0-7 and 32 for
+// channels 8-15; R11 points at the Output block (saturation flag +192,
+// int16 zero point +256, int8 lo +320, int8 hi +352). Y12-Y14 are scratch.
 
 // SATSHIFT: X = saturating X << left.
 #define SATSHIFT(X, H) \
@@ -34,12 +35,12 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 	VPBLENDVB Y13, Y12, Y14, X
 
 // SRDHM: X = floor((X * multiplier + 2^30) / 2^31), even lanes with
-// VPMULDQ directly, odd lanes moved down by VPSHUFD.
+// VPMULDQ directly, odd lanes moved down by VPSHUFD and multiplied by the
+// odd-lane multipliers.
 #define SRDHM(X, H) \
 	VPMULDQ  64+H(BX), X, Y12 \
 	VPSHUFD  $0xf5, X, Y13 \
-	VPSHUFD  $0xf5, 64+H(BX), Y14 \
-	VPMULDQ  Y14, Y13, Y13 \
+	VPMULDQ  384+H(BX), Y13, Y13 \
 	VPADDQ   nudge<>(SB), Y12, Y12 \
 	VPADDQ   nudge<>(SB), Y13, Y13 \
 	VPSRLQ   $31, Y12, Y12 \
@@ -56,24 +57,23 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 	VPSRAVD  192+H(BX), X, X \
 	VPSUBD   Y12, X, X
 
-// CLAMP: X = clamp(X, lo, hi) + zero point.
-#define CLAMP(X) \
-	VPMAXSD 64(R11), X, X \
-	VPMINSD 128(R11), X, X \
-	VPADDD  (R11), X, X
-
 #define REQUANT(X, H) \
 	SRDHM(X, H) \
-	RDBP(X, H) \
-	CLAMP(X)
+	RDBP(X, H)
 
-// STORE16 packs the 16 int32 of X0 (channels 0-7) and X1 (8-15), already
-// in [-128, 127], to bytes and stores them at (R9); R9 += R10.
+// STORE16 adds the zero point to the 16 int32 of X0 (channels 0-7) and X1
+// (8-15), clamps them to [ActMin, ActMax] and stores the bytes at (R9);
+// R9 += R10. Saturating packs make this exact for any int32:
+// sat8(sat16(sat16(v) + zp)) is clamp(v + zp, -128, 127) because a value
+// that saturates int16 is far outside int8 either way.
 #define STORE16(X0, X1) \
 	VPACKSSDW    X1, X0, Y12 \
 	VPERMQ       $0xd8, Y12, Y12 \
+	VPADDSW      256(R11), Y12, Y12 \
 	VEXTRACTI128 $1, Y12, X13 \
 	VPACKSSWB    X13, X12, X12 \
+	VPMAXSB      320(R11), X12, X12 \
+	VPMINSB      352(R11), X12, X12 \
 	VMOVDQU      X12, (R9) \
 	ADDQ         R10, R9
 
@@ -115,7 +115,7 @@ block:
 	MOVQ AX, SI
 	LEAQ (AX)(DX*2), R8
 	ADDQ DX, R8
-	LEAQ 384(BX), DI
+	LEAQ 448(BX), DI
 	MOVQ kp+16(FP), CX
 	MOVQ R13, R9
 
@@ -364,7 +364,7 @@ block:
 	MOVQ AX, SI
 	LEAQ (AX)(DX*2), R8
 	ADDQ DX, R8
-	LEAQ 384(BX), DI
+	LEAQ 448(BX), DI
 	MOVQ kp+16(FP), CX
 	MOVQ R13, R9
 

@@ -4,9 +4,9 @@
 
 // AVX-512 VNNI GEMM tile: 8 rows x 32 channels on zmm registers. The
 // packed block header has NR = 32 int32 per row: bias +0, multiplier +128,
-// left shift +256, right shift +384, rounding mask +512, threshold +640;
-// the weights follow at +768, 128 bytes per k-quad (channels 0-15 then
-// 16-31). H below is 0 for channels 0-15 and 64 for 16-31.
+// left shift +256, right shift +384, rounding mask +512, threshold +640,
+// odd-lane multiplier +768; the weights follow at +896, 128 bytes per
+// k-quad (channels 0-15 then 16-31). H below is 0 for channels 0-15 and 64 for 16-31.
 //
 // Constant registers: Z20 = 2^30 per int64 lane, Z21 = MaxInt32,
 // Z23 = zero point, Z24 = lo, Z25 = hi, Z26 = 1 per int32 lane,
@@ -32,8 +32,7 @@ GLOBL maxInt32x1<>(SB), RODATA|NOPTR, $4
 #define SRDHM512(X, H) \
 	VPMULDQ   128+H(BX), X, Z27 \
 	VPSHUFD   $0xf5, X, Z28 \
-	VPSHUFD   $0xf5, 128+H(BX), Z29 \
-	VPMULDQ   Z29, Z28, Z28 \
+	VPMULDQ   768+H(BX), Z28, Z28 \
 	VPADDQ    Z20, Z27, Z27 \
 	VPADDQ    Z20, Z28, Z28 \
 	VPSRLQ    $31, Z27, Z27 \
@@ -103,7 +102,7 @@ block:
 	ADDQ DX, R8
 	LEAQ (R8)(DX*2), R12
 	ADDQ DX, R12
-	LEAQ 768(BX), DI
+	LEAQ 896(BX), DI
 	MOVQ kp+16(FP), CX
 	MOVQ R13, R9
 

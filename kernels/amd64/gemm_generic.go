@@ -2,16 +2,20 @@ package amd64
 
 import "encoding/binary"
 
-// Packed weight blocks (see kernels/microkernel.go): a header of 6 rows of
+// Packed weight blocks (see kernels/microkernel.go): a header of 7 rows of
 // NR int32 — packed bias, multiplier, left shift, right shift, rounding
-// mask, rounding threshold — then Kp/KR groups of NR x KR weights.
-const headerRows = 6
+// mask, rounding threshold, odd-lane multiplier (column j: the multiplier
+// of channel j|1) — then Kp/KR groups of NR x KR weights.
+const headerRows = 7
 
-// Output is the per-op output stage, each value repeated in 16 lanes:
-// row 0 the output zero point, row 1 ActMin minus it, row 2 ActMax minus
-// it; row 3 lane 0 is nonzero when some channel needs the saturating left
-// shift (a positive shift).
-type Output = [4][16]int32
+// Output is the per-op output stage, each value repeated across a 64-byte
+// row: row 0 the output zero point, row 1 ActMin minus it, row 2 ActMax
+// minus it (int32 lanes); row 3 lane 0 is nonzero when some channel needs
+// the saturating left shift (a positive shift); row 4 the zero point as
+// int16 lanes; row 5 ActMin as 32 int8 lanes, then ActMax as 32 int8
+// lanes. The ymm kernels use rows 3-5 (saturating packs), the zmm kernel
+// rows 0-3; both equal clamp(v + zp, ActMin, ActMax).
+type Output = [6][16]int32
 
 // header reads header row h, column j of a block with nr columns.
 func header(b []byte, nr, h, j int) int32 {

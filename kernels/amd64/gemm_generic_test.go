@@ -35,6 +35,9 @@ func gemmRandomBlock(rng *rand.Rand, nr, kp, bElem int) []byte {
 			le.PutUint32(b[(h*nr+j)*4:], uint32(v))
 		}
 	}
+	for j := 0; j < nr; j++ {
+		le.PutUint32(b[(6*nr+j)*4:], le.Uint32(b[(nr+(j|1))*4:]))
+	}
 	w := b[headerRows*nr*4:]
 	for i := 0; i < nr*kp; i++ {
 		v := int8(rng.IntN(255) - 127)
@@ -57,6 +60,13 @@ func gemmRandomOutput(rng *rand.Rand) *Output {
 	}
 	for l := range 16 {
 		q[0][l], q[1][l], q[2][l] = zp, lo-zp, hi-zp
+		zp16 := uint32(uint16(int16(zp)))
+		q[4][l] = int32(zp16 | zp16<<16)
+		if l < 8 {
+			q[5][l] = int32(uint32(uint8(int8(lo))) * 0x01010101)
+		} else {
+			q[5][l] = int32(uint32(uint8(int8(hi))) * 0x01010101)
+		}
 	}
 	q[3][0] = int32(rng.IntN(2))
 	return q
