@@ -1,4 +1,9 @@
-package mqttout
+// Package mqtttest runs a real mosquitto broker on a loopback port and
+// watches it with mosquitto_sub, an MQTT client that shares no code with
+// paho, for tests of MQTT publishers. Both binaries come from Debian's
+// mosquitto and mosquitto-clients (scripts/install-deps.sh); without them
+// the tests that need them are skipped with a message saying so.
+package mqtttest
 
 import (
 	"bufio"
@@ -13,12 +18,8 @@ import (
 	"time"
 )
 
-// The tests talk to a real mosquitto broker and check what arrives with
-// mosquitto_sub, an MQTT client that shares no code with paho. Both come
-// from Debian's mosquitto and mosquitto-clients (scripts/install-deps.sh).
-
-// tool finds a mosquitto binary; /usr/sbin is not on every user's PATH.
-func tool(t *testing.T, name string) string {
+// Tool finds a mosquitto binary; /usr/sbin is not on every user's PATH.
+func Tool(t testing.TB, name string) string {
 	t.Helper()
 	if p, err := exec.LookPath(name); err == nil {
 		return p
@@ -37,9 +38,9 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// broker is a mosquitto process on a loopback port.
-type broker struct {
-	t    *testing.T
+// Broker is a mosquitto process on a loopback port.
+type Broker struct {
+	t    testing.TB
 	port int
 	conf string
 	cmd  *exec.Cmd
@@ -47,7 +48,7 @@ type broker struct {
 }
 
 // freePort asks the kernel for an unused loopback port.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -57,13 +58,14 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startBroker starts mosquitto on a free loopback port with extra config
-// lines for its listener (TLS, passwords); "" gives an anonymous one.
-func startBroker(t *testing.T, listenerConf string) *broker {
+// StartBroker starts mosquitto on a free loopback port with extra config
+// lines for its listener (TLS, passwords); "" gives an anonymous one. The
+// broker stops when the test ends.
+func StartBroker(t testing.TB, listenerConf string) *Broker {
 	t.Helper()
-	bin := tool(t, "mosquitto")
-	tool(t, "mosquitto_sub")
-	b := &broker{t: t, port: freePort(t)}
+	Tool(t, "mosquitto")
+	Tool(t, "mosquitto_sub")
+	b := &Broker{t: t, port: freePort(t)}
 	if listenerConf == "" {
 		listenerConf = "allow_anonymous true\n"
 	}
@@ -72,13 +74,15 @@ func startBroker(t *testing.T, listenerConf string) *broker {
 	if err := os.WriteFile(b.conf, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	b.start(bin)
-	t.Cleanup(b.stop)
+	b.Start()
+	t.Cleanup(b.Stop)
 	return b
 }
 
-func (b *broker) start(bin string) {
+// Start starts the broker again after Stop, on the same port.
+func (b *Broker) Start() {
 	b.t.Helper()
+	bin := Tool(b.t, "mosquitto")
 	b.log = new(strings.Builder)
 	b.cmd = exec.Command(bin, "-c", b.conf)
 	b.cmd.Stdout, b.cmd.Stderr = b.log, b.log
@@ -87,20 +91,21 @@ func (b *broker) start(bin string) {
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		c, err := net.Dial("tcp", b.addr())
+		c, err := net.Dial("tcp", b.Addr())
 		if err == nil {
 			c.Close()
 			return
 		}
 		if time.Now().After(deadline) {
-			b.stop()
-			b.t.Fatalf("mosquitto did not listen on %s: %v\n%s", b.addr(), err, b.log)
+			b.Stop()
+			b.t.Fatalf("mosquitto did not listen on %s: %v\n%s", b.Addr(), err, b.log)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-func (b *broker) stop() {
+// Stop kills the broker (SIGKILL: clients see the connection drop).
+func (b *Broker) Stop() {
 	if b.cmd != nil && b.cmd.Process != nil {
 		b.cmd.Process.Kill()
 		b.cmd.Wait()
@@ -108,39 +113,49 @@ func (b *broker) stop() {
 	}
 }
 
-func (b *broker) addr() string { return fmt.Sprintf("127.0.0.1:%d", b.port) }
-func (b *broker) url() string  { return "tcp://" + b.addr() }
+// Addr is the broker's host:port.
+func (b *Broker) Addr() string { return fmt.Sprintf("127.0.0.1:%d", b.port) }
 
-// message is one line of mosquitto_sub -F '%r|%q|%t|%p'.
-type message struct {
-	retained bool
-	qos      string
-	topic    string
-	payload  string
+// URL is the broker's tcp:// URL.
+func (b *Broker) URL() string { return "tcp://" + b.Addr() }
+
+// Port is the broker's port.
+func (b *Broker) Port() int { return b.port }
+
+// Args are mosquitto_sub/mosquitto_pub arguments reaching the broker.
+func (b *Broker) Args() []string { return []string{"-h", "127.0.0.1", "-p", fmt.Sprint(b.port)} }
+
+// Message is one line of mosquitto_sub -F '%r|%q|%t|%p'.
+type Message struct {
+	Retained bool
+	QoS      string // "0", "1" or "2"
+	Topic    string
+	Payload  string
 }
 
-func parseMessage(line string) (message, bool) {
+// ParseMessage reads one line of Lines.
+func ParseMessage(line string) (Message, bool) {
 	f := strings.SplitN(line, "|", 4)
 	if len(f) != 4 {
-		return message{}, false
+		return Message{}, false
 	}
-	return message{retained: f[0] == "1", qos: f[1], topic: f[2], payload: f[3]}, true
+	return Message{Retained: f[0] == "1", QoS: f[1], Topic: f[2], Payload: f[3]}, true
 }
 
-// subscriber is a running mosquitto_sub.
-type subscriber struct {
-	t       *testing.T
+// Subscriber is a running mosquitto_sub.
+type Subscriber struct {
+	t       testing.TB
 	cmd     *exec.Cmd
-	lines   chan string
-	pending []message // arrived on other topics while next waited
+	Lines   chan string // raw lines, for tests that poll
+	pending []Message   // arrived on other topics while next waited
 }
 
-// subscribe starts mosquitto_sub with the connection args (-h, -p, TLS,
+// Subscribe starts mosquitto_sub with the connection args (-h, -p, TLS,
 // credentials) and topic filters. Retained messages come first, with the
 // retained flag set.
-func subscribe(t *testing.T, args []string, topics ...string) *subscriber {
+func Subscribe(t testing.TB, args []string, topics ...string) *Subscriber {
 	t.Helper()
-	bin := tool(t, "mosquitto_sub")
+	bin := Tool(t, "mosquitto_sub")
 	args = append(append([]string{}, args...), "-F", "%r|%q|%t|%p", "-q", "1")
 	for _, tp := range topics {
 		args = append(args, "-t", tp)
@@ -155,14 +170,14 @@ func subscribe(t *testing.T, args []string, topics ...string) *subscriber {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &subscriber{t: t, cmd: cmd, lines: make(chan string, 256)}
+	s := &Subscriber{t: t, cmd: cmd, Lines: make(chan string, 1024)}
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			s.lines <- sc.Text()
+			s.Lines <- sc.Text()
 		}
 		io.Copy(io.Discard, out)
-		close(s.lines)
+		close(s.Lines)
 	}()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
@@ -174,13 +189,13 @@ func subscribe(t *testing.T, args []string, topics ...string) *subscriber {
 	return s
 }
 
-// next returns the next message on topic, or fails after timeout.
+// Next returns the next message on topic, or fails after timeout.
 // Messages on other topics are kept for later calls, since messages on
 // different topics (and QoS) may arrive in any order.
-func (s *subscriber) next(topic string, timeout time.Duration) message {
+func (s *Subscriber) Next(topic string, timeout time.Duration) Message {
 	s.t.Helper()
 	for i, m := range s.pending {
-		if m.topic == topic {
+		if m.Topic == topic {
 			s.pending = append(s.pending[:i], s.pending[i+1:]...)
 			return m
 		}
@@ -188,15 +203,15 @@ func (s *subscriber) next(topic string, timeout time.Duration) message {
 	deadline := time.After(timeout)
 	for {
 		select {
-		case line, ok := <-s.lines:
+		case line, ok := <-s.Lines:
 			if !ok {
 				s.t.Fatalf("mosquitto_sub ended while waiting for %s", topic)
 			}
-			m, ok := parseMessage(line)
+			m, ok := ParseMessage(line)
 			if !ok {
 				s.t.Fatalf("mosquitto_sub printed %q", line)
 			}
-			if m.topic == topic {
+			if m.Topic == topic {
 				return m
 			}
 			s.pending = append(s.pending, m)
@@ -206,28 +221,28 @@ func (s *subscriber) next(topic string, timeout time.Duration) message {
 	}
 }
 
-// retainedOn starts a fresh subscriber and returns the retained message on
+// Retained starts a fresh subscriber and returns the retained message on
 // topic: what a client connecting now would be told.
-func retainedOn(t *testing.T, args []string, topic string) message {
+func Retained(t testing.TB, args []string, topic string) Message {
 	t.Helper()
-	s := subscribe(t, append(append([]string{}, args...), "-C", "1", "-W", "5"), topic)
-	m := s.next(topic, 6*time.Second)
-	if !m.retained {
-		t.Fatalf("%s: %q is not retained", topic, m.payload)
+	s := Subscribe(t, append(append([]string{}, args...), "-C", "1", "-W", "5"), topic)
+	m := s.Next(topic, 6*time.Second)
+	if !m.Retained {
+		t.Fatalf("%s: %q is not retained", topic, m.Payload)
 	}
 	return m
 }
 
-// ready waits until a subscriber is subscribed, by publishing a probe
+// Ready waits until a subscriber is subscribed, by publishing a probe
 // with mosquitto_pub until it shows up.
-func (s *subscriber) ready(args []string, probeTopic string) {
+func (s *Subscriber) Ready(args []string, probeTopic string) {
 	s.t.Helper()
-	pub := tool(s.t, "mosquitto_pub")
+	pub := Tool(s.t, "mosquitto_pub")
 	for i := 0; i < 100; i++ {
 		exec.Command(pub, append(append([]string{}, args...), "-t", probeTopic, "-m", "probe")...).Run()
 		select {
-		case line := <-s.lines:
-			if m, _ := parseMessage(line); m.topic == probeTopic {
+		case line := <-s.Lines:
+			if m, _ := ParseMessage(line); m.Topic == probeTopic {
 				return
 			}
 		case <-time.After(100 * time.Millisecond):
