@@ -70,6 +70,13 @@ func (p *planner) reduce() (opPlan, error) {
 		mult, shift := quant.QuantizeMultiplier(float64(inScale) / (float64(g.Reduce) * float64(outScale)))
 		kp := &kernels.MeanInt8Params{ReduceGeom: g, InZeroPoint: inZP, OutZeroPoint: outZP,
 			Multiplier: mult, Shift: int32(shift), ActMin: -128, ActMax: 127}
+		if pr, ok := kernels.PrepareMeanInt8(p.variant, kp); ok {
+			return opPlan{kernel: "MeanInt8", units: pr.Units, work: work,
+				bind: func(mem *memory) func(lo, hi int) {
+					in, out := mem.int8(inT), mem.int8(outT)
+					return func(lo, hi int) { pr.Run(in, out, nil, lo, hi) }
+				}}, nil
+		}
 		return opPlan{kernel: "MeanInt8", units: g.Units(), work: work,
 			bind: func(mem *memory) func(lo, hi int) {
 				in, out := mem.int8(inT), mem.int8(outT)

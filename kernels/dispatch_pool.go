@@ -1,0 +1,15 @@
+package kernels
+
+// meanPreparers maps a variant to its MeanInt8 preparation (false keeps
+// the reference kernel). Filled by dispatch_pool_<arch>.go.
+var meanPreparers = map[Variant]func(p *MeanInt8Params) (*PreparedInt8, bool){}
+
+// PrepareMeanInt8 returns MeanInt8 prepared for variant v (same units as
+// MeanInt8, no scratch), or false when v has no fast path for it: the
+// caller then runs MeanInt8.
+func PrepareMeanInt8(v Variant, p *MeanInt8Params) (*PreparedInt8, bool) {
+	if prep := meanPreparers[v]; prep != nil {
+		return prep(p)
+	}
+	return nil, false
+}
