@@ -31,6 +31,7 @@ type Publisher struct {
 	stop            chan struct{} // closed by Close: the worker drains and exits
 	done            chan struct{} // closed by the worker
 	closeOnce       sync.Once
+	started         atomic.Bool // Connect ran: the worker and paho are live
 
 	sent, dropped, failed atomic.Uint64
 
@@ -128,6 +129,7 @@ func New(cfg Config) (*Publisher, error) {
 // started before its broker still comes up; the caller decides whether
 // that error is fatal.
 func (p *Publisher) Connect(wait time.Duration) error {
+	p.started.Store(true)
 	tok := p.client.Connect()
 	go p.worker()
 	if !tok.WaitTimeout(wait) {
@@ -295,6 +297,9 @@ func (p *Publisher) Close() error {
 	var err error
 	p.closeOnce.Do(func() {
 		close(p.stop)
+		if !p.started.Load() {
+			return
+		}
 		<-p.done
 		if p.client.IsConnectionOpen() {
 			err = p.publishNow(p.availTopic, []byte(Offline))

@@ -99,6 +99,24 @@ func TestEnqueueAllocatesNothing(t *testing.T) {
 	}
 }
 
+// Close without Connect returns at once.
+func TestCloseWithoutConnect(t *testing.T) {
+	p, err := New(Config{Broker: "tcp://127.0.0.1:1", Device: "cam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- p.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close blocked")
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	for _, c := range []struct {
 		cfg  Config

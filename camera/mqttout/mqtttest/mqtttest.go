@@ -70,7 +70,13 @@ func StartBroker(t testing.TB, listenerConf string) *Broker {
 		listenerConf = "allow_anonymous true\n"
 	}
 	b.conf = filepath.Join(t.TempDir(), "mosquitto.conf")
-	conf := fmt.Sprintf("per_listener_settings true\npersistence false\nlog_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\nlistener %d 127.0.0.1\n%s", b.port, listenerConf)
+	global := "per_listener_settings true\npersistence false\nlog_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\n"
+	if os.Geteuid() == 0 {
+		// Started as root, mosquitto switches to its own user, which
+		// cannot read files in the test's private temporary directory.
+		global += "user root\n"
+	}
+	conf := fmt.Sprintf("%slistener %d 127.0.0.1\n%s", global, b.port, listenerConf)
 	if err := os.WriteFile(b.conf, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
