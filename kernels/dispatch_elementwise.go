@@ -68,3 +68,17 @@ func runContiguous[R binaryRuns](r R, bc *Broadcast, a, b, out []int8, lo, hi in
 		c.advance(n)
 	}
 }
+
+// lutPreparers maps a variant to its LUTInt8 preparation. Filled by
+// dispatch_elementwise_<arch>.go.
+var lutPreparers = map[Variant]func(p *LUTParams) (*PreparedInt8, bool){}
+
+// PrepareLUTInt8 returns LUTInt8 (one table, Channels == 1) prepared for
+// variant v, with LUTInt8's units and aliasing (out may be in) and no
+// scratch, or false when v has no fast path (the caller runs LUTInt8).
+func PrepareLUTInt8(v Variant, p *LUTParams) (*PreparedInt8, bool) {
+	if prep := lutPreparers[v]; prep != nil && p.Channels <= 1 && len(p.Table) >= 256 {
+		return prep(p)
+	}
+	return nil, false
+}

@@ -4,13 +4,26 @@ package kernels
 
 import "github.com/edgeinfer/edgeinfer/kernels/amd64"
 
-// Every amd64 variant runs the AVX2 MUL and ADD kernels: they are bound by
-// the requantization's 64-bit multiplies, which VNNI does not change.
+// Every amd64 variant runs the AVX2 MUL, ADD and table-lookup kernels: VNNI
+// adds nothing to their requantization or byte shuffles.
 func init() {
 	for _, v := range []Variant{AVX2, AVXVNNI, AVX512VNNI} {
 		mulPreparers[v] = func(p *MulInt8Params) (*PreparedBinaryInt8, bool) { return prepareMulAVX2(v, p) }
 		addPreparers[v] = func(p *AddInt8Params) (*PreparedBinaryInt8, bool) { return prepareAddAVX2(v, p) }
+		lutPreparers[v] = func(p *LUTParams) (*PreparedInt8, bool) { return prepareLUTAVX2(v, p) }
 	}
+}
+
+// prepareLUTAVX2 runs LUTInt8 with amd64.LUTInt8AVX2 (VPSHUFB over the
+// table's 16 sub-tables).
+func prepareLUTAVX2(v Variant, p *LUTParams) (*PreparedInt8, bool) {
+	t := amd64.NewLUTTable(p.Table)
+	run := func(in, out []int8, _ []byte, lo, hi int) {
+		if lo < hi {
+			amd64.LUTInt8AVX2(out[lo:hi], in[lo:hi], t)
+		}
+	}
+	return NewPreparedInt8(v, p.Units(), 0, run), true
 }
 
 // mulAVX2 runs contiguous runs with amd64.MulInt8AVX2 and the others

@@ -82,3 +82,43 @@ func TestPreparedBinaryMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestPreparedLUTMatchesReference compares PrepareLUTInt8 of every variant
+// with LUTInt8 over every input value and lengths around the vector width,
+// units split like the runtime's workers, in place, and no allocations;
+// per-channel tables stay on the reference.
+func TestPreparedLUTMatchesReference(t *testing.T) {
+	r := newRand(45)
+	for _, n := range []int{1, 31, 32, 33, 256, 1000, 4099} {
+		p := &LUTParams{Elements: n, Channels: 1, Table: randInt8s(r, 256, -128, 127)}
+		in := randInt8s(r, n, -128, 127)
+		want := make([]int8, n)
+		LUTInt8(p, in, want, 0, n)
+		for _, v := range Variants() {
+			name := fmt.Sprintf("%s/%d", v, n)
+			prep, ok := PrepareLUTInt8(v, p)
+			if !ok {
+				if v == AVX2 {
+					t.Fatalf("%s: not prepared", name)
+				}
+				continue
+			}
+			var got []int8
+			if n <= 1500 {
+				got = runChecked(t, r, n, prep.Units, perElement, func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
+			} else {
+				got = make([]int8, n)
+				prep.Run(in, got, nil, 0, n/2+1)
+				prep.Run(in, got, nil, n/2+1, n)
+			}
+			compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
+			inPlace := append([]int8(nil), in...)
+			prep.Run(inPlace, inPlace, nil, 0, n)
+			compareInt8(t, inPlace, want, func(i int) string { return fmt.Sprintf("%s in place: output %d", name, i) })
+			checkNoAllocs(t, name, func() { prep.Run(in, got, nil, 0, n) })
+		}
+		if _, ok := PrepareLUTInt8(AVX2, &LUTParams{Elements: n, Channels: 3, Table: make([]int8, 768)}); ok {
+			t.Errorf("per-channel table prepared")
+		}
+	}
+}

@@ -130,8 +130,8 @@ func NewRequantTable(mult, shift []int32, zp, actMin, actMax int32) (*RequantTab
 func requantLane(x int32, g []int32, j int, c *RequantConsts) int8 {
 	q := multiplyLane(x, g, j, c.AnyLeft)
 	v := sat(sat(q, math.MinInt16, math.MaxInt16)+c.ZeroPoint, math.MinInt16, math.MaxInt16) // VPACKSSDW, VPADDSW
-	v = sat(v, math.MinInt8, math.MaxInt8)                                                    // VPACKSSWB
-	return int8(min(max(v, c.ActMin), c.ActMax))                                              // VPMAXSB, VPMINSB
+	v = sat(v, math.MinInt8, math.MaxInt8)                                                   // VPACKSSWB
+	return int8(min(max(v, c.ActMin), c.ActMax))                                             // VPMAXSB, VPMINSB
 }
 
 // sat clamps v to [lo, hi].
