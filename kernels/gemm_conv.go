@@ -32,8 +32,8 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 	for grp := range c.packed {
 		c.packed[grp] = packGEMM(gk, filter[grp*c.ocg*c.k:], c.k, c.ocg, c.k, bias, &p.Requant, grp*c.ocg, p.InZeroPoint)
 	}
-	c.layoutScratch()
 	units := (c.m + gk.mr - 1) / gk.mr
+	c.layoutScratch(units)
 	return NewPreparedInt8(v, units, c.scratchBytes, c.run), true
 }
 
@@ -50,18 +50,43 @@ type gemmConv struct {
 	q        *gemmOutput
 	packed   []*gemmPacked // per group
 
-	// scratch layout: im2col rows (MR x kp int8), the A panel
-	// (MR x kp x aElem) and a spill tile for partial tiles (MR x NR).
-	im2colOff, panelOff, tileOff, scratchBytes int
+	// Cache blocking: when one group's packed weights exceed
+	// gemmWeightBudget, the run packs up to cachePanels A panels, then
+	// sweeps the weights in groups of groupBlocks blocks over all of
+	// them, so that a weight group stays in L2 while the panels reuse it.
+	// Otherwise cachePanels is 1 and groupBlocks covers every block.
+	cachePanels, groupBlocks int
+
+	// scratch layout: im2col rows (MR x kp int8), the cached A panels
+	// (cachePanels x MR x kp x aElem) and a spill tile for partial tiles
+	// (MR x NR).
+	im2colOff, panelOff, panelBytes, tileOff, scratchBytes int
 }
 
-func (c *gemmConv) layoutScratch() {
+// gemmWeightBudget is how many bytes of packed weights one sweep over the
+// cached A panels uses: half of a 512 KiB L2, so the A panels and the
+// outputs fit beside them. gemmPanelBudget bounds the cached A panels.
+// They are variables only so that tests can force the blocked path on
+// small shapes.
+var (
+	gemmWeightBudget = 256 << 10
+	gemmPanelBudget  = 512 << 10
+)
+
+func (c *gemmConv) layoutScratch(units int) {
 	gk := c.gk
+	pk := c.packed[0]
+	c.cachePanels, c.groupBlocks = 1, pk.blocks
+	if pk.blocks*pk.blockBytes > gemmWeightBudget {
+		c.groupBlocks = max(1, gemmWeightBudget/pk.blockBytes)
+		c.cachePanels = max(1, min(units, gemmPanelBudget/(gk.mr*c.kp*gk.aElem)))
+	}
 	c.im2colOff = 0
 	if !c.direct {
 		c.panelOff = roundUp(gk.mr*c.kp, 64)
 	}
-	c.tileOff = c.panelOff + roundUp(gk.mr*c.kp*gk.aElem, 64)
+	c.panelBytes = roundUp(gk.mr*c.kp*gk.aElem, 64)
+	c.tileOff = c.panelOff + c.cachePanels*c.panelBytes
 	c.scratchBytes = c.tileOff + gk.mr*gk.nr
 }
 
@@ -70,46 +95,65 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 	gk := c.gk
 	g := &c.p.ConvGeom
 	mr, nr := gk.mr, gk.nr
-	panel := scratch[c.panelOff:c.tileOff]
 	tile := int8s(scratch[c.tileOff:][:mr*nr])
 	cols := int8s(scratch[c.im2colOff:][:mr*c.kp])
-	for pn := lo; pn < hi; pn++ {
-		m0 := pn * mr
-		rows := min(mr, c.m-m0)
-		for grp := range c.packed {
-			if c.direct {
-				gk.packA(panel, in[m0*g.InC+grp*c.icg:], g.InC, rows, c.k, c.kp)
-			} else {
-				hw := g.OutH * g.OutW
-				n, rem := m0/hw, m0%hw
-				oy, ox := rem/g.OutW, rem%g.OutW
-				for r := 0; r < rows; r++ {
-					c.im2colRow(cols[r*c.kp:][:c.k], in, n, oy, ox, grp)
-					if ox++; ox == g.OutW {
-						ox = 0
-						if oy++; oy == g.OutH {
-							oy, n = 0, n+1
+	for pc := lo; pc < hi; pc += c.cachePanels {
+		pe := min(hi, pc+c.cachePanels)
+		for grp, pk := range c.packed {
+			for pn := pc; pn < pe; pn++ {
+				c.packPanel(scratch[c.panelOff+(pn-pc)*c.panelBytes:][:c.panelBytes], cols, in, pn, grp)
+			}
+			for b0 := 0; b0 < pk.blocks; b0 += c.groupBlocks {
+				b1 := min(pk.blocks, b0+c.groupBlocks)
+				for pn := pc; pn < pe; pn++ {
+					panel := scratch[c.panelOff+(pn-pc)*c.panelBytes:][:c.panelBytes]
+					m0 := pn * mr
+					rows := min(mr, c.m-m0)
+					// Blocks of [b0, b1) with NR real channels and all MR
+					// rows go straight to the output, the rest through tile.
+					full := b0
+					if rows == mr {
+						full = max(b0, min(b1, c.ocg/nr))
+					}
+					gk.tile(panel, pk.blocksFrom(b0), c.kp, full-b0, out[m0*g.OutC+grp*c.ocg+b0*nr:], g.OutC, c.q)
+					for b := full; b < b1; b++ {
+						ch := grp*c.ocg + b*nr
+						width := min(nr, c.ocg-b*nr)
+						gk.tile(panel, pk.blocksFrom(b), c.kp, 1, tile, nr, c.q)
+						for r := 0; r < rows; r++ {
+							copy(out[(m0+r)*g.OutC+ch:][:width], tile[r*nr:][:width])
 						}
 					}
-				}
-				gk.packA(panel, cols, c.kp, rows, c.k, c.kp)
-			}
-			pk := c.packed[grp]
-			full := c.ocg / nr // blocks with NR real channels
-			if rows < mr {
-				full = 0
-			}
-			gk.tile(panel, pk.data, c.kp, full, out[m0*g.OutC+grp*c.ocg:], g.OutC, c.q)
-			for b := full; b < pk.blocks; b++ {
-				ch := grp*c.ocg + b*nr
-				width := min(nr, c.ocg-b*nr)
-				gk.tile(panel, pk.blocksFrom(b), c.kp, 1, tile, nr, c.q)
-				for r := 0; r < rows; r++ {
-					copy(out[(m0+r)*g.OutC+ch:][:width], tile[r*nr:][:width])
 				}
 			}
 		}
 	}
+}
+
+// packPanel writes panel pn of group grp in the kernel's A layout: the
+// input pixels themselves for a direct 1x1 convolution, else im2col rows
+// built in cols first.
+func (c *gemmConv) packPanel(panel []byte, cols, in []int8, pn, grp int) {
+	g := &c.p.ConvGeom
+	m0 := pn * c.gk.mr
+	rows := min(c.gk.mr, c.m-m0)
+	if c.direct {
+		c.gk.packA(panel, in[m0*g.InC+grp*c.icg:], g.InC, rows, c.k, c.kp)
+		return
+	}
+	hw := g.OutH * g.OutW
+	n, rem := m0/hw, m0%hw
+	oy, ox := rem/g.OutW, rem%g.OutW
+	for r := 0; r < rows; r++ {
+		c.im2colRow(cols[r*c.kp:][:c.k], in, n, oy, ox, grp)
+		if ox++; ox == g.OutW {
+			ox = 0
+			if oy++; oy == g.OutH {
+				oy, n = 0, n+1
+			}
+		}
+	}
+	c.gk.packA(panel, cols, c.kp, rows, c.k, c.kp)
 }
 
 // im2colRow writes the window of output pixel (n, oy, ox) for group grp

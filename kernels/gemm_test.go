@@ -76,7 +76,19 @@ func runPrepared(t *testing.T, pr *PreparedInt8, in []int8, n int, unitOf func(i
 	})
 }
 
-func TestPrepareConv2DInt8(t *testing.T) {
+func TestPrepareConv2DInt8(t *testing.T) { testPrepareConv2DInt8(t) }
+
+// TestPrepareConv2DInt8Blocked shrinks the cache budgets so that the
+// blocked path (A panels cached, weights swept in groups of blocks, several
+// cache rounds per call) runs on the same shapes.
+func TestPrepareConv2DInt8Blocked(t *testing.T) {
+	w, p := gemmWeightBudget, gemmPanelBudget
+	defer func() { gemmWeightBudget, gemmPanelBudget = w, p }()
+	gemmWeightBudget, gemmPanelBudget = 1, 2*6*64*2
+	testPrepareConv2DInt8(t)
+}
+
+func testPrepareConv2DInt8(t *testing.T) {
 	for _, v := range gemmTestVariants(t) {
 		gk := gemmKernels[v]
 		for i, c := range gemmConvCases() {
