@@ -24,3 +24,6 @@ func requantNEON(acc *int32, params *int32, groups int, out *int8, zp, actMin, a
 
 //go:noescape
 func gemmDot4x16(a0, a1, a2, a3 *int8, kp int, b *int8, headerBytes, blockBytes, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32)
+
+//go:noescape
+func depthwise2NEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixelPairs int, c *int8, cStride int, zp, actMin, actMax int32)

@@ -28,3 +28,7 @@ func requantNEON(acc *int32, params *int32, groups int, out *int8, zp, actMin, a
 func gemmDot4x16(a0, a1, a2, a3 *int8, kp int, b *int8, headerBytes, blockBytes, nBlocks int, c0, c1, c2, c3 *int8, zp, actMin, actMax int32) {
 	gemmDot4x16Go([4]*int8{a0, a1, a2, a3}, kp, b, headerBytes, blockBytes, nBlocks, [4]*int8{c0, c1, c2, c3}, Out{zp, actMin, actMax})
 }
+
+func depthwise2NEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixelPairs int, c *int8, cStride int, zp, actMin, actMax int32) {
+	depthwiseGoBlocks(ind, pairs, cBlocks, w, params, 2*pixelPairs, c, cStride, Out{zp, actMin, actMax})
+}

@@ -12,7 +12,16 @@ func (p *PackedDepthwise) Run(v Variant, ind []*int8, pixels int, c *int8, cStri
 		if v == Go {
 			depthwiseGoBlocks(&ind[0], p.Pairs, p.CBlocks, &p.Weights[0], &p.Params[0], pixels, c, cStride, o)
 		} else {
-			depthwiseNEON(&ind[0], p.Pairs, p.CBlocks, &p.Weights[0], &p.Params[0], pixels, c, cStride, o.ZeroPoint, o.Min, o.Max)
+			// Pixel pairs share weight and parameter loads; an odd last
+			// pixel runs alone.
+			if pp := pixels / 2; pp > 0 {
+				depthwise2NEON(&ind[0], p.Pairs, p.CBlocks, &p.Weights[0], &p.Params[0], pp, c, cStride, o.ZeroPoint, o.Min, o.Max)
+			}
+			if pixels%2 == 1 {
+				last := pixels - 1
+				depthwiseNEON(&ind[last*2*p.Pairs], p.Pairs, p.CBlocks, &p.Weights[0], &p.Params[0], 1,
+					ptrAdd(c, last*cStride), cStride, o.ZeroPoint, o.Min, o.Max)
+			}
 		}
 	}
 	tail := p.C - p.CBlocks*DepthwiseChannels

@@ -130,3 +130,188 @@ pair:
 	SUBS $1, R5, R5
 	BNE pixel
 	RET
+
+// func depthwise2NEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixelPairs int,
+//	c *int8, cStride int, zp, actMin, actMax int32)
+//
+// Two pixels per pass; register contract in _gen/depthwise2.go.
+TEXT ·depthwise2NEON(SB), NOSPLIT, $0-76
+	MOVD ind+0(FP), R0
+	MOVD pairs+8(FP), R1
+	MOVD cBlocks+16(FP), R2
+	MOVD w+24(FP), R3
+	MOVD params+32(FP), R4
+	MOVD pixelPairs+40(FP), R5
+	MOVD c+48(FP), R6
+	MOVD cStride+56(FP), R7
+	MOVW zp+64(FP), R17
+	VDUP R17, V20.S4
+	MOVW actMin+68(FP), R17
+	VDUP R17, V21.S4
+	MOVW actMax+72(FP), R17
+	VDUP R17, V22.S4
+
+pixel:
+	MOVD R3, R8
+	MOVD R4, R9
+	MOVD R6, R10
+	MOVD $0, R11
+	MOVD R2, R12
+
+cblock:
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V24.B16, V24.B16, V24.B16
+	VEOR V25.B16, V25.B16, V25.B16
+	VEOR V26.B16, V26.B16, V26.B16
+	VEOR V27.B16, V27.B16, V27.B16
+	MOVD R0, R13
+	ADD R1<<4, R0, R19
+	MOVD R1, R14
+
+pair:
+	LDP.P 16(R13), (R15, R16)
+	LDP.P 16(R19), (R20, R21)
+	ADD R11, R15, R15
+	ADD R11, R16, R16
+	ADD R11, R20, R20
+	ADD R11, R21, R21
+	VLD1 (R15), [V0.B16]
+	VLD1 (R16), [V1.B16]
+	VLD1 (R20), [V6.B16]
+	VLD1 (R21), [V7.B16]
+	VLD1.P 32(R8), [V2.B16, V3.B16]
+	// Two taps per int16 sum: |w*x + w'*x'| <= 2*127*128 = 32512.
+	WORD $0x0e22c004 // smull v4.8h, v0.8b, v2.8b
+	WORD $0x4e22c005 // smull2 v5.8h, v0.16b, v2.16b
+	WORD $0x0e22c0cd // smull v13.8h, v6.8b, v2.8b
+	WORD $0x4e22c0ce // smull2 v14.8h, v6.16b, v2.16b
+	WORD $0x0e238024 // smlal v4.8h, v1.8b, v3.8b
+	WORD $0x4e238025 // smlal2 v5.8h, v1.16b, v3.16b
+	WORD $0x0e2380ed // smlal v13.8h, v7.8b, v3.8b
+	WORD $0x4e2380ee // smlal2 v14.8h, v7.16b, v3.16b
+	WORD $0x0e641210 // saddw v16.4s, v16.4s, v4.4h
+	WORD $0x4e641231 // saddw2 v17.4s, v17.4s, v4.8h
+	WORD $0x0e651252 // saddw v18.4s, v18.4s, v5.4h
+	WORD $0x4e651273 // saddw2 v19.4s, v19.4s, v5.8h
+	WORD $0x0e6d1318 // saddw v24.4s, v24.4s, v13.4h
+	WORD $0x4e6d1339 // saddw2 v25.4s, v25.4s, v13.8h
+	WORD $0x0e6e135a // saddw v26.4s, v26.4s, v14.4h
+	WORD $0x4e6e137b // saddw2 v27.4s, v27.4s, v14.8h
+	SUBS $1, R14, R14
+	BNE pair
+
+	VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
+	VADD V8.S4, V16.S4, V16.S4
+	VADD V8.S4, V24.S4, V24.S4
+	WORD $0x4eaa4e10 // sqshl v16.4s, v16.4s, v10.4s
+	WORD $0x4eaa4f18 // sqshl v24.4s, v24.4s, v10.4s
+	WORD $0x6ea9b610 // sqrdmulh v16.4s, v16.4s, v9.4s
+	WORD $0x6ea9b718 // sqrdmulh v24.4s, v24.4s, v9.4s
+	WORD $0x4e2b1e0c // and v12.16b, v16.16b, v11.16b
+	WORD $0x4f21058c // sshr v12.4s, v12.4s, #31
+	WORD $0x4eac0e10 // sqadd v16.4s, v16.4s, v12.4s
+	WORD $0x4e2b1f0c // and v12.16b, v24.16b, v11.16b
+	WORD $0x4f21058c // sshr v12.4s, v12.4s, #31
+	WORD $0x4eac0f18 // sqadd v24.4s, v24.4s, v12.4s
+	WORD $0x4eab5610 // srshl v16.4s, v16.4s, v11.4s
+	WORD $0x4eab5718 // srshl v24.4s, v24.4s, v11.4s
+	WORD $0x4eb40e10 // sqadd v16.4s, v16.4s, v20.4s
+	WORD $0x4eb56610 // smax v16.4s, v16.4s, v21.4s
+	WORD $0x4eb66e10 // smin v16.4s, v16.4s, v22.4s
+	WORD $0x4eb40f18 // sqadd v24.4s, v24.4s, v20.4s
+	WORD $0x4eb56718 // smax v24.4s, v24.4s, v21.4s
+	WORD $0x4eb66f18 // smin v24.4s, v24.4s, v22.4s
+	VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
+	VADD V8.S4, V17.S4, V17.S4
+	VADD V8.S4, V25.S4, V25.S4
+	WORD $0x4eaa4e31 // sqshl v17.4s, v17.4s, v10.4s
+	WORD $0x4eaa4f39 // sqshl v25.4s, v25.4s, v10.4s
+	WORD $0x6ea9b631 // sqrdmulh v17.4s, v17.4s, v9.4s
+	WORD $0x6ea9b739 // sqrdmulh v25.4s, v25.4s, v9.4s
+	WORD $0x4e2b1e2c // and v12.16b, v17.16b, v11.16b
+	WORD $0x4f21058c // sshr v12.4s, v12.4s, #31
+	WORD $0x4eac0e31 // sqadd v17.4s, v17.4s, v12.4s
+	WORD $0x4e2b1f2c // and v12.16b, v25.16b, v11.16b
+	WORD $0x4f21058c // sshr v12.4s, v12.4s, #31
+	WORD $0x4eac0f39 // sqadd v25.4s, v25.4s, v12.4s
+	WORD $0x4eab5631 // srshl v17.4s, v17.4s, v11.4s
+	WORD $0x4eab5739 // srshl v25.4s, v25.4s, v11.4s
+	WORD $0x4eb40e31 // sqadd v17.4s, v17.4s, v20.4s
+	WORD $0x4eb56631 // smax v17.4s, v17.4s, v21.4s
+	WORD $0x4eb66e31 // smin v17.4s, v17.4s, v22.4s
+	WORD $0x4eb40f39 // sqadd v25.4s, v25.4s, v20.4s
+	WORD $0x4eb56739 // smax v25.4s, v25.4s, v21.4s
+	WORD $0x4eb66f39 // smin v25.4s, v25.4s, v22.4s
+	VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
+	VADD V8.S4, V18.S4, V18.S4
+	VADD V8.S4, V26.S4, V26.S4
+	WORD $0x4eaa4e52 // sqshl v18.4s, v18.4s, v10.4s
+	WORD $0x4eaa4f5a // sqshl v26.4s, v26.4s, v10.4s
+	WORD $0x6ea9b652 // sqrdmulh v18.4s, v18.4s, v9.4s
+	WORD $0x6ea9b75a // sqrdmulh v26.4s, v26.4s, v9.4s
+	WORD $0x4e2b1e4c // and v12.16b, v18.16b, v11.16b
+	WORD $0x4f21058c // sshr v12.4s, v12.4s, #31
+	WORD $0x4eac0e52 // sqadd v18.4s, v18.4s, v12.4s
+	WORD $0x4e2b1f4c // and v12.16b, v26.16b, v11.16b
+	WORD $0x4f21058c // sshr v12.4s, v12.4s, #31
+	WORD $0x4eac0f5a // sqadd v26.4s, v26.4s, v12.4s
+	WORD $0x4eab5652 // srshl v18.4s, v18.4s, v11.4s
+	WORD $0x4eab575a // srshl v26.4s, v26.4s, v11.4s
+	WORD $0x4eb40e52 // sqadd v18.4s, v18.4s, v20.4s
+	WORD $0x4eb56652 // smax v18.4s, v18.4s, v21.4s
+	WORD $0x4eb66e52 // smin v18.4s, v18.4s, v22.4s
+	WORD $0x4eb40f5a // sqadd v26.4s, v26.4s, v20.4s
+	WORD $0x4eb5675a // smax v26.4s, v26.4s, v21.4s
+	WORD $0x4eb66f5a // smin v26.4s, v26.4s, v22.4s
+	VLD1.P 64(R9), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x6ea0b96b // neg v11.4s, v11.4s
+	VADD V8.S4, V19.S4, V19.S4
+	VADD V8.S4, V27.S4, V27.S4
+	WORD $0x4eaa4e73 // sqshl v19.4s, v19.4s, v10.4s
+	WORD $0x4eaa4f7b // sqshl v27.4s, v27.4s, v10.4s
+	WORD $0x6ea9b673 // sqrdmulh v19.4s, v19.4s, v9.4s
+	WORD $0x6ea9b77b // sqrdmulh v27.4s, v27.4s, v9.4s
+	WORD $0x4e2b1e6c // and v12.16b, v19.16b, v11.16b
+	WORD $0x4f21058c // sshr v12.4s, v12.4s, #31
+	WORD $0x4eac0e73 // sqadd v19.4s, v19.4s, v12.4s
+	WORD $0x4e2b1f6c // and v12.16b, v27.16b, v11.16b
+	WORD $0x4f21058c // sshr v12.4s, v12.4s, #31
+	WORD $0x4eac0f7b // sqadd v27.4s, v27.4s, v12.4s
+	WORD $0x4eab5673 // srshl v19.4s, v19.4s, v11.4s
+	WORD $0x4eab577b // srshl v27.4s, v27.4s, v11.4s
+	WORD $0x4eb40e73 // sqadd v19.4s, v19.4s, v20.4s
+	WORD $0x4eb56673 // smax v19.4s, v19.4s, v21.4s
+	WORD $0x4eb66e73 // smin v19.4s, v19.4s, v22.4s
+	WORD $0x4eb40f7b // sqadd v27.4s, v27.4s, v20.4s
+	WORD $0x4eb5677b // smax v27.4s, v27.4s, v21.4s
+	WORD $0x4eb66f7b // smin v27.4s, v27.4s, v22.4s
+	WORD $0x0e614a00 // sqxtn v0.4h, v16.4s
+	WORD $0x4e614a20 // sqxtn2 v0.8h, v17.4s
+	WORD $0x0e614a41 // sqxtn v1.4h, v18.4s
+	WORD $0x4e614a61 // sqxtn2 v1.8h, v19.4s
+	WORD $0x0e214802 // sqxtn v2.8b, v0.8h
+	WORD $0x4e214822 // sqxtn2 v2.16b, v1.8h
+	ADD R7, R10, R17
+	VST1.P [V2.B16], 16(R10)
+	WORD $0x0e614b00 // sqxtn v0.4h, v24.4s
+	WORD $0x4e614b20 // sqxtn2 v0.8h, v25.4s
+	WORD $0x0e614b41 // sqxtn v1.4h, v26.4s
+	WORD $0x4e614b61 // sqxtn2 v1.8h, v27.4s
+	WORD $0x0e214802 // sqxtn v2.8b, v0.8h
+	WORD $0x4e214822 // sqxtn2 v2.16b, v1.8h
+	VST1 [V2.B16], (R17)
+	ADD $16, R11, R11
+	SUBS $1, R12, R12
+	BNE cblock
+
+	ADD R1<<5, R0, R0
+	ADD R7<<1, R6, R6
+	SUBS $1, R5, R5
+	BNE pixel
+	RET

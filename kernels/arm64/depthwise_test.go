@@ -29,34 +29,35 @@ func TestDepthwise(t *testing.T) {
 				}
 				const inPixels = 7
 				in := randInt8(r, inPixels*c)
-				pixels := 1 + r.IntN(5)
-				cStride := c + r.IntN(3)
-				ind := make([]*int8, pixels*2*p.Pairs)
-				isPad := make([]bool, len(ind))
-				for i := range ind {
-					ind[i] = &zero[0]
-					isPad[i] = true
-					if i%(2*p.Pairs) < taps && r.IntN(4) != 0 {
-						ind[i] = &in[r.IntN(inPixels)*c]
-						isPad[i] = false
-					}
-				}
-				out, check := guarded((pixels-1)*cStride + c)
-				p.Run(v, ind, pixels, &out[0], cStride, o)
-				check(t, name)
-				for px := 0; px < pixels; px++ {
-					for ch := 0; ch < c; ch++ {
-						var ws, xs []int8
-						for tp := 0; tp < taps; tp++ {
-							ws = append(ws, w[ch*taps+tp])
-							xs = append(xs, zero[ch])
-							if !isPad[px*2*p.Pairs+tp] {
-								xs[tp] = *ptrAdd(ind[px*2*p.Pairs+tp], ch)
-							}
+				for _, pixels := range []int{1, 2, 5} { // pixel pairs and an odd last pixel
+					cStride := c + r.IntN(3)
+					ind := make([]*int8, pixels*2*p.Pairs)
+					isPad := make([]bool, len(ind))
+					for i := range ind {
+						ind[i] = &zero[0]
+						isPad[i] = true
+						if i%(2*p.Pairs) < taps && r.IntN(4) != 0 {
+							ind[i] = &in[r.IntN(inPixels)*c]
+							isPad[i] = false
 						}
-						want := reference(bias[ch], ws, xs, zp, mult[ch], shift[ch], o)
-						if got := out[px*cStride+ch]; got != want {
-							t.Fatalf("%s pixel %d channel %d: got %d, want %d", name, px, ch, got, want)
+					}
+					out, check := guarded((pixels-1)*cStride + c)
+					p.Run(v, ind, pixels, &out[0], cStride, o)
+					check(t, name)
+					for px := 0; px < pixels; px++ {
+						for ch := 0; ch < c; ch++ {
+							var ws, xs []int8
+							for tp := 0; tp < taps; tp++ {
+								ws = append(ws, w[ch*taps+tp])
+								xs = append(xs, zero[ch])
+								if !isPad[px*2*p.Pairs+tp] {
+									xs[tp] = *ptrAdd(ind[px*2*p.Pairs+tp], ch)
+								}
+							}
+							want := reference(bias[ch], ws, xs, zp, mult[ch], shift[ch], o)
+							if got := out[px*cStride+ch]; got != want {
+								t.Fatalf("%s pixel %d of %d, channel %d: got %d, want %d", name, px, pixels, ch, got, want)
+							}
 						}
 					}
 				}

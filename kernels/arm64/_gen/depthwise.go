@@ -87,6 +87,7 @@ func writeDepthwise() {
 	f.go_("SUBS $1, R5, R5")
 	f.go_("BNE pixel")
 	f.go_("RET")
+	depthwise2(f)
 	f.write()
 }
 
