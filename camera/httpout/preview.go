@@ -3,7 +3,7 @@ package httpout
 import (
 	"bytes"
 	"fmt"
-	"html/template"
+	"html"
 	"image"
 	"image/draw"
 	"image/jpeg"
@@ -155,27 +155,30 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// pageHTML is the preview page; %[1]s is the escaped title. (Plain
+// formatting rather than html/template, which would add half a megabyte
+// to the binary for one substitution.)
+const pageHTML = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.}} · edgeinfer</title>
+<title>%[1]s · edgeinfer</title>
 <style>
 body { margin: 0; background: #111; color: #ddd; font: 14px system-ui, sans-serif; }
 header { padding: 8px 12px; }
 header a { color: #8cf; margin-left: 1em; }
-img { display: block; max-width: 100%; margin: 0 12px; background: #000; }
+img { display: block; max-width: 100%%; margin: 0 12px; background: #000; }
 </style>
 </head>
 <body>
-<header><b>edgeinfer</b> · {{.}} <a href="/metrics">metrics</a><a href="/healthz">health</a><a href="/latest.jpg">snapshot</a></header>
+<header><b>edgeinfer</b> · %[1]s <a href="/metrics">metrics</a><a href="/healthz">health</a><a href="/latest.jpg">snapshot</a></header>
 <img src="/stream.mjpg" alt="live preview">
 </body>
 </html>
-`))
+`
 
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	pageTemplate.Execute(w, s.cfg.Title)
+	fmt.Fprintf(w, pageHTML, html.EscapeString(s.cfg.Title))
 }

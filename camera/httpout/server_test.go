@@ -222,6 +222,10 @@ func TestMJPEGStream(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `<img src="/stream.mjpg"`) {
 		t.Errorf("page: %d %q", code, body)
 	}
+	s.cfg.Title = `<script>"x"&`
+	if _, body := get(t, s.Handler(), "/"); !strings.Contains(body, "<title>&lt;script&gt;&#34;x&#34;&amp; · edgeinfer</title>") {
+		t.Errorf("title not escaped: %s", body)
+	}
 }
 
 func TestPublishWithoutWatchersAllocatesNothing(t *testing.T) {
