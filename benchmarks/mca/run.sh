@@ -102,5 +102,6 @@ gemmNEON 256 3 cortex-a53=8 cortex-a72=8 cortex-a76=8
 gemmDot 256 3 cortex-a76=32
 gemmDot4x16 1024 3 cortex-a76=32
 depthwiseNEON 32 2 cortex-a53=8 cortex-a72=8 cortex-a76=8
+depthwise2NEON 64 2 cortex-a53=8 cortex-a72=8 cortex-a76=8
 KERNELS
 printf '\n]\n' >> "$json"

@@ -76,14 +76,14 @@ type board struct {
 	mr, nr, kr int
 	kPerIter   int // K consumed per main-loop iteration
 	depthwise  string
-	dwPairMACs int
+	dwPixels   int // output pixels per depthwise pass
 	variant    string
 }
 
 var boards = []board{
-	{"Pi 3B+ / Zero 2 W (Cortex-A53, 1.4 GHz)", "cortex-a53", 1.4, "gemmNEON", 4, 4, 16, 16, "depthwiseNEON", 32, "neon"},
-	{"Pi 4 (Cortex-A72, 1.8 GHz)", "cortex-a72", 1.8, "gemmNEON", 4, 4, 16, 16, "depthwiseNEON", 32, "neon"},
-	{"Pi 5 (Cortex-A76, 2.4 GHz)", "cortex-a76", 2.4, "gemmDot4x16", 4, 16, 4, 16, "depthwiseNEON", 32, "dotprod"},
+	{"Pi 3B+ (Cortex-A53, 1.4 GHz)", "cortex-a53", 1.4, "gemmNEON", 4, 4, 16, 16, "depthwise2NEON", 2, "neon"},
+	{"Pi 4 (Cortex-A72, 1.8 GHz)", "cortex-a72", 1.8, "gemmNEON", 4, 4, 16, 16, "depthwise2NEON", 2, "neon"},
+	{"Pi 5 (Cortex-A76, 2.4 GHz)", "cortex-a76", 2.4, "gemmDot4x16", 4, 16, 4, 16, "depthwise2NEON", 2, "dotprod"},
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
@@ -132,8 +132,9 @@ func main() {
 					taps := kh * kw
 					blocks := outC / 16
 					tail := outC - 16*blocks
-					dwCyc += float64(pixels) * (float64(blocks)*(float64(ceilDiv(taps, 2))*dw.CyclesPerIter+dw.BlockCycles) +
-						float64(taps)*tapPointerCycles + float64(tail*taps)*2)
+					passes := float64(pixels) / float64(b.dwPixels)
+					dwCyc += passes*float64(blocks)*(float64(ceilDiv(taps, 2))*dw.CyclesPerIter+dw.BlockCycles) +
+						float64(pixels)*(float64(taps)*tapPointerCycles+float64(tail*taps)*2)
 					continue
 				}
 				groups := in[3] / icg
