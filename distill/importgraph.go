@@ -3,19 +3,44 @@ package distill
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/edgeinfer/edgeinfer/convert/graph"
 	"github.com/edgeinfer/edgeinfer/convert/onnx"
+	"github.com/edgeinfer/edgeinfer/convert/onnx/onnxpb"
 	"github.com/edgeinfer/edgeinfer/train"
 )
 
 // LoadONNX imports the float ONNX model at path into the training engine
-// (see FromGraph).
+// (see FromGraph). A symbolic batch dim of the input is fixed to 1: the
+// engine's batch size is free anyway.
 func LoadONNX(path string) (*train.Model, error) {
-	g, err := onnx.Load(path, onnx.Options{})
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	pb, err := onnxpb.DecodeModel(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	opts := onnx.Options{BaseDir: filepath.Dir(path), InputShapes: map[string][]int{}}
+	if pb.Graph != nil {
+		for _, in := range pb.Graph.Inputs {
+			if in.Type == nil || in.Type.Shape == nil || len(in.Type.Shape.Dims) != 4 || in.Type.Shape.Dims[0].HasValue {
+				continue
+			}
+			shape := []int{1}
+			for _, d := range in.Type.Shape.Dims[1:] {
+				shape = append(shape, int(d.Value))
+			}
+			opts.InputShapes[in.Name] = shape
+		}
+	}
+	g, err := onnx.Import(pb, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	m, err := FromGraph(g)
 	if err != nil {
