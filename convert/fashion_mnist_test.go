@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,7 +60,48 @@ func TestFashionMNIST(t *testing.T) {
 	}
 	defer test.Close()
 	labels := readLabels(t, filepath.Join(fashionMNIST, "t10k-labels-idx1-ubyte.gz"))
-	rm, err := runtime.LoadModel(i8.Model)
+	f32, err := convert.Convert(filepath.Join(dir, "model.onnx"), convert.Options{Float: true, Preprocessing: prep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	classify := interpreterFor(t, i8.Model)
+	classifyFloat := interpreterFor(t, f32.Model)
+	correct, correctFloat, agree := 0, 0, 0
+	for i := range test.Len() {
+		x, err := test.Sample(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pred, predFloat := classify(x[0]), classifyFloat(x[0])
+		if pred == int(labels[i]) {
+			correct++
+		}
+		if predFloat == int(labels[i]) {
+			correctFloat++
+		}
+		if pred == predFloat {
+			agree++
+		}
+	}
+	n := float64(test.Len())
+	acc, accFloat, agreement := float64(correct)/n, float64(correctFloat)/n, float64(agree)/n
+	t.Logf("int8 test accuracy %.2f%%, float32 model %.2f%% (PyTorch: %.2f%%), top-1 agreement %.2f%%; calibration report: output SQNR %.1f dB",
+		100*acc, 100*accFloat, 100*info.Accuracy, 100*agreement, i8.Report.OutputSQNR)
+	if acc < info.Accuracy-0.005 {
+		t.Errorf("int8 accuracy %.4f, more than 0.5 points under the float %.4f", acc, info.Accuracy)
+	}
+	if math.Abs(accFloat-info.Accuracy) > 0.0005 {
+		t.Errorf("float32 model accuracy %.4f, PyTorch measured %.4f", accFloat, info.Accuracy)
+	}
+	if agreement < 0.99 {
+		t.Errorf("int8 and float32 models agree on the top-1 class of %.2f%% of the test set, want >= 99%%", 100*agreement)
+	}
+}
+
+// interpreterFor returns a function classifying one NCHW input with m.
+func interpreterFor(t *testing.T, m *format.Model) func(x []float32) int {
+	t.Helper()
+	rm, err := runtime.LoadModel(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,15 +109,12 @@ func TestFashionMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer it.Close()
-	correct := 0
+	t.Cleanup(func() { it.Close() })
 	var y []float32
-	for i := range test.Len() {
-		x, err := test.Sample(i)
-		if err != nil {
+	return func(x []float32) int {
+		if err := it.SetInputFloat32(0, x, format.NCHW); err != nil {
 			t.Fatal(err)
 		}
-		it.SetInputFloat32(0, x[0], format.NCHW)
 		if err := it.Run(); err != nil {
 			t.Fatal(err)
 		}
@@ -86,14 +125,7 @@ func TestFashionMNIST(t *testing.T) {
 				pred = c
 			}
 		}
-		if pred == int(labels[i]) {
-			correct++
-		}
-	}
-	acc := float64(correct) / float64(test.Len())
-	t.Logf("int8 test accuracy %.2f%% (float, PyTorch: %.2f%%); calibration report: output SQNR %.1f dB", 100*acc, 100*info.Accuracy, i8.Report.OutputSQNR)
-	if acc < info.Accuracy-0.005 {
-		t.Errorf("int8 accuracy %.4f, more than 0.5 points under the float %.4f", acc, info.Accuracy)
+		return pred
 	}
 }
 
