@@ -67,15 +67,24 @@ package kernels
 //	neon/dotprod/i8mm: chosen by the arm64 kernels (see their gemmKernel entries)
 //
 // Packed B, per block of NR output channels (the last block zero-padded):
-// an int32 header of NR packed biases, then the variant's requantization
-// constants (gemmRequant layout, NR each), then Kp/KR groups of NR x KR
-// weights (channel-major within a group: w[n][kr*g .. kr*g+KR-1] for
-// n = 0..NR-1). The A panel is MR rows of Kp elements at a row stride of
-// Kp elements (rows past the panel's valid rows are zero).
+// an int32 header of gemmRequantRows rows of NR values (packed bias,
+// multiplier, left shift, right shift, rounding mask, rounding threshold,
+// odd-lane multiplier; see gemm.go), then Kp/KR groups of NR x KR weights
+// (channel-major within a group: w[n][KR*g .. KR*g+KR-1] for
+// n = 0..NR-1). The blocks of one GEMM are contiguous, so a microkernel
+// call computes several tiles of one A panel (gemmKernel.tile's blocks).
+// The A panel is MR rows of Kp elements at a row stride of Kp elements
+// (rows past the panel's valid rows are zero). The output stage's per-op
+// constants are a gemmOutput.
+//
+// The driver (gemm_conv.go) builds A panels from the input directly for a
+// 1x1 stride-1 convolution and through im2col rows otherwise; when one
+// group's packed weights exceed an L2 budget it caches A panels and sweeps
+// the weights in groups of blocks (cache blocking).
 //
 // Padding taps of a KxK convolution are real zeros of x - InZeroPoint,
-// so the im2col / indirection zero row holds InZeroPoint (converted to the
-// panel's type like any activation).
+// so im2col writes InZeroPoint there (converted to the panel's type like
+// any activation).
 //
 // # Depthwise and other ops
 //
