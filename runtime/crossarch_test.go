@@ -42,55 +42,81 @@ type goldenFile struct {
 
 // TestCrossArchGolden checks the whole model suite (float32 and int8) and
 // the committed ONNX models (models/small, models/fashion_mnist, as model
-// files converted once, in testdata/zoo) against the committed hashes.
+// files converted once, in testdata/zoo) against the committed hashes, once
+// per kernel variant this build and CPU run (EDGEINFER_KERNELS is set for
+// each in turn; when it is already set, only that variant runs).
 func TestCrossArchGolden(t *testing.T) {
-	v, err := kernels.SelectVariant()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("GOARCH %s, kernel variant %s (available %v)", goruntime.GOARCH, v, kernels.Variants())
-	got := map[string]goldenEntry{}
-	for _, sm := range suiteModels(t) {
-		got[sm.name] = goldenOf(t, sm.model, sm.inputs, format.NHWC)
-	}
-	for name, e := range zooGolden(t) {
-		got[name] = e
-	}
-	if os.Getenv("EDGEINFER_UPDATE_GOLDEN") == "1" {
-		b, err := json.MarshalIndent(goldenFile{
-			Comment: "sha256 of each model (format.Encode) and of its outputs on fixed inputs; runtime/crossarch_test.go",
-			Models:  got,
-		}, "", "  ")
+	variants := kernels.Variants()
+	if name := os.Getenv(kernels.VariantEnv); name != "" {
+		v, err := kernels.ParseVariant(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(goldenOutputsFile, append(b, '\n'), 0o644); err != nil {
+		variants = []kernels.Variant{v}
+	}
+	update := os.Getenv("EDGEINFER_UPDATE_GOLDEN") == "1"
+	var want goldenFile
+	if !update {
+		b, err := os.ReadFile(goldenOutputsFile)
+		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("wrote %s (%d models)", goldenOutputsFile, len(got))
-		return
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatalf("%s: %v", goldenOutputsFile, err)
+		}
 	}
-	b, err := os.ReadFile(goldenOutputsFile)
+	for _, v := range variants {
+		t.Run(string(v), func(t *testing.T) {
+			t.Setenv(kernels.VariantEnv, string(v))
+			t.Logf("GOARCH %s, kernel variant %s", goruntime.GOARCH, v)
+			got := map[string]goldenEntry{}
+			for _, sm := range suiteModels(t) {
+				got[sm.name] = goldenOf(t, sm.model, sm.inputs, format.NHWC, v)
+			}
+			for name, e := range zooGolden(t, v, update) {
+				got[name] = e
+			}
+			if update {
+				writeGolden(t, got)
+				update = false // the first variant writes; the others check it
+				want.Models = got
+				return
+			}
+			compareGolden(t, got, want.Models, v)
+		})
+	}
+}
+
+func writeGolden(t *testing.T, got map[string]goldenEntry) {
+	t.Helper()
+	b, err := json.MarshalIndent(goldenFile{
+		Comment: "sha256 of each model (format.Encode) and of its outputs on fixed inputs; runtime/crossarch_test.go",
+		Models:  got,
+	}, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want goldenFile
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatalf("%s: %v", goldenOutputsFile, err)
+	if err := os.WriteFile(goldenOutputsFile, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	for name, w := range want.Models {
+	t.Logf("wrote %s (%d models)", goldenOutputsFile, len(got))
+}
+
+func compareGolden(t *testing.T, got, want map[string]goldenEntry, v kernels.Variant) {
+	t.Helper()
+	for name, w := range want {
 		g, ok := got[name]
 		switch {
 		case !ok:
 			t.Errorf("%s: model missing from this run", name)
 		case g.Model != w.Model:
-			t.Errorf("%s: the model itself differs (sha256 %s, golden %s): the builder or converter is not deterministic here", name, g.Model, w.Model)
+			t.Errorf("%s: the model itself differs (sha256 %s, golden %s): the builder is not deterministic here", name, g.Model, w.Model)
 		case g.Outputs != w.Outputs:
 			t.Errorf("%s: outputs differ from the golden ones (variant %s, GOARCH %s)", name, v, goruntime.GOARCH)
 		}
 	}
 	for name := range got {
-		if _, ok := want.Models[name]; !ok {
+		if _, ok := want[name]; !ok {
 			t.Errorf("%s: no golden hash (run with EDGEINFER_UPDATE_GOLDEN=1)", name)
 		}
 	}
@@ -98,7 +124,7 @@ func TestCrossArchGolden(t *testing.T) {
 
 // goldenOf runs m at one thread on every sample and hashes the model and
 // the outputs.
-func goldenOf(t *testing.T, m *format.Model, samples [][][]float32, layout format.Layout) goldenEntry {
+func goldenOf(t *testing.T, m *format.Model, samples [][][]float32, layout format.Layout, v kernels.Variant) goldenEntry {
 	t.Helper()
 	enc, err := format.Encode(m)
 	if err != nil {
@@ -109,6 +135,9 @@ func goldenOf(t *testing.T, m *format.Model, samples [][][]float32, layout forma
 		t.Fatal(err)
 	}
 	defer rm.Close()
+	if rm.KernelVariant() != string(v) {
+		t.Fatalf("model loaded with variant %q, want %q", rm.KernelVariant(), v)
+	}
 	it, err := rm.NewInterpreter(runtime.Options{Threads: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -192,12 +221,11 @@ func zooFile(name string) string {
 	return filepath.Join(zooModelsDir, strings.ReplaceAll(name[len("zoo/"):], "/", "_")+".eim")
 }
 
-// zooGolden hashes the committed zoo model files and their outputs
-// (converting and writing them first under EDGEINFER_UPDATE_GOLDEN=1).
-func zooGolden(t *testing.T) map[string]goldenEntry {
+// zooGolden hashes the committed zoo model files and their outputs under
+// variant v (converting and writing the files first when update is set).
+func zooGolden(t *testing.T, v kernels.Variant, update bool) map[string]goldenEntry {
 	t.Helper()
 	out := map[string]goldenEntry{}
-	update := os.Getenv("EDGEINFER_UPDATE_GOLDEN") == "1"
 	for _, c := range zooCases(t) {
 		var converted map[string]*format.Model
 		if update {
@@ -225,7 +253,7 @@ func zooGolden(t *testing.T) map[string]goldenEntry {
 			if err != nil {
 				t.Fatalf("%s: %v", zooFile(name), err)
 			}
-			out[name] = goldenOf(t, m, c.samples, format.NCHW)
+			out[name] = goldenOf(t, m, c.samples, format.NCHW, v)
 		}
 	}
 	return out

@@ -4,8 +4,9 @@
 # the Raspberry Pis (Cortex-A53: Pi 3 / Zero 2 W, A72: Pi 4, A76: Pi 5),
 # each run checking that the variant it expects was selected, then the
 # pure-Go builds (arm64 -tags purego, and GOARCH=arm GOARM=7). The
-# cross-architecture golden test (runtime TestCrossArchGolden) runs in
-# every configuration. Test binaries are built once per configuration and
+# cross-architecture golden test (runtime TestCrossArchGolden, which runs
+# every variant the CPU has: dotprod, neon and purego on cortex-a76) runs in
+# every configuration, and natively for GOARCH=386. Test binaries are built once per configuration and
 # run under each CPU model. qemu is 10-30x slower than native, so the heavy
 # reference-kernel and corruption tests run once, not per CPU.
 #
@@ -60,10 +61,6 @@ for cpu in cortex-a53:neon cortex-a72:neon cortex-a76:dotprod; do
   run $q "$name" runtime runtime -test.run "$perCPU"
   unset EDGEINFER_EXPECT_VARIANT
 done
-# The dotprod CPU also runs every test under the NEON variant.
-step "arm64 cortex-a76 forced to neon"
-EDGEINFER_KERNELS=neon run $q cortex-a76 runtime runtime -test.run 'TestCrossArchGolden'
-
 step "arm64 cortex-a72: every kernels test, the rest of runtime's"
 run $q cortex-a72 kernels kernels -test.skip 'Arm64'
 # TestCrossArchConverter: the converter's float math is fused into FMAs on
@@ -81,4 +78,6 @@ timed build arm "" arm-arm64 kernels/arm64
 timed build arm "" arm-runtime runtime
 run qemu-arm-static cortex-a15 arm-arm64 kernels/arm64
 run qemu-arm-static cortex-a15 arm-runtime runtime -test.run 'TestCrossArchGolden'
+step "386, pure Go (native)"
+(t0=$SECONDS; GOARCH=386 go test -count=1 -run 'TestCrossArchGolden' ./runtime/ ./kernels/arm64/; echo "   step $((SECONDS - t0))s")
 step "done"
