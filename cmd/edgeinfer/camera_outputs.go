@@ -249,6 +249,12 @@ func startHTTP(of *outputFlags, env *outputEnv, o *outputSink) (*httpout.Server,
 	if env.ModelPath != "" {
 		title = filepath.Base(env.ModelPath)
 	}
+	if q := *of.httpQuality; q < 1 || q > 100 {
+		return nil, usagef("--http-quality %d: want 1-100", q)
+	}
+	if !(*of.httpFPS > 0) {
+		return nil, usagef("--http-fps %v: want more than 0", *of.httpFPS)
+	}
 	cfg := httpout.Config{Addr: *of.httpAddr, Title: title, Quality: *of.httpQuality, MaxFPS: *of.httpFPS, Logf: env.Log.Printf}
 	if *of.gpioTrigger != "" {
 		cfg.StallAfter = -1 // results come only on presses
