@@ -15,7 +15,7 @@ import (
 // encoder turns offered frames into preview JPEGs until Close.
 func (s *Server) encoder() {
 	defer close(s.encDone)
-	var rgba *image.RGBA
+	var rgba, scaled *image.RGBA
 	lines := make([]string, 0, len(s.pendTop)+1)
 	for {
 		select {
@@ -25,11 +25,16 @@ func (s *Server) encoder() {
 		}
 		f := &s.pending
 		img := f.Image()
-		var ok bool
-		if rgba, ok = img.(*image.RGBA); !ok { // Gray frames
-			b := img.Bounds()
-			rgba = image.NewRGBA(b)
-			draw.Draw(rgba, b, img, b.Min, draw.Src)
+		src, ok := img.(*image.RGBA)
+		if !ok { // Gray frames
+			src = image.NewRGBA(img.Bounds())
+			draw.Draw(src, src.Rect, img, img.Bounds().Min, draw.Src)
+		}
+		// Small frames (a 28x28 sample, a 96x96 thumbnail) are enlarged
+		// so that the labels fit and the picture can be seen.
+		rgba = src
+		if k := (minPreviewWidth + src.Rect.Dx() - 1) / src.Rect.Dx(); k > 1 {
+			rgba = enlarge(rgba0(&scaled, src.Rect.Dx()*k, src.Rect.Dy()*k), src, k)
 		}
 		lines = lines[:0]
 		lines = append(lines, fmt.Sprintf("#%d  %.1f fps", f.Seq, s.pendFPS))
@@ -53,6 +58,38 @@ func (s *Server) encoder() {
 		s.changed = make(chan struct{})
 		s.mu.Unlock()
 	}
+}
+
+// minPreviewWidth is the width below which preview frames are enlarged.
+const minPreviewWidth = 320
+
+// rgba0 returns *buf resized to w x h, reusing its memory when it can.
+func rgba0(buf **image.RGBA, w, h int) *image.RGBA {
+	if *buf == nil || (*buf).Rect.Dx() != w || (*buf).Rect.Dy() != h {
+		*buf = image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	return *buf
+}
+
+// enlarge scales src up by the integer factor k into dst, each pixel a
+// k x k block (nearest neighbour: sharp, and exact about what the camera
+// delivered).
+func enlarge(dst, src *image.RGBA, k int) *image.RGBA {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	for y := 0; y < h; y++ {
+		srow := src.Pix[y*src.Stride : y*src.Stride+4*w]
+		drow := dst.Pix[y*k*dst.Stride : y*k*dst.Stride+4*w*k]
+		for x := 0; x < w; x++ {
+			px := srow[4*x : 4*x+4]
+			for i := 0; i < k; i++ {
+				copy(drow[4*(x*k+i):], px)
+			}
+		}
+		for i := 1; i < k; i++ {
+			copy(dst.Pix[(y*k+i)*dst.Stride:], drow)
+		}
+	}
+	return dst
 }
 
 // next returns the newest JPEG, after waiting for one newer than prev

@@ -2,6 +2,8 @@ package httpout
 
 import (
 	"context"
+	"image"
+	"image/color"
 	"image/jpeg"
 	"io"
 	"mime"
@@ -237,5 +239,50 @@ func TestPublishWithoutWatchersAllocatesNothing(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per Publish, want 0", allocs)
+	}
+}
+
+func TestEnlarge(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 2, 2))
+	src.SetRGBA(0, 0, color.RGBA{1, 2, 3, 255})
+	src.SetRGBA(1, 0, color.RGBA{4, 5, 6, 255})
+	src.SetRGBA(0, 1, color.RGBA{7, 8, 9, 255})
+	src.SetRGBA(1, 1, color.RGBA{10, 11, 12, 255})
+	var buf *image.RGBA
+	dst := enlarge(rgba0(&buf, 6, 6), src, 3)
+	for y := 0; y < 6; y++ {
+		for x := 0; x < 6; x++ {
+			if got, want := dst.RGBAAt(x, y), src.RGBAAt(x/3, y/3); got != want {
+				t.Fatalf("(%d,%d) = %v, want %v", x, y, got, want)
+			}
+		}
+	}
+}
+
+// A 28x28 frame is shown 336 pixels wide (12x).
+func TestSmallFramesEnlarged(t *testing.T) {
+	s, _ := New(Config{Addr: "127.0.0.1:0"})
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f := &camera.Frame{Format: camera.Gray, Width: 28, Height: 28, Planes: [3][]byte{make([]byte, 28*28)}, Strides: [3]int{28}}
+	go func() {
+		for i := 0; i < 50; i++ {
+			s.Publish(&camera.Result{Seq: uint64(i), Top: testTop, Frame: f})
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	resp, err := http.Get("http://" + s.Addr() + "/latest.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	img, err := jpeg.Decode(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 336 || b.Dy() != 336 {
+		t.Errorf("preview is %v, want 336x336", b)
 	}
 }
