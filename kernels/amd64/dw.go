@@ -121,7 +121,6 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 	}
 	d.blockLen = dwBlock + d.pairs*dwBlock + 2*rqGroupLen
 	d.winStride = min(d.blocks*dwBlock, dwMaxWindowChunk)
-	d.packed = make([]int32, d.blocks*d.blockLen)
 	d.small = true
 	for c := range g.C {
 		bound := int64(0)
@@ -138,30 +137,14 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 	for i := range d.zpRow {
 		d.zpRow[i] = int8(inZP)
 	}
-	for b := range d.blocks {
-		blk := d.packed[b*d.blockLen:][:d.blockLen]
-		for lane, lc := range dwLaneChannel {
-			c := b*dwBlock + lc
-			w := filter[c*taps:][:taps]
-			var sum, bc int32
-			for _, v := range w {
-				sum += int32(v)
-			}
-			if bias != nil {
-				bc = bias[c]
-			}
-			blk[lane] = bc - inZP*sum
-			for p := range d.pairs {
-				lo, hi := int32(w[2*p]), int32(0)
-				if 2*p+1 < taps {
-					hi = int32(w[2*p+1])
-				}
-				blk[dwBlock+p*dwBlock+lane] = int32(uint32(uint16(lo)) | uint32(uint16(hi))<<16)
-			}
-			rq := blk[dwBlock+d.pairs*dwBlock+lane/8*rqGroupLen:][:rqGroupLen]
-			putRequantGroup(rq, lane%8, mult[c], shift[c])
+	rowPairs := make([][2]int, d.pairs)
+	for p := range rowPairs {
+		rowPairs[p] = [2]int{2 * p, 2*p + 1}
+		if 2*p+1 >= taps {
+			rowPairs[p][1] = -1
 		}
 	}
+	d.packed = d.packBlocks(rowPairs, filter, bias, inZP, mult, shift)
 	d.tapsIn = make([]int64, 2*d.pairs)
 	d.tapsWin = make([]int64, 2*d.pairs)
 	for i := range d.tapsIn {
@@ -171,6 +154,42 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 		d.tapsWin[i] = int64(t * d.winStride)
 	}
 	return d, nil
+}
+
+// packBlocks packs the filter for a microkernel whose p-th tap pair
+// multiplies taps pairs[p][0] and pairs[p][1] (-1: a zero weight), per
+// block of 16 channels: the folded biases, the interleaved weight pairs
+// and the two requantization groups, in dwLaneChannel order.
+func (d *DepthwiseInt8) packBlocks(pairs [][2]int, filter []int8, bias []int32, inZP int32, mult, shift []int32) []int32 {
+	blockLen := dwBlock + len(pairs)*dwBlock + 2*rqGroupLen
+	packed := make([]int32, d.blocks*blockLen)
+	for b := range d.blocks {
+		blk := packed[b*blockLen:][:blockLen]
+		for lane, lc := range dwLaneChannel {
+			c := b*dwBlock + lc
+			w := filter[c*d.taps:][:d.taps]
+			var sum, bc int32
+			for _, v := range w {
+				sum += int32(v)
+			}
+			if bias != nil {
+				bc = bias[c]
+			}
+			blk[lane] = bc - inZP*sum
+			tap := func(t int) uint32 {
+				if t < 0 {
+					return 0
+				}
+				return uint32(uint16(int16(w[t])))
+			}
+			for p, pr := range pairs {
+				blk[dwBlock+p*dwBlock+lane] = int32(tap(pr[0]) | tap(pr[1])<<16)
+			}
+			rq := blk[dwBlock+len(pairs)*dwBlock+lane/8*rqGroupLen:][:rqGroupLen]
+			putRequantGroup(rq, lane%8, mult[c], shift[c])
+		}
+	}
+	return packed
 }
 
 // Units is N*OutH, the reference kernel's work units (output rows).
@@ -226,6 +245,10 @@ func (d *DepthwiseInt8) call(m dwMicro, out, in *int8, count, inStep, outStep, b
 func (d *DepthwiseInt8) RunGeneric(in, out []int8, scratch []byte, lo, hi int) {
 	d.run(dwMicro{taps: dwConvGeneric}, in, out, scratch, lo, hi)
 }
+
+// fastRequant reports whether REQUANT8_FAST applies: no left shift, and
+// every accumulator below 2^30.
+func (d *DepthwiseInt8) fastRequant() bool { return d.consts.AnyLeft == 0 && d.small }
 
 // interior returns the output columns [a, b) whose windows lie inside the
 // image horizontally.

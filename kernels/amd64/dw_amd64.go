@@ -21,7 +21,7 @@ func (d *DepthwiseInt8) RunAVX2(in, out []int8, scratch []byte, lo, hi int) {
 // left shifts and with accumulators below 2^30, else the tap-table kernel.
 func (d *DepthwiseInt8) microAVX2() dwMicro {
 	m := dwMicro{taps: dwConvAVX2}
-	if d.consts.AnyLeft == 0 && d.small && d.g.KH == d.g.KW {
+	if d.fastRequant() && d.g.KH == d.g.KW {
 		switch d.g.KH {
 		case 3:
 			m.kxk = dwConv3x3AVX2

@@ -10,7 +10,7 @@
 // the lanes' 48-int32 constant group.
 
 // REQUANT_SETUP(c) loads the constants from the RequantConsts at c (a GP
-// register); clobbers AX.
+// register other than AX); clobbers AX.
 #define REQUANT_SETUP(cp) \
 	MOVQ         $0x40000000, AX; \
 	VMOVQ        AX, X15; \
