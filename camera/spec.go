@@ -21,7 +21,8 @@ const SourceSyntax = `  /dev/videoN, v4l2:PATH   a V4L2 camera (USB webcam); --f
                            unplugged.
   pipe:-                   raw or MJPEG frames on stdin
   pipe:COMMAND ARGS...     frames from a command's stdout, run by /bin/sh and
-                           restarted with backoff if it exits; e.g. a Pi CSI camera:
+                           restarted with backoff if it exits with --restart;
+                           e.g. a Pi CSI camera:
                            pipe:rpicam-vid -t 0 -n --width 640 --height 480 --codec yuv420 -o -
                            (--format yuv420 --size 640x480 --align 64 --range full)
                            pipe:ffmpeg -loglevel error -i URL -f rawvideo -pix_fmt rgb24 -
@@ -50,9 +51,11 @@ const (
 // so a slow consumer must drop stale ones, rather than when asked (files).
 func (k Kind) Live() bool { return k == KindV4L2 || k == KindStdin || k == KindCommand }
 
-// Reopenable reports whether a failed source of this kind is worth opening
-// again (an unplugged camera, a crashed command).
-func (k Kind) Reopenable() bool { return k == KindV4L2 || k == KindCommand }
+// Reopenable reports whether a failed source of this kind is reopened by
+// default: a camera that was unplugged. A command that exits may have
+// finished on purpose (ffmpeg -frames), so it is restarted only on request
+// (the CLI's --restart).
+func (k Kind) Reopenable() bool { return k == KindV4L2 }
 
 // ParseSource splits a --source value into its kind and the path or
 // command it names.

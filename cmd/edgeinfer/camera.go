@@ -88,6 +88,15 @@ func addPipelineFlags(fs *verbFlags, defaultThreads int) *pipelineFlags {
 	}
 }
 
+// check rejects bad pipeline flags before anything is opened.
+func (pf *pipelineFlags) check() error {
+	if *pf.top < 1 {
+		return usagef("--top %d: want 1 or more", *pf.top)
+	}
+	_, err := pf.preprocessOptions()
+	return err
+}
+
 // preprocessOptions turns --roi, --resize and --color into options.
 func (pf *pipelineFlags) preprocessOptions() (camera.PreprocessOptions, error) {
 	var o camera.PreprocessOptions
@@ -145,6 +154,9 @@ func cameraMain(cl *cli, args []string) error {
 	}
 	if *source == "" {
 		return usagef("--source is required (see 'edgeinfer camera -h')")
+	}
+	if err := pf.check(); err != nil {
+		return err
 	}
 	kind, _, err := camera.ParseSource(*source)
 	if err != nil {
@@ -229,6 +241,9 @@ type pipelineRun struct {
 // runPipeline runs until the source ends, --frames, or SIGINT/SIGTERM,
 // then prints the summary on stderr.
 func runPipeline(cl *cli, r pipelineRun) error {
+	if err := r.flags.check(); err != nil {
+		return err
+	}
 	po, err := r.flags.preprocessOptions()
 	if err != nil {
 		return err
@@ -242,9 +257,6 @@ func runPipeline(cl *cli, r pipelineRun) error {
 		sinks = append(sinks, camera.NewJSONLines(cl.stdout))
 	}
 	sinks = append(sinks, r.outputs.Sinks...)
-	if *r.flags.top < 1 {
-		return usagef("--top %d: want 1 or more", *r.flags.top)
-	}
 	p, err := camera.New(camera.Config{
 		Open: r.open, Latest: r.latest, Reconnect: r.reconnect,
 		Model: r.model, Interpreter: r.it, Preprocess: prep, TopK: *r.flags.top,

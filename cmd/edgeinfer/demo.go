@@ -32,6 +32,9 @@ func demoMain(cl *cli, args []string) error {
 	if len(operands) != 0 {
 		return usagef("demo takes no operands, got %q", operands)
 	}
+	if err := pf.check(); err != nil {
+		return err
+	}
 	threads, err := resolveThreads(*pf.threads)
 	if err != nil {
 		return err
