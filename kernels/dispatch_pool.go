@@ -13,3 +13,16 @@ func PrepareMeanInt8(v Variant, p *MeanInt8Params) (*PreparedInt8, bool) {
 	}
 	return nil, false
 }
+
+// maxPoolPreparers maps a variant to its MaxPoolInt8 preparation. Filled
+// by dispatch_pool_<arch>.go.
+var maxPoolPreparers = map[Variant]func(p *PoolInt8Params) (*PreparedInt8, bool){}
+
+// PrepareMaxPoolInt8 returns MaxPoolInt8 prepared for variant v (same
+// units, no scratch), or false when v has no fast path for it.
+func PrepareMaxPoolInt8(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
+	if prep := maxPoolPreparers[v]; prep != nil {
+		return prep(p)
+	}
+	return nil, false
+}

@@ -4,12 +4,27 @@ package kernels
 
 import "github.com/edgeinfer/edgeinfer/kernels/amd64"
 
-// Every amd64 variant runs the AVX2 mean: it is bound by widening int8 to
-// int16, which VNNI does not change.
+// Every amd64 variant runs the AVX2 mean and max pool: they are bound by
+// widening int8 to int16 and by loads, which VNNI does not change.
 func init() {
 	for _, v := range []Variant{AVX2, AVXVNNI, AVX512VNNI} {
 		meanPreparers[v] = func(p *MeanInt8Params) (*PreparedInt8, bool) { return prepareMeanAVX2(v, p) }
+		maxPoolPreparers[v] = func(p *PoolInt8Params) (*PreparedInt8, bool) { return prepareMaxPoolAVX2(v, p) }
 	}
+}
+
+// prepareMaxPoolAVX2 runs MaxPoolInt8 with amd64.MaxPoolInt8 (VPMAXSB over
+// the in-bounds taps, 32 channels at a time; windows of at most 64 taps).
+func prepareMaxPoolAVX2(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
+	g := &p.PoolGeom
+	mp, err := amd64.NewMaxPoolInt8(amd64.PoolGeom{N: g.N, InH: g.InH, InW: g.InW, C: g.C, OutH: g.OutH, OutW: g.OutW,
+		KH: g.KH, KW: g.KW, StrideH: g.StrideH, StrideW: g.StrideW, DilationH: g.DilationH, DilationW: g.DilationW,
+		PadTop: g.PadTop, PadLeft: g.PadLeft}, p.ZeroPoint, p.ActMin, p.ActMax)
+	if err != nil {
+		return nil, false
+	}
+	run := func(in, out []int8, _ []byte, lo, hi int) { mp.RunAVX2(in, out, lo, hi) }
+	return NewPreparedInt8(v, mp.Units(), 0, run), true
 }
 
 // meanAVX2Min is the smallest Inner that the AVX2 mean takes: narrower

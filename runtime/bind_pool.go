@@ -31,6 +31,13 @@ func (p *planner) pool2D() (opPlan, error) {
 		run, name := kernels.AvgPoolInt8, "AvgPoolInt8"
 		if isMax {
 			run, name = kernels.MaxPoolInt8, "MaxPoolInt8"
+			if pr, ok := kernels.PrepareMaxPoolInt8(p.variant, kp); ok {
+				return opPlan{kernel: name, units: pr.Units, work: work,
+					bind: func(mem *memory) func(lo, hi int) {
+						in, out := mem.int8(inT), mem.int8(outT)
+						return func(lo, hi int) { pr.Run(in, out, nil, lo, hi) }
+					}}, nil
+			}
 		}
 		return opPlan{kernel: name, units: g.Units(), work: work,
 			bind: func(mem *memory) func(lo, hi int) {

@@ -1,0 +1,12 @@
+//go:build gc && !purego
+
+package amd64
+
+// maxPoolAVX2 is maxPoolGeneric with AVX2 (pool_amd64.s): 32 channels per
+// VPMAXSB.
+//
+//go:noescape
+func maxPoolAVX2(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *PoolConsts)
+
+// RunAVX2 computes output rows [lo, hi) with AVX2. The CPU must have AVX2.
+func (p *MaxPoolInt8) RunAVX2(in, out []int8, lo, hi int) { p.run(maxPoolAVX2, in, out, lo, hi) }

@@ -1,0 +1,72 @@
+package amd64_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/edgeinfer/edgeinfer/kernels"
+	"github.com/edgeinfer/edgeinfer/kernels/amd64"
+)
+
+// poolRunners are the MaxPoolInt8 implementations this build runs; the
+// AVX2 one joins from pool_ref_amd64_test.go.
+var poolRunners = []struct {
+	name string
+	run  func(p *amd64.MaxPoolInt8, in, out []int8, lo, hi int)
+}{{"generic", (*amd64.MaxPoolInt8).RunGeneric}}
+
+// TestMaxPoolMatchesReference compares every runner with
+// kernels.MaxPoolInt8 over random geometries: channel counts around the
+// 32-byte vector, 1x1 images, strides, dilations, padding (windows with no
+// in-bounds tap included), clamps, units split like the runtime's workers
+// and guard bands.
+func TestMaxPoolMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for iter := range 250 {
+		g := kernels.PoolGeom{N: 1 + r.IntN(2), InH: 1 + r.IntN(10), InW: 1 + r.IntN(12),
+			C:  []int{1, 16, 31, 32, 33, 64, 65, 96, 100}[r.IntN(9)],
+			KH: 1 + r.IntN(4), KW: 1 + r.IntN(4), StrideH: 1 + r.IntN(3), StrideW: 1 + r.IntN(3),
+			DilationH: 1 + r.IntN(2)*r.IntN(2), DilationW: 1 + r.IntN(2)*r.IntN(2)}
+		g.PadTop, g.PadLeft = r.IntN(g.KH+1), r.IntN(g.KW+1)
+		padB, padR := r.IntN(g.KH+1), r.IntN(g.KW+1)
+		g.OutH = (g.InH+g.PadTop+padB-g.DilationH*(g.KH-1)-1)/g.StrideH + 1
+		g.OutW = (g.InW+g.PadLeft+padR-g.DilationW*(g.KW-1)-1)/g.StrideW + 1
+		if g.OutH < 1 || g.OutW < 1 {
+			continue
+		}
+		p := &kernels.PoolInt8Params{PoolGeom: g, ZeroPoint: int32(r.IntN(256) - 128), ActMin: -128, ActMax: 127}
+		if iter%3 == 0 {
+			p.ActMin = int32(r.IntN(100) - 100)
+			p.ActMax = p.ActMin + int32(r.IntN(int(127-p.ActMin)+1))
+		}
+		in := make([]int8, g.N*g.InH*g.InW*g.C)
+		for i := range in {
+			in[i] = int8(r.IntN(256) - 128)
+		}
+		want := make([]int8, g.N*g.OutH*g.OutW*g.C)
+		kernels.MaxPoolInt8(p, in, want, 0, g.Units())
+		mp, err := amd64.NewMaxPoolInt8(amd64.PoolGeom{N: g.N, InH: g.InH, InW: g.InW, C: g.C, OutH: g.OutH, OutW: g.OutW,
+			KH: g.KH, KW: g.KW, StrideH: g.StrideH, StrideW: g.StrideW, DilationH: g.DilationH, DilationW: g.DilationW,
+			PadTop: g.PadTop, PadLeft: g.PadLeft}, p.ZeroPoint, p.ActMin, p.ActMax)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mp.Units() != g.Units() {
+			t.Fatalf("Units %d, want %d", mp.Units(), g.Units())
+		}
+		for _, run := range poolRunners {
+			got, check := guardedOut(t, len(want))
+			for lo := 0; lo < g.Units(); {
+				hi := min(g.Units(), lo+1+r.IntN(3))
+				run.run(mp, in, got, lo, hi)
+				lo = hi
+			}
+			check()
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("iter %d %s %+v: output %d (pixel %d channel %d): got %d, want %d", iter, run.name, g, i, i/g.C, i%g.C, got[i], want[i])
+				}
+			}
+		}
+	}
+}
