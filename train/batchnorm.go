@@ -91,12 +91,14 @@ func (b *BatchNorm) Forward(in []*Tensor, out *Tensor, training bool) {
 			inv := 1 / math.Sqrt(variance+float64(b.Eps))
 			b.invStd[c] = float32(inv)
 			g, be := b.Gamma.Value[c], b.Beta.Value[c]
+			m32, inv32 := float32(mean), float32(inv)
 			for s := range n {
 				off := (s*b.C + c) * hw
-				for i, v := range x.Data[off : off+hw] {
-					xh := float32((float64(v) - mean) * inv)
-					b.xhat[off+i] = xh
-					out.Data[off+i] = xh*g + be
+				xs, xh, ys := x.Data[off:off+hw], b.xhat[off:off+hw], out.Data[off:off+hw]
+				for i, v := range xs {
+					h := (v - m32) * inv32
+					xh[i] = h
+					ys[i] = h*g + be
 				}
 			}
 			m := b.Momentum

@@ -50,6 +50,10 @@ func (p *MaxPool) Forward(in []*Tensor, out *Tensor, training bool) {
 	}
 	p.arg = p.arg[:len(out.Data)]
 	planes := x.Shape[0] * x.Shape[1]
+	if p.Window == SquareWindow(2, 2) && h%2 == 0 && w%2 == 0 {
+		p.forward2x2(x, out, planes, h, w)
+		return
+	}
 	parallelFor(planes, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			src := x.Data[i*h*w : (i+1)*h*w]
@@ -74,6 +78,36 @@ func (p *MaxPool) Forward(in []*Tensor, out *Tensor, training bool) {
 					o := i*oh*ow + oy*ow + ox
 					out.Data[o] = best
 					p.arg[o] = at
+				}
+			}
+		}
+	})
+}
+
+// forward2x2 is the common 2×2, stride-2 window over even sizes.
+func (p *MaxPool) forward2x2(x, out *Tensor, planes, h, w int) {
+	oh, ow := h/2, w/2
+	parallelFor(planes, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			src := x.Data[i*h*w : (i+1)*h*w]
+			dst := out.Data[i*oh*ow : (i+1)*oh*ow]
+			arg := p.arg[i*oh*ow : (i+1)*oh*ow]
+			for oy := range oh {
+				r0 := src[2*oy*w : 2*oy*w+w]
+				r1 := src[2*oy*w+w : 2*oy*w+2*w]
+				for ox := range ow {
+					best, at := r0[2*ox], 2*oy*w+2*ox
+					if v := r0[2*ox+1]; v > best {
+						best, at = v, 2*oy*w+2*ox+1
+					}
+					if v := r1[2*ox]; v > best {
+						best, at = v, 2*oy*w+w+2*ox
+					}
+					if v := r1[2*ox+1]; v > best {
+						best, at = v, 2*oy*w+w+2*ox+1
+					}
+					dst[oy*ow+ox] = best
+					arg[oy*ow+ox] = int32(at)
 				}
 			}
 		}

@@ -141,31 +141,41 @@ func (p *problem) tile(i0, i1, j0, j1 int) {
 		nb := min(nc, j1-jc)
 		for pc := 0; pc < p.k; pc += kc {
 			kb := min(kc, p.k-pc)
-			p.packB(buf.b[:], pc, kb, jc, nb)
+			// A row-major B already holds each sliver's k-th row of 16
+			// contiguously: the kernel reads it in place (stride ldb) and
+			// only a partial last sliver is packed. A transposed B is packed.
+			if p.transB {
+				p.packB(buf.b[:], pc, kb, jc, nb)
+			} else if full := nb / nr * nr; full < nb {
+				p.packB(buf.b[full*kb:], pc, kb, jc+full, nb-full)
+			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
 				p.packA(buf.a[:], ic, mb, pc, kb)
-				p.macro(buf, ic, mb, jc, nb, kb)
+				p.macro(buf, ic, mb, jc, nb, pc, kb)
 			}
 		}
 	}
 }
 
-// macro runs the micro-kernel over an mb×nb block of C.
-func (p *problem) macro(buf *buffers, ic, mb, jc, nb, kb int) {
+// macro runs the micro-kernel over an mb×nb block of C (inner block pc).
+func (p *problem) macro(buf *buffers, ic, mb, jc, nb, pc, kb int) {
 	for jr := 0; jr < nb; jr += nr {
-		bp := buf.b[jr*kb:]
 		w := min(nr, nb-jr)
+		bp, ldb := buf.b[jr*kb:], nr
+		if !p.transB && w == nr {
+			bp, ldb = p.b[pc*p.ldb+jc+jr:], p.ldb
+		}
 		for ir := 0; ir < mb; ir += mr {
 			ap := buf.a[ir*kb:]
 			h := min(mr, mb-ir)
 			c := p.c[(ic+ir)*p.ldc+jc+jr:]
 			if h == mr && w == nr {
-				kernel(kb, &ap[0], &bp[0], &c[0], p.ldc)
+				kernel(kb, &ap[0], &bp[0], ldb, &c[0], p.ldc)
 				continue
 			}
 			clear(buf.c[:])
-			kernel(kb, &ap[0], &bp[0], &buf.c[0], nr)
+			kernel(kb, &ap[0], &bp[0], ldb, &buf.c[0], nr)
 			for i := range h {
 				row := c[i*p.ldc : i*p.ldc+w]
 				for j := range row {

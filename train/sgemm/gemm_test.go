@@ -146,12 +146,12 @@ func TestKernelMatchesGo(t *testing.T) {
 	for _, k := range []int{1, 2, 7, 256} {
 		for _, integers := range []bool{true, false} {
 			a := randSlice(r, k*mr, integers)
-			b := randSlice(r, k*nr, integers)
-			const ldc = nr + 3
+			const ldb, ldc = nr + 5, nr + 3 // B read in place from a wider matrix
+			b := randSlice(r, k*ldb, integers)
 			c0 := randSlice(r, mr*ldc, integers)
 			c1 := append([]float32(nil), c0...)
-			kernel(k, &a[0], &b[0], &c0[0], ldc)
-			kernelGo(k, &a[0], &b[0], &c1[0], ldc)
+			kernel(k, &a[0], &b[0], ldb, &c0[0], ldc)
+			kernelGo(k, &a[0], &b[0], ldb, &c1[0], ldc)
 			for i := range c0 {
 				d := math.Abs(float64(c0[i] - c1[i]))
 				tol := 0.0

@@ -8,14 +8,14 @@ import "golang.org/x/sys/cpu"
 var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
-func kernelFMA(k int, a, b, c *float32, ldc int)
+func kernelFMA(k int, a, b *float32, ldb int, c *float32, ldc int)
 
-func kernel(k int, a, b, c *float32, ldc int) {
+func kernel(k int, a, b *float32, ldb int, c *float32, ldc int) {
 	if hasFMA {
-		kernelFMA(k, a, b, c, ldc)
+		kernelFMA(k, a, b, ldb, c, ldc)
 		return
 	}
-	kernelGo(k, a, b, c, ldc)
+	kernelGo(k, a, b, ldb, c, ldc)
 }
 
 // Kernel names the micro-kernel in use, for benchmarks and reports.

@@ -2,16 +2,18 @@
 
 #include "textflag.h"
 
-// func kernelFMA(k int, a, b, c *float32, ldc int)
-// C[0:6][0:16] += A(k×6 packed)·B(k×16 packed); k >= 1.
+// func kernelFMA(k int, a, b *float32, ldb int, c *float32, ldc int)
+// C[0:6][0:16] += A(k×6 packed)·B(k rows of 16, ldb apart); k >= 1.
 // Y0..Y11 accumulate rows 0..5 (two registers of 8 columns each), Y12/Y13
 // hold the row of B, Y14/Y15 alternate as broadcasts of A.
-TEXT ·kernelFMA(SB), NOSPLIT, $0-40
+TEXT ·kernelFMA(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ ldb+24(FP), R9
+	SHLQ $2, R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -47,7 +49,7 @@ loop:
 	VFMADD231PS Y12, Y15, Y10
 	VFMADD231PS Y13, Y15, Y11
 	ADDQ $24, SI
-	ADDQ $64, DI
+	ADDQ R9, DI
 	DECQ CX
 	JNZ loop
 	VADDPS (DX), Y0, Y0

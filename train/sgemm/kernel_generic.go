@@ -2,16 +2,16 @@ package sgemm
 
 import "unsafe"
 
-// kernelGo adds the 6×16 product of packed slivers a (k×6, k-major) and b
-// (k×16, k-major) to the 6×16 block of C at c with row stride ldc. It is
-// the portable micro-kernel and the reference the assembly is tested
-// against.
-func kernelGo(k int, a, b, c *float32, ldc int) {
+// kernelGo adds the 6×16 product of a packed sliver a (k×6, k-major) and
+// b (k rows of 16, ldb apart) to the 6×16 block of C at c with row stride
+// ldc. It is the portable micro-kernel and the reference the assembly is
+// tested against.
+func kernelGo(k int, a, b *float32, ldb int, c *float32, ldc int) {
 	as := unsafe.Slice(a, k*mr)
-	bs := unsafe.Slice(b, k*nr)
+	bs := unsafe.Slice(b, (k-1)*ldb+nr)
 	var acc [mr][nr]float32
 	for p := range k {
-		brow := (*[nr]float32)(bs[p*nr : p*nr+nr])
+		brow := (*[nr]float32)(bs[p*ldb : p*ldb+nr])
 		arow := as[p*mr : p*mr+mr]
 		for i := range mr {
 			ai := arow[i]
