@@ -10,7 +10,13 @@ import (
 )
 
 // BenchmarkGEMM measures the prepared fully connected layer as a plain
-// GEMM (M = Batch rows) for every assembly variant, one thread.
+// GEMM (M = Batch rows) for every assembly variant, one thread. Metrics:
+// GMAC/s (mean over b.N calls), best-GMAC/s (the fastest single call: on a
+// shared machine, the call that was not descheduled), cpu-GMAC/s (per
+// second of the thread's CPU time) and %peak (best-GMAC/s over the
+// measured peak of the variant's instruction sequence, benchmarks/peak):
+//
+//	go test -run - -bench 'GEMM|PreparedConv' -benchtime 50x ./kernels/
 func BenchmarkGEMM(b *testing.B) {
 	for _, v := range Variants() {
 		if gemmKernels[v] == nil {
@@ -69,8 +75,12 @@ func BenchmarkPreparedConv2DInt8(b *testing.B) {
 				macs := float64(g.N*g.OutH*g.OutW*g.OutC) * float64(g.KH*g.KW*g.InC/g.Groups)
 				run := func() { pr.Run(in, out, scratch, 0, pr.Units) }
 				reportMACs(b, macs, run)
-				b.ReportMetric(bestRate(macs, 50*time.Millisecond, run), "best-GMAC/s")
+				best := bestRate(macs, 50*time.Millisecond, run)
+				b.ReportMetric(best, "best-GMAC/s")
 				b.ReportMetric(cpuRate(macs, 20, run), "cpu-GMAC/s")
+				if pk := variantPeak(v); pk > 0 {
+					b.ReportMetric(100*best/pk, "%peak")
+				}
 			})
 		}
 	}
