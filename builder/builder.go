@@ -60,8 +60,9 @@ type value struct {
 
 // array is a float32 constant owned by a node (weights, bias, slope).
 type array struct {
-	shape []int
-	data  []float32
+	shape  []int
+	data   []float32
+	scales []float32 // prescribed per-channel int8 scales of weights, or nil
 }
 
 // node is one op as added, before it is emitted in either precision.

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/edgeinfer/edgeinfer/format"
@@ -13,6 +14,11 @@ import (
 type Weights struct {
 	Shape []int
 	Data  []float32
+	// Scales, when set, are the int8 model's per-output-channel weight
+	// scales (one per Shape[0], each a finite float32 > 0), as an
+	// imported quantized model prescribes; the weights are then rounded
+	// to them and clamped to [-127, 127]. Nil: maxabs/127 per channel.
+	Scales []float32
 }
 
 // Conv configures Conv2D. Zero strides, dilations and groups mean 1.
@@ -71,7 +77,7 @@ func (n *node) conv2D(x *value, w Weights, bias []float32, c Conv) ([]int, error
 		return nil, fmt.Errorf("weights shape %v: %d input channels per group, want %d (input %v, %d groups)",
 			w.Shape, kc, ic/groups, x.shape, groups)
 	}
-	wa, err := newArray("weights", w.Shape, w.Data)
+	wa, err := newWeights(w)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +123,7 @@ func (b *Builder) FullyConnected(name string, x Tensor, w Weights, bias []float3
 			return nil, fmt.Errorf("input %q shape %v does not flatten to rows of %d (weights %v)", in[0].name, in[0].shape, k, w.Shape)
 		}
 		var err error
-		if n.weights, err = newArray("weights", w.Shape, w.Data); err != nil {
+		if n.weights, err = newWeights(w); err != nil {
 			return nil, err
 		}
 		if bias != nil {
@@ -128,6 +134,24 @@ func (b *Builder) FullyConnected(name string, x Tensor, w Weights, bias []float3
 		n.options = &format.FullyConnectedOptions{Act: act}
 		return []int{e / k, out}, nil
 	})
+}
+
+// newWeights copies weights and their prescribed scales, if any.
+func newWeights(w Weights) (*array, error) {
+	a, err := newArray("weights", w.Shape, w.Data)
+	if err != nil || w.Scales == nil {
+		return a, err
+	}
+	if len(w.Scales) != w.Shape[0] {
+		return nil, fmt.Errorf("weights: %d scales for %d output channels", len(w.Scales), w.Shape[0])
+	}
+	for c, s := range w.Scales {
+		if !(s > 0) || math.IsInf(float64(s), 0) {
+			return nil, fmt.Errorf("weights: scale %v of channel %d; want a finite scale > 0", s, c)
+		}
+	}
+	a.scales = slices.Clone(w.Scales)
+	return a, nil
 }
 
 // newArray copies a constant after checking it against its shape.

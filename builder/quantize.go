@@ -2,6 +2,7 @@ package builder
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/edgeinfer/edgeinfer/format"
 	"github.com/edgeinfer/edgeinfer/quant"
@@ -147,6 +148,9 @@ func (e *emitter) weightsAndBias(n *node, f32 bool) (w, b int, err error) {
 	}
 	oc := n.weights.shape[0]
 	q, scales := quant.QuantizeWeightsPerChannel(n.weights.data, oc)
+	if s := n.weights.scales; s != nil {
+		q, scales = quantizeWithScales(n.weights.data, s), s
+	}
 	zeros := make([]int32, oc)
 	w = e.addTensor(wname, n.weights.shape, format.Int8,
 		&format.Quant{Scale: scales, ZeroPoint: zeros, Axis: 0}, int8Bytes(q))
@@ -161,6 +165,19 @@ func (e *emitter) weightsAndBias(n *node, f32 bool) (w, b int, err error) {
 			&format.Quant{Scale: bscales, ZeroPoint: make([]int32, oc), Axis: 0}, int32Bytes(qb))
 	}
 	return w, b, nil
+}
+
+// quantizeWithScales rounds weights to the prescribed per-output-channel
+// scales (channel c owns the c-th of len(scales) equal blocks), half away
+// from zero and clamped to [-127, 127] as QuantizeWeightsPerChannel does.
+func quantizeWithScales(w []float32, scales []float32) []int8 {
+	per := len(w) / len(scales)
+	q := make([]int8, len(w))
+	for i, v := range w {
+		x := math.Round(float64(v / scales[i/per]))
+		q[i] = int8(max(-127, min(127, x)))
+	}
+	return q
 }
 
 // slope emits PRELU's per-channel slope: float32, or int8 symmetric per

@@ -88,7 +88,7 @@ func Convert(path string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	// A pre-quantized (QDQ) model brings its own activation quantization.
-	var pins map[string]quantize.Affine
+	var pins *qdq.Quantization
 	if qdq.Has(g) {
 		if opts.Float {
 			return nil, fmt.Errorf("%s: a quantized (QDQ) model converts to int8, not float32", path)
@@ -148,7 +148,7 @@ func Convert(path string, opts Options) (*Result, error) {
 	}
 	if pins != nil {
 		// The QDQ model's biases go with its weights as they are.
-		q.Pinned, q.BiasCorrection = pins, false
+		q.Pinned, q.PinnedWeights, q.BiasCorrection = pins.Activations, pins.Weights, false
 	}
 	var src calib.Source
 	if opts.Calib != "" {

@@ -37,6 +37,10 @@ type Options struct {
 	// Layer.Name, in source order (one value per output channel): the
 	// quantizer's bias correction.
 	Bias map[string][]float32
+	// WeightScales prescribes the int8 per-output-channel scales of the
+	// weights of Conv and fully connected layers, by the name of the IR
+	// weight constant (an imported QDQ model's scales, see qdq.Strip).
+	WeightScales map[string][]float32
 }
 
 // Result is a lowered graph.
@@ -396,6 +400,16 @@ func (l *lowerer) domain(bt builder.Tensor, f32 bool) builder.Tensor {
 	l.float[x] = f32
 	cache[bt] = x
 	return x
+}
+
+// weightScales returns the prescribed int8 scales of the weights (input
+// 1) of the node being lowered, when there are m of them.
+func (l *lowerer) weightScales(m int) []float32 {
+	s := l.opts.WeightScales[l.g.Tensors[l.in(1)].Name]
+	if len(s) != m {
+		return nil
+	}
+	return s
 }
 
 // keepFloat reports whether the node being lowered computes in float32.

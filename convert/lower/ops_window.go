@@ -53,7 +53,7 @@ func (l *lowerer) conv(op *graph.Conv) string {
 		Act:      act(op.Act),
 	}
 	bt := l.define(y, nhwc, func(nm string) builder.Tensor {
-		return l.b.Conv2D(nm, xt, builder.Weights{Shape: []int{m, kh, kw, cg}, Data: ohwi}, bias, cfg)
+		return l.b.Conv2D(nm, xt, builder.Weights{Shape: []int{m, kh, kw, cg}, Data: ohwi, Scales: l.weightScales(m)}, bias, cfg)
 	})
 	l.float[bt] = f32
 	l.layer(name, f32)
@@ -99,7 +99,7 @@ func (l *lowerer) fullyConnected(op *graph.Gemm) string {
 	}
 	xt := l.operand(a, lay, f32)
 	bt := l.define(y, Layout{}, func(nm string) builder.Tensor {
-		return l.b.FullyConnected(nm, xt, builder.Weights{Shape: []int{nOut, k}, Data: data}, bias, act(op.Act))
+		return l.b.FullyConnected(nm, xt, builder.Weights{Shape: []int{nOut, k}, Data: data, Scales: l.weightScales(nOut)}, bias, act(op.Act))
 	})
 	l.float[bt] = f32
 	l.layer(name, f32)

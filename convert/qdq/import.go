@@ -21,16 +21,30 @@ func Has(g *graph.Graph) bool {
 	})
 }
 
+// Quantization is what a QDQ model prescribes, by IR tensor name.
+type Quantization struct {
+	// Activations are the int8 quantizations of activations
+	// (quantize.Options.Pinned).
+	Activations map[string]quantize.Affine
+	// Weights are the per-output-channel (dim 0) int8 scales of weight
+	// constants quantized symmetrically to int8
+	// (quantize.Options.PinnedWeights).
+	Weights map[string][]float32
+}
+
 // Strip removes the quantization of a QDQ model from its imported graph g
-// (before passes.Optimize) and returns it, by tensor name, for
-// quantize.Options.Pinned:
+// (before passes.Optimize) and returns it:
 //
 //   - A DequantizeLinear (or QuantizeLinear then DequantizeLinear) of a
 //     constant, the form of quantized weights and biases, becomes the
-//     float constant it computes. The converter quantizes weights again,
-//     symmetric per output channel with scale max|w|/127: for weights
-//     quantized that way (ONNX Runtime's per-channel int8 weights, and
-//     Export's) this gives back the same integers.
+//     float constant it computes. When the constant is int8 with zero
+//     points 0, per tensor or per dim 0 (output channels of Conv and of
+//     Gemm's transposed B), its scales are kept for the converter to
+//     quantize the weights with again: that gives back the model's
+//     integers, except -128, which the int8 kernels do not take (PyTorch's
+//     symmetric range is [-128, 127]) and which becomes -127. Biases are
+//     quantized at input scale × weight scale, which gives back an int32
+//     bias written that way.
 //   - A QuantizeLinear of an activation x whose readers are all
 //     DequantizeLinear ops with the same parameters is removed with them:
 //     their readers read x, and x is pinned to that quantization. uint8
@@ -43,7 +57,7 @@ func Has(g *graph.Graph) bool {
 // What does not fit these patterns (per-axis activation quantization,
 // 16-bit types, a QuantizeLinear read by float ops) is left in the graph,
 // where the lowering reports it.
-func Strip(g *graph.Graph) (map[string]quantize.Affine, error) {
+func Strip(g *graph.Graph) (*Quantization, error) {
 	isOutput := make(map[int]bool)
 	for _, o := range g.Outputs {
 		isOutput[o] = true
@@ -61,7 +75,7 @@ func Strip(g *graph.Graph) (map[string]quantize.Affine, error) {
 	producer := g.Producers()
 	consumers := g.Consumers()
 	removed := make([]bool, len(g.Nodes))
-	pins := make(map[string]quantize.Affine)
+	pins := &Quantization{Activations: make(map[string]quantize.Affine), Weights: make(map[string][]float32)}
 
 	// Constants first: a weight's Q-DQ chain folds to its float value.
 	for ni, n := range g.Nodes {
@@ -91,6 +105,9 @@ func Strip(g *graph.Graph) (map[string]quantize.Affine, error) {
 		out.Const = dequantizeValue(q, raw)
 		out.DType = graph.Float32
 		removed[ni] = true
+		if s := weightScales(q, out.Shape); s != nil {
+			pins.Weights[out.Name] = s
+		}
 	}
 
 	// Then activations: Q followed only by matching DQs.
@@ -141,7 +158,7 @@ func Strip(g *graph.Graph) (map[string]quantize.Affine, error) {
 			removed[r] = true
 		}
 		removed[ni] = true
-		pins[g.Tensors[x].Name] = a
+		pins.Activations[g.Tensors[x].Name] = a
 	}
 
 	kept := g.Nodes[:0]
@@ -156,6 +173,22 @@ func Strip(g *graph.Graph) (map[string]quantize.Affine, error) {
 		return nil, fmt.Errorf("qdq: after removing the quantization: %w", err)
 	}
 	return pins, nil
+}
+
+// weightScales returns the per-dim-0 scales of a symmetric int8
+// quantization of a constant of rank 2 or more, or nil.
+func weightScales(q *graph.QuantParams, shape []int) []float32 {
+	if q.QType != graph.Int8 || len(shape) < 2 || q.Axis > 0 || slices.ContainsFunc(q.ZeroPoint, func(z int64) bool { return z != 0 }) {
+		return nil
+	}
+	s := make([]float32, shape[0])
+	for c := range s {
+		s[c] = q.Scale[0]
+		if q.Axis == 0 {
+			s[c] = q.Scale[c]
+		}
+	}
+	return s
 }
 
 // affine converts a per-tensor int8 or uint8 quantization to int8.

@@ -394,3 +394,68 @@ func TestImportORTStyle(t *testing.T) {
 		t.Errorf("%.2f%% equal output levels, max difference %d; want >= 95%% and <= 1", 100*same, maxDiff)
 	}
 }
+
+// TestImportPyTorch converts the QDQ model torch.onnx exports for a model
+// quantized by PyTorch's own post-training quantization
+// (models/export_qdq_torch.py: uint8 activations with a Cast between each
+// QuantizeLinear and DequantizeLinear, per-channel int8 weights, int32
+// biases) without calibration data, and compares its int8 outputs with the
+// reference interpreter running the QDQ graph and with PyTorch's quantized
+// model. PyTorch's weight scales are max|w|/127.5 (its int8 range is
+// [-128, 127]); the converter requantizes the weights symmetrically over
+// [-127, 127], so the outputs differ by weight rounding, not by activation
+// quantization, which is the QDQ model's own.
+func TestImportPyTorch(t *testing.T) {
+	dir := filepath.Join("..", "..", "models", "small", "qdq_torch")
+	path := filepath.Join(dir, "model.onnx")
+	res, err := convert.Convert(path, convert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) []float32 {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float32, len(b)/4)
+		binary.Read(bytes.NewReader(b), binary.LittleEndian, x)
+		return x
+	}
+	x, torchOut := read("test.f32"), read("test_int8.f32")
+	var xs [][]float32
+	for i := range 8 {
+		xs = append(xs, x[i*768:(i+1)*768])
+	}
+	// The QDQ model's activation quantization, uint8 lowered by 128.
+	g, err := onnx.Load(path, onnx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first *graph.QuantParams
+	for _, n := range g.Nodes {
+		if q, ok := n.Op.(*graph.QuantizeLinear); ok {
+			first = &q.QuantParams
+			break
+		}
+	}
+	in := activationParams(res.Model)["input"]
+	if first == nil || first.QType != graph.Uint8 || in.Scale != first.Scale[0] || int64(in.ZeroPoint) != first.ZeroPoint[0]-128 {
+		t.Errorf("input quantization %+v, the QDQ model's first QuantizeLinear %+v", in, first)
+	}
+
+	out := res.Model.Tensors[res.Model.Outputs[0]].Quant
+	got := runInt8(t, res.Model, xs)
+	ref := refevalQDQ(t, path, xs, out.Scale[0], out.ZeroPoint[0])
+	same, maxDiff := agreement(ref, got)
+	var torchLevels [][]int
+	for i := range 8 {
+		torchLevels = append(torchLevels, levels(torchOut[4*i:4*(i+1)], out.Scale[0], out.ZeroPoint[0]))
+	}
+	sameTorch, maxTorch := agreement(torchLevels, got)
+	sameRefTorch, maxRefTorch := agreement(torchLevels, ref)
+	t.Logf("output levels equal: int8 model vs QDQ reference %.0f%% (max difference %d), vs PyTorch %.0f%% (max %d); QDQ reference vs PyTorch %.0f%% (max %d)",
+		100*same, maxDiff, 100*sameTorch, maxTorch, 100*sameRefTorch, maxRefTorch)
+	if maxDiff > 2 || maxTorch > 2 {
+		t.Errorf("int8 model outputs %d levels from the QDQ reference and %d from PyTorch; want <= 2", maxDiff, maxTorch)
+	}
+}

@@ -46,6 +46,9 @@ type Options struct {
 	// With pins, the source may be nil when every tensor that needs a
 	// quantization has a pin; the model then has no report.
 	Pinned map[string]Affine
+	// PinnedWeights fixes the per-output-channel int8 scales of Conv and
+	// fully connected weights by the name of the weight constant.
+	PinnedWeights map[string][]float32
 }
 
 // Thresholds of AutoKeepFloat. An output SQNR of 30 dB (noise at 3% of
@@ -107,7 +110,7 @@ func Quantize(g *graph.Graph, src calib.Source, opts Options, metadata func(*bui
 	for _, name := range opts.KeepFloat {
 		keep[name] = true
 	}
-	res, err := lower.Lower(g, lower.Options{KeepFloat: keep})
+	res, err := lower.Lower(g, lower.Options{KeepFloat: keep, WeightScales: opts.PinnedWeights})
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +274,7 @@ func checkKeepFloat(res *lower.Result, names []string) error {
 // emit lowers g with the float layers in keep and the corrected biases,
 // applies the calibrated ranges, emits the int8 model and measures it.
 func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opts Options, metadata func(*builder.Builder)) (*Result, error) {
-	res, err := lower.Lower(g, lower.Options{KeepFloat: keep, Bias: st.bias})
+	res, err := lower.Lower(g, lower.Options{KeepFloat: keep, Bias: st.bias, WeightScales: opts.PinnedWeights})
 	if err != nil {
 		return nil, err
 	}
