@@ -70,13 +70,18 @@ func MulInt8Generic(out, a, b []int8, k *MulInt8Consts) {
 // AddInt8Consts are ADD's constants. The assembly reads A at 0, B at 192,
 // Out at 384 (requantization groups, every lane the same), ACon at 576,
 // BCon at 592, OutCon at 608, AOffset at 624, BOffset at 628, LeftShift
-// at 632. ACon and BCon's ActMin/ActMax/ZeroPoint are unused (the rescaled
-// operands stay int32).
+// at 632, Fast at 636. ACon and BCon's ActMin/ActMax/ZeroPoint are unused
+// (the rescaled operands stay int32).
 type AddInt8Consts struct {
 	A, B, Out          [rqGroupLen]int32
 	ACon, BCon, OutCon RequantConsts
 	AOffset, BOffset   int32
 	LeftShift          int32
+	// Fast is 1 when no requantization has a left shift and LeftShift <=
+	// 21: then every value requantized is below 2^30 in magnitude
+	// (|(x+off) << 21| <= 255*2^21, a rescale only shrinks it, the sum of two
+	// is below 255*2^22 < 2^30) and REQUANT8_FAST applies.
+	Fast int32
 }
 
 // NewAddInt8Consts prepares ADD (kernels.AddInt8Params' fields).
@@ -96,6 +101,9 @@ func NewAddInt8Consts(aOff, bOff, aMult, aShift, bMult, bShift, leftShift, outMu
 	}
 	if err := fillTensorGroup(&k.Out, &k.OutCon, outMult, outShift, zp, actMin, actMax); err != nil {
 		return nil, err
+	}
+	if k.ACon.AnyLeft == 0 && k.BCon.AnyLeft == 0 && k.OutCon.AnyLeft == 0 && leftShift <= 21 {
+		k.Fast = 1
 	}
 	return k, nil
 }

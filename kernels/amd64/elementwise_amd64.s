@@ -89,8 +89,10 @@ mdone:
 //
 // Register contract: DI out, SI a, DX b, CX groups of 8 left, BX k (groups
 // A at 0, B at 192, Out at 384), R8/R9/R10 the AnyLeft of A/B/Out; Y6/Y7
-// the offsets, X5 the left shift count; Y0 a then the sum, Y1 b; macros as
-// in requant_amd64.h (the constants of REQUANT_SETUP are Out's).
+// the offsets, X5 the left shift count; Y0 a then the sum, Y1 b (and Y2/Y4
+// the second 8 lanes in the fast loop); macros as in requant_amd64.h (the
+// constants of REQUANT_SETUP are Out's). When k.Fast is set, 16 lanes per
+// iteration with REQUANT8_FAST.
 TEXT ·addInt8AVX2(SB), NOSPLIT, $0-40
 	MOVQ out+0(FP), DI
 	MOVQ a+8(FP), SI
@@ -99,11 +101,65 @@ TEXT ·addInt8AVX2(SB), NOSPLIT, $0-40
 	MOVQ k+32(FP), BX
 	TESTQ CX, CX
 	JLE  adone
-	LEAQ 608(BX), R8
-	REQUANT_SETUP(R8)
 	VPBROADCASTD 624(BX), Y6
 	VPBROADCASTD 628(BX), Y7
 	VMOVD 632(BX), X5
+	LEAQ 608(BX), R8
+	CMPL 636(BX), $0
+	JEQ  aslow
+	REQUANT_SETUP_FAST(R8)
+	CMPQ CX, $2
+	JLT  afast8
+
+afast16:
+	VPMOVSXBD (SI), Y0
+	VPMOVSXBD 8(SI), Y2
+	VPMOVSXBD (DX), Y1
+	VPMOVSXBD 8(DX), Y4
+	VPADDD    Y6, Y0, Y0
+	VPADDD    Y6, Y2, Y2
+	VPADDD    Y7, Y1, Y1
+	VPADDD    Y7, Y4, Y4
+	VPSLLD    X5, Y0, Y0
+	VPSLLD    X5, Y2, Y2
+	VPSLLD    X5, Y1, Y1
+	VPSLLD    X5, Y4, Y4
+	REQUANT8_FAST(Y0, BX, 0)
+	REQUANT8_FAST(Y2, BX, 0)
+	REQUANT8_FAST(Y1, BX, 192)
+	REQUANT8_FAST(Y4, BX, 192)
+	VPADDD    Y1, Y0, Y0
+	VPADDD    Y4, Y2, Y2
+	REQUANT8_FAST(Y0, BX, 384)
+	REQUANT8_FAST(Y2, BX, 384)
+	PACK16N(Y0, Y2, X0, X2)
+	VMOVDQU   X0, (DI)
+	ADDQ $16, SI
+	ADDQ $16, DX
+	ADDQ $16, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  afast16
+	TESTQ CX, CX
+	JEQ  adone
+
+afast8:
+	VPMOVSXBD (SI), Y0
+	VPMOVSXBD (DX), Y1
+	VPADDD    Y6, Y0, Y0
+	VPADDD    Y7, Y1, Y1
+	VPSLLD    X5, Y0, Y0
+	VPSLLD    X5, Y1, Y1
+	REQUANT8_FAST(Y0, BX, 0)
+	REQUANT8_FAST(Y1, BX, 192)
+	VPADDD    Y1, Y0, Y0
+	REQUANT8_FAST(Y0, BX, 384)
+	PACK8(Y0, X0, X1)
+	VMOVQ X0, (DI)
+	JMP  adone
+
+aslow:
+	REQUANT_SETUP(R8)
 	MOVL 588(BX), R8
 	MOVL 604(BX), R9
 	MOVL 620(BX), R10
