@@ -29,6 +29,10 @@ type Options struct {
 	// Samples is how many samples of the source to use (0 or more than
 	// the source has: all of them), taken from its start.
 	Samples int
+	// ReportSamples limits the report to the first ReportSamples of the
+	// calibration samples (0: all of them): measuring runs the float
+	// graph and the int8 model again on each.
+	ReportSamples int
 	// BiasCorrection removes the mean error weight quantization adds to
 	// each output channel of convolutions and fully connected layers.
 	BiasCorrection bool
@@ -347,7 +351,11 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 	if src == nil {
 		return &Result{Model: qm, Lowered: res, Activations: activations(res, qm)}, nil
 	}
-	rep, err := measure(g, res, qm, src, st.samples, stage(opts.Progress, "measuring"))
+	n := st.samples
+	if opts.ReportSamples > 0 {
+		n = min(n, opts.ReportSamples)
+	}
+	rep, err := measure(g, res, qm, src, n, stage(opts.Progress, "measuring"))
 	if err != nil {
 		return nil, err
 	}
