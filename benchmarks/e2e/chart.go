@@ -94,6 +94,7 @@ func writeChart(path string, models []*modelResult, threads []int) error {
 		p.X.Min, p.X.Max = -0.5, float64(len(threads))-0.5
 		p.Legend.Top = true
 		p.Legend.Left = true
+		p.Legend.XOffs = vg.Points(6)
 		p.Legend.TextStyle.Font.Size = vg.Points(8)
 		row[j] = p
 	}
