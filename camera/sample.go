@@ -9,6 +9,10 @@ import "github.com/edgeinfer/edgeinfer/format"
 // pixels, not 307k, and never materializes an RGB frame.
 
 func (p *Preprocessor) sample(f *Frame) {
+	if p.order == format.Gray && f.Format != Gray {
+		p.sampleToGray(f)
+		return
+	}
 	switch f.Format {
 	case I420, I422, I444:
 		p.samplePlanar(f)
@@ -23,21 +27,35 @@ func (p *Preprocessor) sample(f *Frame) {
 	}
 }
 
-// emit interpolates four RGB pixels (top-left, top-right, bottom-left,
-// bottom-right) and stores the result at p.pix[o:] in the model's order. A
-// gray model interpolates the four pixels' luma, as SetInputImage does.
-func (p *Preprocessor) emit(o int, r00, g00, b00, r01, g01, b01, r10, g10, b10, r11, g11, b11 uint8, wx, wy int32) {
-	switch p.order {
-	case format.BGR:
-		p.pix[o+2] = lerp2(r00, r01, r10, r11, wx, wy)
-		p.pix[o+1] = lerp2(g00, g01, g10, g11, wx, wy)
-		p.pix[o] = lerp2(b00, b01, b10, b11, wx, wy)
-	case format.Gray:
-		p.pix[o] = lerp2(grayOf(r00, g00, b00), grayOf(r01, g01, b01), grayOf(r10, g10, b10), grayOf(r11, g11, b11), wx, wy)
-	default:
-		p.pix[o] = lerp2(r00, r01, r10, r11, wx, wy)
-		p.pix[o+1] = lerp2(g00, g01, g10, g11, wx, wy)
-		p.pix[o+2] = lerp2(b00, b01, b10, b11, wx, wy)
+// rgbOffsets are where red and blue go in an RGB or BGR model's pixel.
+func (p *Preprocessor) rgbOffsets() (ro, bo int) {
+	if p.order == format.BGR {
+		return 2, 0
+	}
+	return 0, 2
+}
+
+// sampleToGray serves gray models fed colour frames (rare: the samplers
+// below are specialized for colour models): it interpolates the luma of
+// the four RGB neighbours, as SetInputImage does, reading pixels one by
+// one.
+func (p *Preprocessor) sampleToGray(f *Frame) {
+	gray := func(x, y int) uint8 { return grayOf(f.pixelRGB(x, y)) }
+	o := 0
+	for _, ty := range p.ys {
+		if ty.i0 < 0 {
+			o = p.bars(o, p.w)
+			continue
+		}
+		for _, tx := range p.xs {
+			if tx.i0 < 0 {
+				o = p.bars(o, 1)
+				continue
+			}
+			a, b, y0, y1 := int(tx.i0), int(tx.i1), int(ty.i0), int(ty.i1)
+			p.pix[o] = lerp2(gray(a, y0), gray(b, y0), gray(a, y1), gray(b, y1), tx.w1, ty.w1)
+			o++
+		}
 	}
 }
 
@@ -58,6 +76,7 @@ func (p *Preprocessor) bars(o, n int) int {
 }
 
 func (p *Preprocessor) samplePlanar(f *Frame) {
+	ro, bo := p.rgbOffsets()
 	t := tablesFor(f.Range)
 	sx, sy := f.Format.chromaShift()
 	yPlane, uPlane, vPlane := f.Planes[0], f.Planes[1], f.Planes[2]
@@ -83,13 +102,17 @@ func (p *Preprocessor) samplePlanar(f *Frame) {
 			r01, g01, b01 := t.rgb(ya[b], ua[cb], va[cb])
 			r10, g10, b10 := t.rgb(yb[a], ub[ca], vb[ca])
 			r11, g11, b11 := t.rgb(yb[b], ub[cb], vb[cb])
-			p.emit(o, r00, g00, b00, r01, g01, b01, r10, g10, b10, r11, g11, b11, tx.w1, ty.w1)
-			o += p.c
+			px := p.pix[o : o+3 : o+3]
+			px[ro] = lerp2(r00, r01, r10, r11, tx.w1, ty.w1)
+			px[1] = lerp2(g00, g01, g10, g11, tx.w1, ty.w1)
+			px[bo] = lerp2(b00, b01, b10, b11, tx.w1, ty.w1)
+			o += 3
 		}
 	}
 }
 
 func (p *Preprocessor) sampleNV12(f *Frame) {
+	ro, bo := p.rgbOffsets()
 	t := tablesFor(f.Range)
 	yPlane, uvPlane := f.Planes[0], f.Planes[1]
 	yStride, uvStride := f.Strides[0], f.Strides[1]
@@ -113,13 +136,17 @@ func (p *Preprocessor) sampleNV12(f *Frame) {
 			r01, g01, b01 := t.rgb(ya[b], ca[ub], ca[ub+1])
 			r10, g10, b10 := t.rgb(yb[a], cb[ua], cb[ua+1])
 			r11, g11, b11 := t.rgb(yb[b], cb[ub], cb[ub+1])
-			p.emit(o, r00, g00, b00, r01, g01, b01, r10, g10, b10, r11, g11, b11, tx.w1, ty.w1)
-			o += p.c
+			px := p.pix[o : o+3 : o+3]
+			px[ro] = lerp2(r00, r01, r10, r11, tx.w1, ty.w1)
+			px[1] = lerp2(g00, g01, g10, g11, tx.w1, ty.w1)
+			px[bo] = lerp2(b00, b01, b10, b11, tx.w1, ty.w1)
+			o += 3
 		}
 	}
 }
 
 func (p *Preprocessor) sampleYUYV(f *Frame) {
+	ro, bo := p.rgbOffsets()
 	t := tablesFor(f.Range)
 	plane, stride := f.Planes[0], f.Strides[0]
 	o := 0
@@ -140,13 +167,17 @@ func (p *Preprocessor) sampleYUYV(f *Frame) {
 			r01, g01, b01 := t.rgb(ra[2*b], ra[pb+1], ra[pb+3])
 			r10, g10, b10 := t.rgb(rb[2*a], rb[pa+1], rb[pa+3])
 			r11, g11, b11 := t.rgb(rb[2*b], rb[pb+1], rb[pb+3])
-			p.emit(o, r00, g00, b00, r01, g01, b01, r10, g10, b10, r11, g11, b11, tx.w1, ty.w1)
-			o += p.c
+			px := p.pix[o : o+3 : o+3]
+			px[ro] = lerp2(r00, r01, r10, r11, tx.w1, ty.w1)
+			px[1] = lerp2(g00, g01, g10, g11, tx.w1, ty.w1)
+			px[bo] = lerp2(b00, b01, b10, b11, tx.w1, ty.w1)
+			o += 3
 		}
 	}
 }
 
 func (p *Preprocessor) samplePacked(f *Frame) {
+	ro, bo := p.rgbOffsets()
 	plane, stride := f.Planes[0], f.Strides[0]
 	ri, bi := 0, 2
 	if f.Format == BGR24 {
@@ -165,9 +196,11 @@ func (p *Preprocessor) samplePacked(f *Frame) {
 				continue
 			}
 			a, b := 3*int(tx.i0), 3*int(tx.i1)
-			p.emit(o, ra[a+ri], ra[a+1], ra[a+bi], ra[b+ri], ra[b+1], ra[b+bi],
-				rb[a+ri], rb[a+1], rb[a+bi], rb[b+ri], rb[b+1], rb[b+bi], tx.w1, ty.w1)
-			o += p.c
+			px := p.pix[o : o+3 : o+3]
+			px[ro] = lerp2(ra[a+ri], ra[b+ri], rb[a+ri], rb[b+ri], tx.w1, ty.w1)
+			px[1] = lerp2(ra[a+1], ra[b+1], rb[a+1], rb[b+1], tx.w1, ty.w1)
+			px[bo] = lerp2(ra[a+bi], ra[b+bi], rb[a+bi], rb[b+bi], tx.w1, ty.w1)
+			o += 3
 		}
 	}
 }
