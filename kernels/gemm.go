@@ -20,6 +20,12 @@ type gemmKernel struct {
 	// elements k..kp-1 of each row and the rows mr..MR-1 are zero.
 	packA func(dst []byte, src []int8, srcStride, mr, k, kp int)
 
+	// convertA, when set, writes len(src) activations converted to the
+	// A-panel type (x + aOffset, aElem bytes each) at dst: the im2col of a
+	// KxK convolution then writes panel rows directly instead of going
+	// through int8 rows and packA.
+	convertA func(dst []byte, src []int8)
+
 	// tile computes blocks consecutive MR x NR tiles over kp (a multiple
 	// of kr) from the A panel a and the packed blocks b (contiguous,
 	// gemmBlockBytes(nr, kp, bElem) each); tile j stores row m's NR outputs

@@ -19,6 +19,7 @@ func init() {
 			tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
 				amd64.Gemm6x16Int16(int16s(a), b, kp, blocks, c, cStride, q)
 			},
+			convertA: func(dst []byte, src []int8) { amd64.WidenInt16(int16s(dst), src) },
 		}
 	}
 	if amd64.HasAVXVNNI {
@@ -27,7 +28,8 @@ func init() {
 			packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
 				amd64.PackAUint8(dst, 6, src, srcStride, mr, k, kp)
 			},
-			tile: amd64.Gemm6x16VNNI,
+			tile:     amd64.Gemm6x16VNNI,
+			convertA: amd64.Xor80,
 		}
 	}
 	if amd64.HasAVX512VNNI {
@@ -36,7 +38,8 @@ func init() {
 			packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
 				amd64.PackAUint8(dst, 8, src, srcStride, mr, k, kp)
 			},
-			tile: amd64.Gemm8x32VNNI512,
+			tile:     amd64.Gemm8x32VNNI512,
+			convertA: amd64.Xor80,
 		}
 	}
 }

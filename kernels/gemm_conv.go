@@ -82,7 +82,7 @@ func (c *gemmConv) layoutScratch(units int) {
 		c.cachePanels = max(1, min(units, gemmPanelBudget/(gk.mr*c.kp*gk.aElem)))
 	}
 	c.im2colOff = 0
-	if !c.direct {
+	if !c.direct && gk.convertA == nil {
 		c.panelOff = roundUp(gk.mr*c.kp, 64)
 	}
 	c.panelBytes = roundUp(gk.mr*c.kp*gk.aElem, 64)
@@ -96,7 +96,7 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 	g := &c.p.ConvGeom
 	mr, nr := gk.mr, gk.nr
 	tile := int8s(scratch[c.tileOff:][:mr*nr])
-	cols := int8s(scratch[c.im2colOff:][:mr*c.kp])
+	cols := int8s(scratch[c.im2colOff:c.panelOff]) // im2col rows, when the kernel has no convertA
 	for pc := lo; pc < hi; pc += c.cachePanels {
 		pe := min(hi, pc+c.cachePanels)
 		for grp, pk := range c.packed {
@@ -144,8 +144,15 @@ func (c *gemmConv) packPanel(panel []byte, cols, in []int8, pn, grp int) {
 	hw := g.OutH * g.OutW
 	n, rem := m0/hw, m0%hw
 	oy, ox := rem/g.OutW, rem%g.OutW
+	ae := c.gk.aElem
 	for r := 0; r < rows; r++ {
-		c.im2colRow(cols[r*c.kp:][:c.k], in, n, oy, ox, grp)
+		if c.gk.convertA != nil {
+			row := panel[r*c.kp*ae:][:c.kp*ae]
+			c.im2colRowA(row[:c.k*ae], in, n, oy, ox, grp)
+			clear(row[c.k*ae:])
+		} else {
+			c.im2colRow(cols[r*c.kp:][:c.k], in, n, oy, ox, grp)
+		}
 		if ox++; ox == g.OutW {
 			ox = 0
 			if oy++; oy == g.OutH {
@@ -153,7 +160,75 @@ func (c *gemmConv) packPanel(panel []byte, cols, in []int8, pn, grp int) {
 			}
 		}
 	}
+	if c.gk.convertA != nil {
+		clear(panel[rows*c.kp*ae : c.gk.mr*c.kp*ae])
+		return
+	}
 	c.gk.packA(panel, cols, c.kp, rows, c.k, c.kp)
+}
+
+// im2colRowA is im2colRow writing the A-panel type through convertA:
+// row holds k elements of aElem bytes; padding taps get padA.
+func (c *gemmConv) im2colRowA(row []byte, in []int8, n, oy, ox, grp int) {
+	g := &c.p.ConvGeom
+	ae := c.gk.aElem
+	icg := c.icg
+	ix0 := ox*g.StrideW - g.PadLeft
+	kxLo, kxHi := 0, g.KW
+	if ix0 < 0 || ix0+(g.KW-1)*g.DilationW >= g.InW {
+		kxLo, kxHi = validTaps(ix0, g.DilationW, g.KW, g.InW)
+	}
+	contiguous := g.DilationW == 1 && icg == g.InC
+	rowLen := g.KW * icg
+	for ky := 0; ky < g.KH; ky++ {
+		iy := oy*g.StrideH - g.PadTop + ky*g.DilationH
+		dst := row[ky*rowLen*ae:][:rowLen*ae]
+		if iy < 0 || iy >= g.InH || kxLo >= kxHi {
+			c.fillPad(dst)
+			continue
+		}
+		if kxLo > 0 {
+			c.fillPad(dst[:kxLo*icg*ae])
+		}
+		if kxHi < g.KW {
+			c.fillPad(dst[kxHi*icg*ae:])
+		}
+		src := ((n*g.InH+iy)*g.InW + ix0) * g.InC
+		if contiguous {
+			seg := (kxHi - kxLo) * icg
+			x := in[src+kxLo*g.InC:][:seg]
+			if d := dst[kxLo*icg*ae:][:seg*ae]; ae == 2 && c.gk.aOffset == 0 && seg < 32 {
+				// Short rows (few input channels): widen inline, a call
+				// costs more than the work.
+				d16 := int16s(d)[:seg]
+				for i, v := range x {
+					d16[i] = int16(v)
+				}
+			} else {
+				c.gk.convertA(d, x)
+			}
+			continue
+		}
+		for kx := kxLo; kx < kxHi; kx++ {
+			c.gk.convertA(dst[kx*icg*ae:][:icg*ae], in[src+kx*g.DilationW*g.InC+grp*icg:][:icg])
+		}
+	}
+}
+
+// fillPad fills d with the padding value (the input zero point) in the
+// A-panel type.
+func (c *gemmConv) fillPad(d []byte) {
+	if c.gk.aElem == 1 {
+		v := byte(int32(c.zp) + c.gk.aOffset)
+		for i := range d {
+			d[i] = v
+		}
+		return
+	}
+	lo, hi := byte(c.zp), byte(int16(c.zp)>>8)
+	for i := 0; i+1 < len(d); i += 2 {
+		d[i], d[i+1] = lo, hi
+	}
 }
 
 // im2colRow writes the window of output pixel (n, oy, ox) for group grp

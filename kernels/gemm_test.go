@@ -9,7 +9,8 @@ import (
 
 // Test-only variants that run the GEMM drivers on the pure-Go twins of the
 // amd64 microkernels, so the drivers and packing are tested on every
-// platform and build.
+// platform and build. The avx2 and avx512vnni twins build im2col panels
+// through convertA, the avxvnni twin through int8 rows and packA.
 const (
 	twinAVX2    Variant = "avx2-twin"
 	twinVNNI    Variant = "avxvnni-twin"
@@ -23,7 +24,8 @@ func init() {
 		},
 		tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
 			amd64.Gemm6x16Int16Go(int16s(a), b, kp, blocks, c, cStride, q)
-		}}
+		},
+		convertA: func(dst []byte, src []int8) { amd64.WidenInt16Go(int16s(dst), src) }}
 	gemmKernels[twinVNNI] = &gemmKernel{mr: 6, nr: 16, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
 		packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
 			amd64.PackAUint8Go(dst, 6, src, srcStride, mr, k, kp)
@@ -33,7 +35,8 @@ func init() {
 		packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
 			amd64.PackAUint8Go(dst, 8, src, srcStride, mr, k, kp)
 		},
-		tile: amd64.Gemm8x32VNNI512Go}
+		tile:     amd64.Gemm8x32VNNI512Go,
+		convertA: amd64.Xor80Go}
 }
 
 // gemmTestVariants are the variants whose GEMM drivers the tests compare

@@ -113,3 +113,31 @@ func PackAUint8(dst []byte, mrMax int, src []int8, srcStride, rows, k, kp int) {
 	}
 	clear(dst[rows*kp:])
 }
+
+// WidenInt16 (AVX2) is WidenInt16Go.
+func WidenInt16(dst []int16, src []int8) {
+	n := len(src)
+	dst = dst[:n]
+	bulk := n &^ 7
+	if bulk < 16 {
+		bulk = 0
+	} else {
+		widenRowsInt16(&dst[0], &src[0], 0, 1, bulk, 0)
+	}
+	for i := bulk; i < n; i++ {
+		dst[i] = int16(src[i])
+	}
+}
+
+// Xor80 (AVX2) is Xor80Go.
+func Xor80(dst []byte, src []int8) {
+	n := len(src)
+	dst = dst[:n]
+	bulk := n &^ 31
+	if bulk > 0 {
+		xor80(&dst[0], &src[0], bulk)
+	}
+	for i := bulk; i < n; i++ {
+		dst[i] = byte(src[i]) ^ 0x80
+	}
+}

@@ -146,3 +146,34 @@ func TestGemm8x32VNNI512(t *testing.T) {
 		}
 	}
 }
+
+func TestConvertA(t *testing.T) {
+	if !HasAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for n := 0; n <= 100; n++ {
+		src := make([]int8, n)
+		for i := range src {
+			src[i] = int8(rng.IntN(256) - 128)
+		}
+		w16, g16 := make([]int16, n+8), make([]int16, n+8)
+		for i := range g16 {
+			w16[i], g16[i] = 0x5a5a, 0x5a5a
+		}
+		WidenInt16Go(w16, src)
+		WidenInt16(g16, src)
+		if !slices.Equal(g16, w16) {
+			t.Fatalf("WidenInt16 n %d differs", n)
+		}
+		w8, g8 := make([]byte, n+8), make([]byte, n+8)
+		for i := range g8 {
+			w8[i], g8[i] = 0x5a, 0x5a
+		}
+		Xor80Go(w8, src)
+		Xor80(g8, src)
+		if !slices.Equal(g8, w8) {
+			t.Fatalf("Xor80 n %d differs", n)
+		}
+	}
+}

@@ -127,3 +127,21 @@ func PackAUint8Go(dst []byte, mrMax int, src []int8, srcStride, rows, k, kp int)
 		}
 	}
 }
+
+// WidenInt16Go is the twin of WidenInt16: dst[i] = int16(src[i]) for
+// i < len(src).
+func WidenInt16Go(dst []int16, src []int8) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = int16(v)
+	}
+}
+
+// Xor80Go is the twin of Xor80: dst[i] = byte(src[i]) ^ 0x80 (x + 128 as
+// uint8) for i < len(src).
+func Xor80Go(dst []byte, src []int8) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = byte(v) ^ 0x80
+	}
+}
