@@ -11,16 +11,16 @@ import (
 
 // machine is what the report says about the computer it ran on.
 type machine struct {
-	CPU        string   // /proc/cpuinfo model name
-	Processors int      // logical CPUs
-	SIMD       []string // the vector-ISA flags that matter to int8 kernels
-	Hypervisor bool
-	Kernel     string // Linux release
-	Go         string
-	GOARCH     string
-	BestKernel string // the fastest kernel variant the CPU's flags allow
-	LoadStart  string // /proc/loadavg at the start and end of the run
-	LoadEnd    string
+	CPU        string   `json:"cpu"`        // /proc/cpuinfo model name
+	Processors int      `json:"processors"` // logical CPUs
+	SIMD       []string `json:"simd_flags"` // the vector-ISA flags that matter to int8 kernels
+	Hypervisor bool     `json:"hypervisor"`
+	Kernel     string   `json:"os_kernel"` // Linux release
+	Go         string   `json:"go"`
+	GOARCH     string   `json:"goarch"`
+	BestKernel string   `json:"best_kernels"` // the fastest kernel variant the CPU's flags allow
+	LoadStart  string   `json:"load_start"`   // /proc/loadavg at the start and end of the run
+	LoadEnd    string   `json:"load_end"`
 }
 
 // simdFlags lists, in order, the /proc/cpuinfo flags the report shows.

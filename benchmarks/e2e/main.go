@@ -47,7 +47,7 @@ func main() {
 	flag.DurationVar(&cfg.gap, "gap", 50*time.Millisecond, "idle time between blocks (lets thread pools stop spinning)")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the random inputs")
 	flag.StringVar(&cfg.commit, "commit", "", "edgeinfer commit to report")
-	flag.StringVar(&cfg.outMD, "o", "benchmarks/results/x86.md", "report `file`")
+	flag.StringVar(&cfg.outMD, "o", "benchmarks/results/x86.md", "report `file`; the raw timings go beside it as .json")
 	flag.StringVar(&cfg.outPNG, "png", "", "chart `file` (default: the report's name with .png)")
 	flag.BoolVar(&cfg.quick, "quick", false, "2 rounds of 0.3 s blocks: checks the pipeline, not a measurement")
 	serve := flag.String("serve-edgeinfer", "", "internal: be the edgeinfer worker for `MODEL.einf`")
@@ -110,10 +110,13 @@ func run(cfg *config) error {
 	if err := os.WriteFile(cfg.outMD, []byte(rep.markdown()), 0o644); err != nil {
 		return err
 	}
+	if err := writeJSON(strings.TrimSuffix(cfg.outMD, filepath.Ext(cfg.outMD))+".json", &rep); err != nil {
+		return err
+	}
 	if err := writeChart(cfg.outPNG, results, cfg.threads); err != nil {
 		return fmt.Errorf("chart: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "e2e: wrote %s and %s in %s\n", cfg.outMD, cfg.outPNG, time.Since(start).Round(time.Second))
+	fmt.Fprintf(os.Stderr, "e2e: wrote %s (and .json) and %s in %s\n", cfg.outMD, cfg.outPNG, time.Since(start).Round(time.Second))
 	return nil
 }
 

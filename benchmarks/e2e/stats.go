@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"time"
 )
 
 // percentile is the nearest-rank p-th percentile of the samples (the
@@ -76,4 +77,56 @@ func readManifest(path string) (map[string]manifestModel, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return m.Models, nil
+}
+
+// writeJSON writes the raw timings beside the report, for analyses the
+// Markdown does not make.
+func writeJSON(path string, r *report) error {
+	type contenderJSON struct {
+		Engine    string    `json:"engine"`
+		Precision string    `json:"precision"`
+		Threads   int       `json:"threads"`
+		File      string    `json:"file"`
+		Runtime   string    `json:"runtime,omitempty"`
+		Kernels   string    `json:"kernels,omitempty"`
+		P50ms     *float64  `json:"p50_ms"`
+		P90ms     *float64  `json:"p90_ms"`
+		SamplesMS []float64 `json:"samples_ms"`
+		Error     string    `json:"error,omitempty"`
+	}
+	type modelJSON struct {
+		Name       string          `json:"name"`
+		MACs       int64           `json:"macs"`
+		Contenders []contenderJSON `json:"contenders"`
+	}
+	finite := func(v float64) *float64 {
+		if math.IsNaN(v) {
+			return nil
+		}
+		return &v
+	}
+	out := struct {
+		Started string      `json:"started"`
+		Commit  string      `json:"commit"`
+		Machine machine     `json:"machine"`
+		Quick   bool        `json:"quick"`
+		Models  []modelJSON `json:"models"`
+	}{Started: r.Started.UTC().Format(time.RFC3339), Commit: r.Config.commit, Machine: r.Machine, Quick: r.Config.quick}
+	for _, m := range r.Models {
+		mj := modelJSON{Name: m.Name, MACs: m.MACs}
+		for _, c := range m.Contenders {
+			cj := contenderJSON{Engine: c.Engine, Precision: c.Precision, Threads: c.Threads, File: c.File,
+				Runtime: c.Runtime, Kernels: c.Kernels, P50ms: finite(c.p50()), P90ms: finite(c.p90()), SamplesMS: c.samples}
+			if c.err != nil {
+				cj.Error = c.err.Error()
+			}
+			mj.Contenders = append(mj.Contenders, cj)
+		}
+		out.Models = append(out.Models, mj)
+	}
+	b, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
