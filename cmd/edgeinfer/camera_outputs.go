@@ -327,19 +327,19 @@ func (o *outputSink) Publish(r *camera.Result) error {
 	if o.watchdog != nil {
 		o.watchdog.Frame()
 	}
-	var errs []error
+	var err error
 	if o.resultJSON != nil {
-		errs = append(errs, o.resultJSON.Publish(r))
+		err = o.resultJSON.Publish(r)
 	}
 	ev, changed := o.debouncer.Observe(r.Seq, r.Time, r.Top)
 	if !changed {
-		return errors.Join(errs...)
+		return err
 	}
 	o.events.Add(1)
 	o.eventBuf = ev.AppendJSON(o.eventBuf[:0])
 	o.log.Printf("event %s", o.eventBuf)
 	if o.mqtt != nil && !o.mqtt.PublishEvent(o.eventBuf) {
-		errs = append(errs, errors.New("mqtt: event queue full, event dropped"))
+		err = errors.Join(err, errEventDropped)
 	}
 	if o.saver != nil && r.Frame != nil {
 		label := ev.Label
@@ -351,8 +351,14 @@ func (o *outputSink) Publish(r *camera.Result) error {
 		}
 		o.saver.Offer(r.Frame, label)
 	}
-	return errors.Join(errs...)
+	return err
 }
+
+// Errors of full MQTT queues, made once: the frame loop must not allocate.
+var (
+	errEventDropped  = errors.New("mqtt: event queue full, event dropped")
+	errResultDropped = errors.New("mqtt: result queue full, result dropped")
+)
 
 // Close tells systemd the service is stopping, then flushes MQTT (which
 // publishes "offline") and the snapshot writer.
@@ -379,7 +385,7 @@ type mqttResultWriter struct{ p *mqttout.Publisher }
 
 func (w mqttResultWriter) Write(b []byte) (int, error) {
 	if !w.p.PublishResult(b[:len(b)-len("\n")]) {
-		return 0, errors.New("mqtt: result queue full, result dropped")
+		return 0, errResultDropped
 	}
 	return len(b), nil
 }

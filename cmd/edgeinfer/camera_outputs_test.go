@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -16,8 +17,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edgeinfer/edgeinfer/camera"
+	"github.com/edgeinfer/edgeinfer/camera/events"
+	"github.com/edgeinfer/edgeinfer/camera/mqttout"
 	"github.com/edgeinfer/edgeinfer/camera/mqttout/mqtttest"
+	"github.com/edgeinfer/edgeinfer/camera/sdnotify"
 	"github.com/edgeinfer/edgeinfer/camera/snapshot"
+	"github.com/edgeinfer/edgeinfer/runtime"
 )
 
 // outputsChildEnv makes the test binary run one edgeinfer command line
@@ -341,6 +347,32 @@ func TestServiceUnit(t *testing.T) {
 	out, err := exec.CommandContext(ctx, analyze, "verify", tmp).CombinedOutput()
 	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
+
+// Per frame, the outputs allocate nothing in steady state: results go to
+// the (here full) MQTT queue, the debouncer sees no change.
+func TestOutputSinkAllocatesNothing(t *testing.T) {
+	p, err := mqttout.New(mqttout.Config{Broker: "tcp://127.0.0.1:1", Device: "alloc", QueueLen: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deb, _ := events.NewDebouncer(events.Config{MinScore: 0.5, Confirm: 2})
+	o := &outputSink{log: log.New(io.Discard, "", 0), debouncer: deb, notifier: &sdnotify.Notifier{},
+		mqtt: p, resultJSON: camera.NewJSONLines(mqttResultWriter{p}), cancel: func() {}, eventBuf: make([]byte, 0, 512)}
+	r := &camera.Result{Time: time.Unix(1, 0), Top: []runtime.Class{{Index: 3, Label: "cat", Score: 0.9}}}
+	for i := 0; i < 5; i++ { // the event, and the queue filled
+		r.Seq++
+		o.Publish(r)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		r.Seq++
+		if err := o.Publish(r); err != errResultDropped {
+			t.Fatalf("Publish: %v, want the queue-full error", err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per result, want 0", allocs)
 	}
 }
 
