@@ -78,7 +78,8 @@ package kernels
 // constants are a gemmOutput.
 //
 // The driver (gemm_conv.go) builds A panels from the input directly for a
-// 1x1 stride-1 convolution and through im2col rows otherwise; when one
+// 1x1 stride-1 convolution and by im2col otherwise, straight into the
+// panel when the kernel has convertA, else through int8 rows; when one
 // group's packed weights exceed an L2 budget it caches A panels and sweeps
 // the weights in groups of blocks (cache blocking).
 //
