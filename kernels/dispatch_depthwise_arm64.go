@@ -25,7 +25,7 @@ func init() {
 // the tap pointers of a chunk of pixels live on the stack.
 const (
 	depthwiseMaxPairs    = 25
-	depthwiseChunkPixels = 8
+	depthwiseChunkPixels = 16
 )
 
 type depthwiseArm64 struct {
