@@ -10,6 +10,37 @@ import "github.com/edgeinfer/edgeinfer/kernels/amd64"
 //	avxvnni     6 x 16, uint8 A (x+128) and int8 weight quads, VEX VPDPBUSD ymm
 //	avx512vnni  8 x 32, uint8 A (x+128) and int8 weight quads, VPDPBUSD zmm
 func init() {
+	registerAMD64GEMM()
+	twins := map[Variant]*gemmKernel{
+		AVX2: {mr: 6, nr: 16, kr: 2, aElem: 2, bElem: 2,
+			packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
+				amd64.PackAInt16Go(int16s(dst), 6, src, srcStride, mr, k, kp)
+			},
+			tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
+				amd64.Gemm6x16Int16Go(int16s(a), b, kp, blocks, c, cStride, q)
+			}},
+		AVXVNNI: {mr: 6, nr: 16, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
+			packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
+				amd64.PackAUint8Go(dst, 6, src, srcStride, mr, k, kp)
+			},
+			tile: amd64.Gemm6x16VNNIGo},
+		AVX512VNNI: {mr: 8, nr: 32, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
+			packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
+				amd64.PackAUint8Go(dst, 8, src, srcStride, mr, k, kp)
+			},
+			tile: amd64.Gemm8x32VNNI512Go},
+	}
+	for v, twin := range twins {
+		if gk := gemmKernels[v]; gk != nil {
+			if err := gemmSelfTest(gk, twin); err != nil {
+				gemmSelfTestErr[v] = err
+				delete(gemmKernels, v)
+			}
+		}
+	}
+}
+
+func registerAMD64GEMM() {
 	if amd64.HasAVX2 {
 		gemmKernels[AVX2] = &gemmKernel{
 			mr: 6, nr: 16, kr: 2, aElem: 2, aOffset: 0, bElem: 2,

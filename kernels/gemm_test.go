@@ -167,3 +167,23 @@ func TestPreparePureGo(t *testing.T) {
 		t.Error("PureGo prepared a convolution")
 	}
 }
+
+// TestGemmSelfTest checks that the start-up self-test passes for every
+// assembly GEMM this CPU runs, and that it catches a kernel that differs
+// from its twin.
+func TestGemmSelfTest(t *testing.T) {
+	for v, err := range gemmSelfTestErr {
+		t.Errorf("%s: %v", v, err)
+	}
+	good, bad := *gemmKernels[twinAVX2], *gemmKernels[twinAVX2]
+	bad.tile = func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
+		good.tile(a, b, kp, blocks, c, cStride, q)
+		c[cStride+3]++ // one wrong output
+	}
+	if err := gemmSelfTest(&good, &good); err != nil {
+		t.Errorf("twin against itself: %v", err)
+	}
+	if gemmSelfTest(&bad, &good) == nil {
+		t.Error("self-test missed a wrong output")
+	}
+}

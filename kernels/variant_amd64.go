@@ -19,6 +19,9 @@ func archSupport(v Variant) error {
 	if !x.HasAVX2 {
 		return errors.New("the CPU (or OS) lacks AVX2")
 	}
+	if err := gemmSelfTestErr[v]; err != nil {
+		return err
+	}
 	switch v {
 	case AVX2:
 		return nil
