@@ -83,6 +83,11 @@ type DepthwiseInt8 struct {
 	// (|bias| + 255*sum|w| per channel), which REQUANT8_FAST needs.
 	small bool
 
+	// packedS1 is the packing of dwConv3x3S1x2AVX2 (3x3, stride 1 along W,
+	// no dilation; nil otherwise): six pairs, taps (0,k) and (1,k) for
+	// k = 0..2, then (2,k) with a zero weight.
+	packedS1 []int32
+
 	// The original operands, for the channels past the last full block.
 	filter         []int8
 	bias           []int32
@@ -145,6 +150,10 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 		}
 	}
 	d.packed = d.packBlocks(rowPairs, filter, bias, inZP, mult, shift)
+	if g.KH == 3 && g.KW == 3 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1 {
+		// dwConv3x3S1x2AVX2's vertical pairs: (0,k) with (1,k), then (2,k).
+		d.packedS1 = d.packBlocks([][2]int{{0, 3}, {1, 4}, {2, 5}, {6, -1}, {7, -1}, {8, -1}}, filter, bias, inZP, mult, shift)
+	}
 	d.tapsIn = make([]int64, 2*d.pairs)
 	d.tapsWin = make([]int64, 2*d.pairs)
 	for i := range d.tapsIn {
@@ -216,10 +225,13 @@ type (
 	dwKernelKxK func(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)
 )
 
-// dwMicro is the microkernel a run uses: kxk when non-nil, else taps.
+// dwMicro is the microkernel a run uses: kxk when non-nil, else taps;
+// with s1x2 as well, pairs of pixels go to s1x2 (on packedS1) and an odd
+// last pixel to kxk.
 type dwMicro struct {
 	taps dwKernel
 	kxk  dwKernelKxK
+	s1x2 dwKernelKxK
 }
 
 // call runs the microkernel over count pixels and blocks blocks from
@@ -230,6 +242,16 @@ func (d *DepthwiseInt8) call(m dwMicro, out, in *int8, count, inStep, outStep, b
 		rowStride, colStride := d.g.DilationH*d.g.InW*d.g.C, d.g.DilationW*d.g.C
 		if window {
 			rowStride, colStride = d.g.KW*d.winStride, d.winStride
+		}
+		if m.s1x2 != nil && inStep == colStride && count >= 2 {
+			s1Len := d.blockLen + dwBlock
+			m.s1x2(out, in, count/2, inStep, outStep, &d.packedS1[b0*s1Len], blocks, rowStride, colStride, &d.consts)
+			if count%2 == 0 {
+				return
+			}
+			out = (*int8)(unsafe.Add(unsafe.Pointer(out), (count-1)*outStep))
+			in = (*int8)(unsafe.Add(unsafe.Pointer(in), (count-1)*inStep))
+			count = 1
 		}
 		m.kxk(out, in, count, inStep, outStep, packed, blocks, rowStride, colStride, &d.consts)
 		return

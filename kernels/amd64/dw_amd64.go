@@ -25,6 +25,9 @@ func (d *DepthwiseInt8) microAVX2() dwMicro {
 		switch d.g.KH {
 		case 3:
 			m.kxk = dwConv3x3AVX2
+			if d.packedS1 != nil {
+				m.s1x2 = dwConv3x3S1x2AVX2
+			}
 		case 5:
 			m.kxk = dwConv5x5AVX2
 		}
@@ -41,3 +44,10 @@ func dwConv3x3AVX2(out, in *int8, count, inStep, outStep int, packed *int32, blo
 
 //go:noescape
 func dwConv5x5AVX2(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)
+
+// dwConv3x3S1x2AVX2 is dwConv3x3AVX2 for pairs of pixels at stride 1
+// (dw_3x3s1_amd64.s): pairs*2 pixels, packed is packedS1, inStep ==
+// colStride.
+//
+//go:noescape
+func dwConv3x3S1x2AVX2(out, in *int8, pairs, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)

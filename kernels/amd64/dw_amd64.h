@@ -1,6 +1,6 @@
 // Macros of the unrolled depthwise kernels (dw_kxk_amd64.s), same register
 // contract as dwConvAVX2 (dw_amd64.s): Y0/Y1 accumulators, BX the block's
-// packed constants, Y3 zero, Y4-Y7 temporaries.
+// packed constants, Y14 zero, Y4-Y7 temporaries.
 
 // DW_PAIR accumulates the tap pair whose inputs are at a0 and a1 (16
 // channels each) with the interleaved weights at w(BX).
@@ -17,8 +17,8 @@
 // DW_SINGLE is DW_PAIR for the last tap of an odd count, paired with zero.
 #define DW_SINGLE(a0, w) \
 	VPMOVSXBW  a0, Y4; \
-	VPUNPCKLWD Y3, Y4, Y6; \
-	VPUNPCKHWD Y3, Y4, Y7; \
+	VPUNPCKLWD Y14, Y4, Y6; \
+	VPUNPCKHWD Y14, Y4, Y7; \
 	VPMADDWD   w(BX), Y6, Y6; \
 	VPMADDWD   w+32(BX), Y7, Y7; \
 	VPADDD     Y6, Y0, Y0; \

@@ -80,12 +80,12 @@
 	VPMINSB      X12, xacc, xacc
 
 // REQUANT_SETUP_FAST is REQUANT_SETUP for REQUANT8_FAST: Y15 = 2^31 in each
-// qword, Y3 = 0; Y13/Y12/Y11 as in REQUANT_SETUP (Y14 unused).
+// qword, Y14 = 0; Y13/Y12/Y11 as in REQUANT_SETUP.
 #define REQUANT_SETUP_FAST(cp) \
 	MOVQ         $0x80000000, AX; \
 	VMOVQ        AX, X15; \
 	VPBROADCASTQ X15, Y15; \
-	VPXOR        Y3, Y3, Y3; \
+	VPXOR        Y14, Y14, Y14; \
 	VPBROADCASTB 0(cp), Y13; \
 	VPBROADCASTB 4(cp), Y12; \
 	VPBROADCASTW 8(cp), Y11
@@ -107,7 +107,7 @@
 	VPBLENDD $0xAA, Y9, Y8, acc; \
 	VPSRAVD  off+96(grp), acc, Y8; \
 	VPAND    off+128(grp), acc, Y9; \
-	VPCMPGTD acc, Y3, Y10; \
+	VPCMPGTD acc, Y14, Y10; \
 	VPADDD   Y10, Y9, Y9; \
 	VPCMPGTD off+160(grp), Y9, Y9; \
 	VPSUBD   Y9, Y8, acc
