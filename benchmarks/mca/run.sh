@@ -74,7 +74,7 @@ extract() {
 mcaCycles() {
   local out
   out=$(llvm-mca-14 -mtriple=aarch64 -mcpu="$2" -mattr=+dotprod -iterations=1000 "$1")
-  { echo "=== $1 on $2"; cat "$1"; echo "$out"; echo; } >> "$report"
+  { echo "=== $(basename "$1") on $2"; cat "$1"; echo "$out"; echo; } >> "$report"
   awk '/^Total Cycles:/ {printf "%.2f", $3 / 1000}' <<< "$out"
 }
 
