@@ -43,7 +43,9 @@ in the model so that 'edgeinfer run IMAGE' prepares images the same way.
 
 --calib-method chooses how each activation's range is measured: minmax (the
 observed extremes), percentile (--percentile), entropy (least KL
-divergence, TensorRT's method) or mse (least squared quantization error).
+divergence, TensorRT's method), mse (least squared quantization error) or
+auto (calibrates once, emits the model with each of those four and keeps the
+one whose output SQNR on the report's samples is best).
 Biases are corrected for the mean error of weight rounding unless
 --bias-correction=false. --keep-float runs the named layers (layers are
 named after their output tensors, as the report lists them) in float32;

@@ -25,7 +25,9 @@ import (
 )
 
 // Methods lists the observer names, in the order the CLI documents them.
-var Methods = []string{"minmax", "percentile", "entropy", "mse"}
+// "auto" is not an observer: the quantizer tries the others on the same
+// histograms and keeps the best (quantize.Options.Method).
+var Methods = []string{"minmax", "percentile", "entropy", "mse", "auto"}
 
 // DefaultPercentile is the percentile method's default: 99.99, which drops
 // the top 0.01% on each side (ONNX Runtime's default is 99.999 for
@@ -47,7 +49,7 @@ type Observer struct {
 func NewObserver(method string, percentile float64) (*Observer, error) {
 	switch method {
 	case "minmax", "entropy", "mse":
-	case "percentile":
+	case "percentile", "auto":
 		if percentile == 0 {
 			percentile = DefaultPercentile
 		}
@@ -70,15 +72,25 @@ func (o *Observer) Histogram() *Histogram { return &o.h }
 // Range returns the real range to quantize over; ok is false when no
 // finite value was observed.
 func (o *Observer) Range() (lo, hi float32, ok bool) {
+	return o.RangeBy(o.method)
+}
+
+// RangeBy is Range with another method (one of Methods but "auto") on the
+// same histogram: every method reads the same distribution.
+func (o *Observer) RangeBy(method string) (lo, hi float32, ok bool) {
 	h := &o.h
 	if h.n == 0 {
 		return 0, 0, false
 	}
 	l, u := h.min, h.max
 	if h.r > 0 {
-		switch o.method {
+		switch method {
 		case "percentile":
-			l, u = h.Quantile(1-o.percentile/100), h.Quantile(o.percentile/100)
+			p := o.percentile
+			if p == 0 {
+				p = DefaultPercentile
+			}
+			l, u = h.Quantile(1-p/100), h.Quantile(p/100)
 		case "entropy":
 			l, u = entropyRange(h)
 		case "mse":

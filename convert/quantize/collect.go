@@ -12,6 +12,9 @@ import (
 // measures: an observer per lowered tensor, and per-channel means of the
 // inputs of convolutions and fully connected layers (bias correction).
 type stats struct {
+	// method picks the observers' ranges (one of calib.Methods but
+	// "auto"): every method reads the same histograms.
+	method    string
 	samples   int
 	observers map[int]*calib.Observer // IR tensor -> observer
 	means     map[int][]float64       // IR tensor -> mean per channel

@@ -23,7 +23,11 @@ import (
 // Options configures Quantize.
 type Options struct {
 	// Method is the calibration observer (calib.Methods); Percentile its
-	// parameter for "percentile" (0: calib.DefaultPercentile).
+	// parameter for "percentile" (0: calib.DefaultPercentile). "auto"
+	// calibrates once and emits the model with each observer's ranges,
+	// keeping the one whose first output has the best SQNR on the
+	// calibration samples the report measures (AutoMethods); the
+	// report's Method names it.
 	Method     string
 	Percentile float64
 	// Samples is how many samples of the source to use (0 or more than
@@ -154,7 +158,13 @@ func Quantize(g *graph.Graph, src calib.Source, opts Options, metadata func(*bui
 			}
 		}
 	}
-	r, err := emit(g, src, st, keep, opts, metadata)
+	st.method = opts.Method
+	var r *Result
+	if opts.Method == "auto" && src != nil {
+		r, err = bestMethod(g, src, st, keep, opts, metadata)
+	} else {
+		r, err = emit(g, src, st, keep, opts, metadata)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +238,31 @@ func autoKeepFloat(g *graph.Graph, src calib.Source, st *stats, keep map[string]
 	return r, nil
 }
 
+// AutoMethods are the observers the "auto" method tries, in order (the
+// first wins ties).
+var AutoMethods = []string{"minmax", "percentile", "entropy", "mse"}
+
+// bestMethod emits the model with the ranges of each of AutoMethods and
+// returns the one with the best output SQNR; st.method is left at it.
+func bestMethod(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opts Options, metadata func(*builder.Builder)) (*Result, error) {
+	var best *Result
+	bestMethod := ""
+	for _, m := range AutoMethods {
+		st.method = m
+		o := opts
+		o.Method = m
+		r, err := emit(g, src, st, keep, o, metadata)
+		if err != nil {
+			return nil, err
+		}
+		if best == nil || r.Report.OutputSQNR > best.Report.OutputSQNR {
+			best, bestMethod = r, m
+		}
+	}
+	st.method = bestMethod
+	return best, nil
+}
+
 // layerOfNode is the name of the layer lowering node ni, or "".
 func layerOfNode(res *lower.Result, ni int) string {
 	for _, l := range res.Layers {
@@ -294,7 +329,7 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 		if o == nil {
 			continue
 		}
-		l, h, ok := o.Range()
+		l, h, ok := o.RangeBy(st.method)
 		if !ok || math.IsInf(float64(l), 0) || math.IsInf(float64(h), 0) {
 			return nil, fmt.Errorf("quantize: tensor %q has no finite values on the calibration set", g.Tensors[t].Name)
 		}
@@ -359,7 +394,13 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 	if err != nil {
 		return nil, err
 	}
-	rep.Method = opts.Method
+	rep.Method = st.method
+	if p := qm.Metadata.Producer; p != nil && p.Calibration != nil && p.Calibration.Method == "auto" {
+		// "auto": record the observer it chose.
+		pc, c := *p, *p.Calibration
+		c.Method, pc.Calibration = st.method, &c
+		qm.Metadata.Producer = &pc
+	}
 	rep.BiasCorr = opts.BiasCorrection
 	for _, l := range res.Layers {
 		if l.Float {

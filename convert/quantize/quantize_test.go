@@ -168,8 +168,9 @@ func independentSQNR(t *testing.T, g *graph.Graph, m *format.Model, src calib.So
 }
 
 // minSQNR is each method's output SQNR on cnn, 3 dB under the value
-// measured when the test was written (39.25, 39.25, 38.77, 39.01 dB).
-var minSQNR = map[string]float64{"minmax": 36.2, "percentile": 36.2, "entropy": 35.7, "mse": 36.0}
+// measured when the test was written (39.25, 39.25, 38.77, 39.01 dB; auto
+// picks the best of them, 39.25).
+var minSQNR = map[string]float64{"minmax": 36.2, "percentile": 36.2, "entropy": 35.7, "mse": 36.0, "auto": 36.2}
 
 func TestQuantizeMethods(t *testing.T) {
 	g := cnn(t)
@@ -365,5 +366,30 @@ func TestConcatSharesRanges(t *testing.T) {
 			t.Errorf("sigmoid input %v: %d QUANTIZE ops, want %d", withSigmoid, n, want)
 		}
 		t.Logf("sigmoid input %v: output SQNR %.1f dB", withSigmoid, r.Report.OutputSQNR)
+	}
+}
+
+// The "auto" method keeps the observer whose model has the best output
+// SQNR on the calibration samples.
+func TestQuantizeAuto(t *testing.T) {
+	g := cnn(t)
+	src := rawSource(t, g, 32, 1)
+	best, bestMethod := math.Inf(-1), ""
+	for _, m := range quantize.AutoMethods {
+		r, err := quantize.Quantize(g, src, quantize.Options{Method: m, BiasCorrection: true}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db := float64(r.Report.OutputSQNR); db > best {
+			best, bestMethod = db, m
+		}
+	}
+	r, err := quantize.Quantize(g, src, quantize.Options{Method: "auto", BiasCorrection: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("auto chose %s: %.2f dB", r.Report.Method, r.Report.OutputSQNR)
+	if r.Report.Method != bestMethod || float64(r.Report.OutputSQNR) != best {
+		t.Errorf("auto: %s with %v dB; the best observer is %s with %v dB", r.Report.Method, r.Report.OutputSQNR, bestMethod, best)
 	}
 }
