@@ -27,8 +27,6 @@ package amd64
 import (
 	"fmt"
 	"unsafe"
-
-	"github.com/edgeinfer/edgeinfer/quant"
 )
 
 // DepthwiseGeom mirrors kernels.ConvGeom for a depthwise convolution with
@@ -88,12 +86,12 @@ type DepthwiseInt8 struct {
 	// k = 0..2, then (2,k) with a zero weight.
 	packedS1 []int32
 
-	// The original operands, for the channels past the last full block.
-	filter         []int8
-	bias           []int32
-	mult, shift    []int32
-	inZP, outZP    int32
-	actMin, actMax int32
+	// The original operands, for the channels past the last full block,
+	// and their requantization in channel order.
+	filter []int8
+	bias   []int32
+	inZP   int32
+	rq     *RequantTable
 }
 
 // PackDepthwiseInt8 packs a depthwise convolution: filter [C][KH][KW],
@@ -115,14 +113,14 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 	case len(filter) != g.C*taps || (bias != nil && len(bias) != g.C) || len(mult) != g.C:
 		return nil, fmt.Errorf("amd64: depthwise operands have %d weights, %d biases, %d multipliers for %d channels of %d taps", len(filter), len(bias), len(mult), g.C, taps)
 	}
-	if err := checkRequant(mult, shift, outZP, actMin, actMax); err != nil {
-		return nil, err
-	}
 	d := &DepthwiseInt8{
 		g: g, taps: taps, pairs: (taps + 1) / 2, blocks: g.C / dwBlock,
-		filter: filter, bias: bias, mult: mult, shift: shift,
-		inZP: inZP, outZP: outZP, actMin: actMin, actMax: actMax,
+		filter: filter, bias: bias, inZP: inZP,
 		consts: newRequantConsts(shift, outZP, actMin, actMax),
+	}
+	var err error
+	if d.rq, err = NewRequantTable(mult, shift, outZP, actMin, actMax); err != nil {
+		return nil, err
 	}
 	d.blockLen = dwBlock + d.pairs*dwBlock + 2*rqGroupLen
 	d.winStride = min(d.blocks*dwBlock, dwMaxWindowChunk)
@@ -418,8 +416,7 @@ func (d *DepthwiseInt8) referencePixel(in, o []int8, n, iy0, ix0, c0 int) {
 		if d.bias != nil {
 			a += d.bias[c]
 		}
-		v := int64(quant.MultiplyByQuantizedMultiplier(a, d.mult[c], int(d.shift[c]))) + int64(d.outZP)
-		o[c] = int8(min(max(v, int64(d.actMin)), int64(d.actMax)))
+		o[c] = requantLane(a, d.rq.Groups[c/8*rqGroupLen:][:rqGroupLen], c%8, &d.rq.Consts)
 	}
 }
 
