@@ -3,8 +3,8 @@ package amd64
 // Depthwise int8 convolution (channel multiplier 1, any window, stride and
 // dilation) over NHWC with weights packed at load time.
 //
-// The microkernel (dwConvAVX2 in dw_amd64.s, dwConvGeneric its twin)
-// computes, for count output pixels, blocks of 16 channels:
+// Every microkernel computes, for count output pixels, blocks of 16
+// channels:
 //
 //	acc[c] = packedBias[c] + sum over taps t of int32(x[t][c]) * int32(w[c][t])
 //	out[c] = requant(acc[c])      (requant.go)
@@ -18,11 +18,21 @@ package amd64
 // products exactly into int32 (|x*w| <= 128*128). An odd tap count pairs the
 // last tap with a zero weight.
 //
+// The kernels: dwConvAVX2 (dw_amd64.s, twin dwConvGeneric) reads the tap
+// offsets from a table and handles any window and left shifts;
+// dwConv3x3AVX2/dwConv5x5AVX2 (dw_kxk_amd64.s) unroll 3x3 and 5x5 with
+// addresses from two strides; dwConv3x3S1x2AVX2 (dw_3x3s1_amd64.s) does
+// two 3x3 stride-1 pixels at a time on vertically paired taps. The
+// unrolled ones use REQUANT8_FAST, so they run when no channel has a left
+// shift and every accumulator is below 2^30 (checked here at pack time).
+//
 // Pixels whose window is entirely inside the image run straight from the
-// input; the others (the border) first copy their window into scratch,
-// writing InZeroPoint where the window leaves the image, then run the same
-// microkernel on the copy. The channels past the last full block of 16 use
-// the reference formula in Go.
+// input. For the unrolled kernels the others (the border) run as strips:
+// the KH input rows of a run of border pixels are copied into scratch with
+// InZeroPoint where the window leaves the image, and the kernel runs on the
+// copy; the tap-table kernel copies each border pixel's window the same
+// way. The channels past the last full block of 16 use the reference
+// formula in Go.
 
 import (
 	"fmt"
