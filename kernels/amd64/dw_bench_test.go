@@ -56,8 +56,7 @@ func BenchmarkDepthwise(b *testing.B) {
 		b.Run(name+"/reference", func(b *testing.B) {
 			benchMACs(b, macs, func() { kernels.Conv2DInt8(&c.p, c.in, c.filter, c.bias, out, 0, g.Units()) })
 		})
-		t := &testing.T{}
-		d := c.pack(t)
+		d := c.pack(b)
 		scratch := make([]byte, d.ScratchBytes())
 		for _, run := range dwRunners {
 			b.Run(name+"/"+run.name, func(b *testing.B) {

@@ -100,7 +100,7 @@ func (c *dwCase) geom() amd64.DepthwiseGeom {
 		DilationH: g.DilationH, DilationW: g.DilationW, PadTop: g.PadTop, PadLeft: g.PadLeft}
 }
 
-func (c *dwCase) pack(t *testing.T) *amd64.DepthwiseInt8 {
+func (c *dwCase) pack(t testing.TB) *amd64.DepthwiseInt8 {
 	t.Helper()
 	rq := &c.p.Requant
 	d, err := amd64.PackDepthwiseInt8(c.geom(), c.filter, c.bias, c.p.InZeroPoint, rq.Multiplier, rq.Shift, rq.OutZeroPoint, rq.ActMin, rq.ActMax)
