@@ -216,7 +216,7 @@ func printSummary(w io.Writer, path string, res *convert.Result) error {
 		return err
 	}
 	kind := "float32"
-	if res.Report != nil {
+	if res.Int8 != nil {
 		kind = "int8"
 	}
 	fmt.Fprintf(w, "wrote %s: %s, %d ops, %d bytes", path, kind, len(res.Model.Operators), st.Size())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"math"
@@ -428,5 +429,33 @@ func TestConvertRunRawNCHW(t *testing.T) {
 	t.Logf("int8 vs QDQ reference: %d/%d outputs equal; vs float: %.1f dB", same, total, sqnrDB(float, got))
 	if same < total*95/100 {
 		t.Errorf("int8 vs QDQ reference: only %d/%d outputs equal", same, total)
+	}
+}
+
+// A pre-quantized (QDQ) model converts without calibration data: the CLI
+// round trip through --export-qdq gives the int8 model's quantization
+// back, and the summary says int8 without a report.
+func TestConvertQDQWithoutCalibration(t *testing.T) {
+	dir, model, samples, _ := convertFixture(t, 8)
+	out, qdqPath, back := filepath.Join(dir, "a.einf"), filepath.Join(dir, "a.qdq.onnx"), filepath.Join(dir, "b.einf")
+	mustRun(t, "convert", model, "-o", out, "--calib", "raw:"+samples, "--export-qdq", qdqPath, "--quiet")
+	stdout := mustRun(t, "convert", qdqPath, "-o", back)
+	if !strings.HasPrefix(stdout, "wrote "+back+": int8, 7 ops") || strings.Contains(stdout, "SQNR") {
+		t.Errorf("summary %q", stdout)
+	}
+	type io struct {
+		Name  string `json:"name"`
+		Quant struct {
+			Scale     []float64 `json:"scale"`
+			ZeroPoint []int     `json:"zero_point"`
+		} `json:"quant"`
+	}
+	var a, b struct {
+		Inputs, Outputs []io
+	}
+	json.Unmarshal([]byte(mustRun(t, "inspect", out, "--json")), &a)
+	json.Unmarshal([]byte(mustRun(t, "inspect", back, "--json")), &b)
+	if len(a.Inputs) != 1 || len(b.Inputs) != 1 || fmt.Sprint(a.Inputs, a.Outputs) != fmt.Sprint(b.Inputs, b.Outputs) {
+		t.Errorf("I/O quantization %+v %+v, after the QDQ round trip %+v %+v", a.Inputs, a.Outputs, b.Inputs, b.Outputs)
 	}
 }
