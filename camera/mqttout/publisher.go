@@ -10,6 +10,9 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 )
 
+// drainTime bounds how long Close sends what is still queued.
+const drainTime = 3 * time.Second
+
 // Availability payloads.
 const (
 	Online  = "online"
@@ -34,6 +37,7 @@ type Publisher struct {
 	started         atomic.Bool // Connect ran: the worker and paho are live
 
 	sent, dropped, failed atomic.Uint64
+	drainBy               time.Time // worker only: end of the shutdown drain
 
 	mu      sync.Mutex
 	lastErr error // why the last connection attempt failed
@@ -246,6 +250,9 @@ func (p *Publisher) worker() {
 		case buf := <-p.results.full:
 			p.sendQueued(&p.results, buf)
 		case <-p.stop:
+			// Shutdown waits for the queues at most drainTime: a broker
+			// that is gone must not hold the service up.
+			p.drainBy = time.Now().Add(drainTime)
 			p.drain(&p.events)
 			p.drain(&p.results)
 			return
@@ -265,8 +272,17 @@ func (p *Publisher) drain(q *queue) {
 }
 
 func (p *Publisher) sendQueued(q *queue, buf []byte) {
+	wait := p.cfg.WriteTimeout
+	if !p.drainBy.IsZero() {
+		wait = min(wait, time.Until(p.drainBy))
+		if wait <= 0 {
+			p.failed.Add(1) // shutting down and out of time
+			q.free <- buf[:0]
+			return
+		}
+	}
 	tok := p.send(q.topic, q.qos, q.retain, buf)
-	if !tok.WaitTimeout(p.cfg.WriteTimeout) {
+	if !tok.WaitTimeout(wait) {
 		// paho may still hold buf (a QoS 1 message waiting for a
 		// reconnect): leave it to paho and put a new buffer in the pool.
 		p.failed.Add(1)
@@ -290,8 +306,7 @@ func (p *Publisher) Stats() (sent, dropped, failed uint64) {
 	return p.sent.Load(), p.dropped.Load(), p.failed.Load()
 }
 
-// Close sends what is queued (each message bounded by WriteTimeout),
-// publishes "offline" (retained, so it replaces "online" without waiting
+// Close sends what is queued (for at most 3 s), publishes "offline" (retained, so it replaces "online" without waiting
 // for the last will) and disconnects.
 func (p *Publisher) Close() error {
 	var err error

@@ -99,6 +99,45 @@ func TestEnqueueAllocatesNothing(t *testing.T) {
 	}
 }
 
+// A broker that never acknowledges cannot hold Close up for longer than
+// the drain time, however much is queued.
+func TestCloseDrainIsBounded(t *testing.T) {
+	p, err := New(Config{Broker: "tcp://127.0.0.1:1", Device: "cam", QueueLen: 64, WriteTimeout: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	never := make(chan struct{})
+	p.send = func(string, byte, bool, []byte) mqtt.Token { return stuckToken{never} }
+	for range 64 {
+		p.PublishResult([]byte("r"))
+	}
+	go p.worker()
+	start := time.Now()
+	close(p.stop)
+	<-p.done
+	if d := time.Since(start); d > drainTime+time.Second {
+		t.Errorf("drain took %v, want about %v", d, drainTime)
+	}
+	if _, _, failed := p.Stats(); failed != 64 {
+		t.Errorf("failed %d, want all 64", failed)
+	}
+}
+
+// stuckToken never completes.
+type stuckToken struct{ ch chan struct{} }
+
+func (s stuckToken) Wait() bool { <-s.ch; return true }
+func (s stuckToken) WaitTimeout(d time.Duration) bool {
+	select {
+	case <-s.ch:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+func (s stuckToken) Done() <-chan struct{} { return s.ch }
+func (s stuckToken) Error() error          { return nil }
+
 // Close without Connect returns at once.
 func TestCloseWithoutConnect(t *testing.T) {
 	p, err := New(Config{Broker: "tcp://127.0.0.1:1", Device: "cam"})

@@ -338,6 +338,13 @@ func (o *outputSink) Publish(r *camera.Result) error {
 	o.events.Add(1)
 	o.eventBuf = ev.AppendJSON(o.eventBuf[:0])
 	o.log.Printf("event %s", o.eventBuf)
+	if o.notifier.Enabled() { // `systemctl status` shows the current label
+		label := ev.Label
+		if ev.Index < 0 {
+			label = "nothing above --min-score"
+		}
+		o.notifier.Status(fmt.Sprintf("%s (frame %d, %s)", label, ev.Seq, ev.Time.Format(time.TimeOnly)))
+	}
 	if o.mqtt != nil && !o.mqtt.PublishEvent(o.eventBuf) {
 		err = errors.Join(err, errEventDropped)
 	}

@@ -192,12 +192,19 @@ func TestCameraOutputsEndToEnd(t *testing.T) {
 	if len(notes) < 3 || notes[0] != "READY=1" || notes[len(notes)-1] != "STOPPING=1" {
 		t.Fatalf("notifications %q", notes)
 	}
-	pings := 0
+	pings, statuses := 0, 0
 	for _, n := range notes[1 : len(notes)-1] {
-		if n != "WATCHDOG=1" {
+		switch {
+		case n == "WATCHDOG=1":
+			pings++
+		case strings.HasPrefix(n, "STATUS="):
+			statuses++
+		default:
 			t.Errorf("unexpected notification %q", n)
 		}
-		pings++
+	}
+	if statuses != len(wantEvents) {
+		t.Errorf("%d STATUS notifications, want one per event (%d)", statuses, len(wantEvents))
 	}
 	if pings < 3 {
 		t.Errorf("%d watchdog pings in 0.75 s of frames at a 50 ms period", pings)
