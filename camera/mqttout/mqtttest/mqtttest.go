@@ -245,18 +245,25 @@ func Retained(t testing.TB, args []string, topic string) Message {
 }
 
 // Ready waits until a subscriber is subscribed, by publishing a probe
-// with mosquitto_pub until it shows up.
+// with mosquitto_pub until it shows up (at most 30 s: machines under load
+// start processes slowly).
 func (s *Subscriber) Ready(args []string, probeTopic string) {
 	s.t.Helper()
 	pub := Tool(s.t, "mosquitto_pub")
-	for i := 0; i < 100; i++ {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
 		exec.Command(pub, append(append([]string{}, args...), "-t", probeTopic, "-m", "probe")...).Run()
-		select {
-		case line := <-s.Lines:
-			if m, _ := ParseMessage(line); m.Topic == probeTopic {
-				return
+		wait := time.After(300 * time.Millisecond)
+	read:
+		for {
+			select {
+			case line := <-s.Lines:
+				if m, _ := ParseMessage(line); m.Topic == probeTopic {
+					return
+				}
+			case <-wait:
+				break read
 			}
-		case <-time.After(100 * time.Millisecond):
 		}
 	}
 	s.t.Fatal("subscriber never saw the probe")
