@@ -26,3 +26,16 @@ func PrepareMaxPoolInt8(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
 	}
 	return nil, false
 }
+
+// avgPoolPreparers maps a variant to its AvgPoolInt8 preparation. Filled
+// by dispatch_pool_<arch>.go.
+var avgPoolPreparers = map[Variant]func(p *PoolInt8Params) (*PreparedInt8, bool){}
+
+// PrepareAvgPoolInt8 returns AvgPoolInt8 prepared for variant v (same
+// units, no scratch), or false when v has no fast path for it.
+func PrepareAvgPoolInt8(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
+	if prep := avgPoolPreparers[v]; prep != nil {
+		return prep(p)
+	}
+	return nil, false
+}

@@ -4,22 +4,39 @@ package kernels
 
 import "github.com/edgeinfer/edgeinfer/kernels/amd64"
 
-// Every amd64 variant runs the AVX2 mean and max pool: they are bound by
-// widening int8 to int16 and by loads, which VNNI does not change.
+// Every amd64 variant runs the AVX2 mean and pools: they are bound by
+// widening int8 and by loads, which VNNI does not change.
 func init() {
 	for _, v := range []Variant{AVX2, AVXVNNI, AVX512VNNI} {
 		meanPreparers[v] = func(p *MeanInt8Params) (*PreparedInt8, bool) { return prepareMeanAVX2(v, p) }
 		maxPoolPreparers[v] = func(p *PoolInt8Params) (*PreparedInt8, bool) { return prepareMaxPoolAVX2(v, p) }
+		avgPoolPreparers[v] = func(p *PoolInt8Params) (*PreparedInt8, bool) { return prepareAvgPoolAVX2(v, p) }
 	}
+}
+
+// amd64PoolGeom is g for kernels/amd64.
+func amd64PoolGeom(g *PoolGeom) amd64.PoolGeom {
+	return amd64.PoolGeom{N: g.N, InH: g.InH, InW: g.InW, C: g.C, OutH: g.OutH, OutW: g.OutW,
+		KH: g.KH, KW: g.KW, StrideH: g.StrideH, StrideW: g.StrideW, DilationH: g.DilationH, DilationW: g.DilationW,
+		PadTop: g.PadTop, PadLeft: g.PadLeft}
+}
+
+// prepareAvgPoolAVX2 runs AvgPoolInt8 with amd64.AvgPoolInt8 (int32 window
+// sums, exact float32 division by the tap count; windows of at most 64
+// taps).
+func prepareAvgPoolAVX2(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
+	ap, err := amd64.NewAvgPoolInt8(amd64PoolGeom(&p.PoolGeom), p.CountIncludePad, p.ZeroPoint, p.ActMin, p.ActMax)
+	if err != nil {
+		return nil, false
+	}
+	run := func(in, out []int8, _ []byte, lo, hi int) { ap.RunAVX2(in, out, lo, hi) }
+	return NewPreparedInt8(v, ap.Units(), 0, run), true
 }
 
 // prepareMaxPoolAVX2 runs MaxPoolInt8 with amd64.MaxPoolInt8 (VPMAXSB over
 // the in-bounds taps, 32 channels at a time; windows of at most 64 taps).
 func prepareMaxPoolAVX2(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
-	g := &p.PoolGeom
-	mp, err := amd64.NewMaxPoolInt8(amd64.PoolGeom{N: g.N, InH: g.InH, InW: g.InW, C: g.C, OutH: g.OutH, OutW: g.OutW,
-		KH: g.KH, KW: g.KW, StrideH: g.StrideH, StrideW: g.StrideW, DilationH: g.DilationH, DilationW: g.DilationW,
-		PadTop: g.PadTop, PadLeft: g.PadLeft}, p.ZeroPoint, p.ActMin, p.ActMax)
+	mp, err := amd64.NewMaxPoolInt8(amd64PoolGeom(&p.PoolGeom), p.ZeroPoint, p.ActMin, p.ActMax)
 	if err != nil {
 		return nil, false
 	}

@@ -49,11 +49,13 @@ func TestPreparedMeanMatchesReference(t *testing.T) {
 	}
 }
 
-// TestPreparedMaxPoolMatchesReference compares PrepareMaxPoolInt8 of every
-// variant with MaxPoolInt8 on ResNet/GoogLeNet-like pools (3x3 stride 2
-// pad 1, 2x2 stride 2, 3x3 stride 1 "same", a fused clamp) with channel
-// tails, units split like the runtime's workers and no allocations.
-func TestPreparedMaxPoolMatchesReference(t *testing.T) {
+// TestPreparedPoolMatchesReference compares PrepareMaxPoolInt8 and
+// PrepareAvgPoolInt8 of every variant with MaxPoolInt8 and AvgPoolInt8 on
+// ResNet/GoogLeNet/DenseNet-like pools (3x3 stride 2 pad 1, 2x2 stride 2,
+// 3x3 stride 1 "same" with and without counting the padding, a fused
+// clamp) with channel tails, units split like the runtime's workers and no
+// allocations.
+func TestPreparedPoolMatchesReference(t *testing.T) {
 	r := newRand(46)
 	for _, s := range []struct{ h, w, c, k, stride, pad int }{
 		{12, 12, 64, 3, 2, 1}, {8, 10, 40, 2, 2, 0}, {7, 7, 96, 3, 1, 1}, {5, 5, 17, 3, 2, 1}, {1, 1, 33, 3, 1, 1},
@@ -62,27 +64,34 @@ func TestPreparedMaxPoolMatchesReference(t *testing.T) {
 			DilationH: 1, DilationW: 1, PadTop: s.pad, PadLeft: s.pad}
 		g.OutH = (s.h+2*s.pad-s.k)/s.stride + 1
 		g.OutW = (s.w+2*s.pad-s.k)/s.stride + 1
+		g.CountIncludePad = s.c == 96
 		p := &PoolInt8Params{PoolGeom: g, ZeroPoint: int32(r.IntN(256) - 128), ActMin: -128, ActMax: 127}
 		if s.c == 40 {
 			p.ActMin, p.ActMax = -10, 60
 		}
 		in := randInt8s(r, g.N*g.InH*g.InW*g.C, -128, 127)
 		n := g.N * g.OutH * g.OutW * g.C
-		want := make([]int8, n)
-		MaxPoolInt8(p, in, want, 0, g.Units())
-		for _, v := range Variants() {
-			name := fmt.Sprintf("%s/%+v", v, s)
-			prep, ok := PrepareMaxPoolInt8(v, p)
-			if !ok {
-				if v == AVX2 {
-					t.Fatalf("%s: not prepared", name)
+		for _, op := range []struct {
+			name    string
+			ref     func(p *PoolInt8Params, in, out []int8, lo, hi int)
+			prepare func(v Variant, p *PoolInt8Params) (*PreparedInt8, bool)
+		}{{"max", MaxPoolInt8, PrepareMaxPoolInt8}, {"avg", AvgPoolInt8, PrepareAvgPoolInt8}} {
+			want := make([]int8, n)
+			op.ref(p, in, want, 0, g.Units())
+			for _, v := range Variants() {
+				name := fmt.Sprintf("%s/%s/%+v", v, op.name, s)
+				prep, ok := op.prepare(v, p)
+				if !ok {
+					if v == AVX2 {
+						t.Fatalf("%s: not prepared", name)
+					}
+					continue
 				}
-				continue
+				got := runChecked(t, r, n, prep.Units, func(i int) int { return i / (g.OutW * g.C) },
+					func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
+				compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
+				checkNoAllocs(t, name, func() { prep.Run(in, got, nil, 0, prep.Units) })
 			}
-			got := runChecked(t, r, n, prep.Units, func(i int) int { return i / (g.OutW * g.C) },
-				func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
-			compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
-			checkNoAllocs(t, name, func() { prep.Run(in, got, nil, 0, prep.Units) })
 		}
 	}
 }

@@ -28,16 +28,16 @@ func (p *planner) pool2D() (opPlan, error) {
 		scale, zp := p.quantParams(outT)
 		kp := &kernels.PoolInt8Params{PoolGeom: g, ZeroPoint: zp}
 		kp.ActMin, kp.ActMax = quant.ActivationRange(lo, hi, scale, zp)
-		run, name := kernels.AvgPoolInt8, "AvgPoolInt8"
+		run, name, prepare := kernels.AvgPoolInt8, "AvgPoolInt8", kernels.PrepareAvgPoolInt8
 		if isMax {
-			run, name = kernels.MaxPoolInt8, "MaxPoolInt8"
-			if pr, ok := kernels.PrepareMaxPoolInt8(p.variant, kp); ok {
-				return opPlan{kernel: name, units: pr.Units, work: work,
-					bind: func(mem *memory) func(lo, hi int) {
-						in, out := mem.int8(inT), mem.int8(outT)
-						return func(lo, hi int) { pr.Run(in, out, nil, lo, hi) }
-					}}, nil
-			}
+			run, name, prepare = kernels.MaxPoolInt8, "MaxPoolInt8", kernels.PrepareMaxPoolInt8
+		}
+		if pr, ok := prepare(p.variant, kp); ok {
+			return opPlan{kernel: name, units: pr.Units, work: work,
+				bind: func(mem *memory) func(lo, hi int) {
+					in, out := mem.int8(inT), mem.int8(outT)
+					return func(lo, hi int) { pr.Run(in, out, nil, lo, hi) }
+				}}, nil
 		}
 		return opPlan{kernel: name, units: g.Units(), work: work,
 			bind: func(mem *memory) func(lo, hi int) {

@@ -10,3 +10,12 @@ func maxPoolAVX2(out, in *int8, count, inStep, outStep, chunks int, taps *int64,
 
 // RunAVX2 computes output rows [lo, hi) with AVX2. The CPU must have AVX2.
 func (p *MaxPoolInt8) RunAVX2(in, out []int8, lo, hi int) { p.run(maxPoolAVX2, in, out, lo, hi) }
+
+// avgPoolAVX2 is avgPoolGeneric with AVX2 (pool_amd64.s): 8 channels per
+// step.
+//
+//go:noescape
+func avgPoolAVX2(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *AvgPoolConsts)
+
+// RunAVX2 computes output rows [lo, hi) with AVX2. The CPU must have AVX2.
+func (p *AvgPoolInt8) RunAVX2(in, out []int8, lo, hi int) { p.run(avgPoolAVX2, in, out, lo, hi) }

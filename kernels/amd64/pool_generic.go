@@ -22,3 +22,24 @@ func maxPoolGeneric(out, in *int8, count, inStep, outStep, chunks int, taps *int
 		}
 	}
 }
+
+// avgPoolGeneric is the pure-Go twin of avgPoolAVX2: for count pixels,
+// chunks*8 channels, the sum over the ntaps byte offsets taps plus
+// PadSum, divided by Count with the float32 division the vector code uses,
+// then clamped.
+func avgPoolGeneric(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *AvgPoolConsts) {
+	tp := unsafe.Slice(taps, ntaps)
+	for px := range count {
+		pin := unsafe.Add(unsafe.Pointer(in), px*inStep)
+		o := unsafe.Slice((*int8)(unsafe.Add(unsafe.Pointer(out), px*outStep)), chunks*avgPoolChunk)
+		for ch := range o {
+			s := c.PadSum
+			for _, t := range tp {
+				s += int32(*(*int8)(unsafe.Add(pin, int(t)+ch)))
+			}
+			sign := s >> 31                                           // VPSRAD
+			q := int32(float32((s^sign)-sign+c.Half) / c.Count)       // VPABSD, VPADDD, VCVTDQ2PS, VDIVPS, VCVTTPS2DQ
+			o[ch] = int8(min(max((q^sign)-sign, c.ActMin), c.ActMax)) // VPXOR, VPSUBD, packs and clamp
+		}
+	}
+}

@@ -14,5 +14,9 @@ func init() {
 			name string
 			run  func(p *amd64.MaxPoolInt8, in, out []int8, lo, hi int)
 		}{"avx2", (*amd64.MaxPoolInt8).RunAVX2})
+		avgPoolRunners = append(avgPoolRunners, struct {
+			name string
+			run  func(p *amd64.AvgPoolInt8, in, out []int8, lo, hi int)
+		}{"avx2", (*amd64.AvgPoolInt8).RunAVX2})
 	}
 }

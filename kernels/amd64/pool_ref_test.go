@@ -8,19 +8,27 @@ import (
 	"github.com/edgeinfer/edgeinfer/kernels/amd64"
 )
 
-// poolRunners are the MaxPoolInt8 implementations this build runs; the
-// AVX2 one joins from pool_ref_amd64_test.go.
-var poolRunners = []struct {
-	name string
-	run  func(p *amd64.MaxPoolInt8, in, out []int8, lo, hi int)
-}{{"generic", (*amd64.MaxPoolInt8).RunGeneric}}
+// poolRunners and avgPoolRunners are the MaxPoolInt8 and AvgPoolInt8
+// implementations this build runs; the AVX2 ones join from
+// pool_ref_amd64_test.go.
+var (
+	poolRunners = []struct {
+		name string
+		run  func(p *amd64.MaxPoolInt8, in, out []int8, lo, hi int)
+	}{{"generic", (*amd64.MaxPoolInt8).RunGeneric}}
+	avgPoolRunners = []struct {
+		name string
+		run  func(p *amd64.AvgPoolInt8, in, out []int8, lo, hi int)
+	}{{"generic", (*amd64.AvgPoolInt8).RunGeneric}}
+)
 
-// TestMaxPoolMatchesReference compares every runner with
-// kernels.MaxPoolInt8 over random geometries: channel counts around the
-// 32-byte vector, 1x1 images, strides, dilations, padding (windows with no
-// in-bounds tap included), clamps, units split like the runtime's workers
-// and guard bands.
-func TestMaxPoolMatchesReference(t *testing.T) {
+// TestPoolMatchesReference compares every max and average pool runner
+// with kernels.MaxPoolInt8 and kernels.AvgPoolInt8 over random
+// geometries: channel counts around the vector widths, 1x1 images,
+// strides, dilations, padding (windows with no in-bounds tap included),
+// CountIncludePad both ways, inputs at the int8 extremes, clamps, units
+// split like the runtime's workers and guard bands.
+func TestPoolMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	for iter := range 250 {
 		g := kernels.PoolGeom{N: 1 + r.IntN(2), InH: 1 + r.IntN(10), InW: 1 + r.IntN(12),
@@ -39,9 +47,19 @@ func TestMaxPoolMatchesReference(t *testing.T) {
 			p.ActMin = int32(r.IntN(100) - 100)
 			p.ActMax = p.ActMin + int32(r.IntN(int(127-p.ActMin)+1))
 		}
+		g.CountIncludePad = r.IntN(2) == 0
+		p.CountIncludePad = g.CountIncludePad
 		in := make([]int8, g.N*g.InH*g.InW*g.C)
+		extreme := r.IntN(5)
 		for i := range in {
-			in[i] = int8(r.IntN(256) - 128)
+			switch extreme {
+			case 0:
+				in[i] = -128
+			case 1:
+				in[i] = 127
+			default:
+				in[i] = int8(r.IntN(256) - 128)
+			}
 		}
 		want := make([]int8, g.N*g.OutH*g.OutW*g.C)
 		kernels.MaxPoolInt8(p, in, want, 0, g.Units())
@@ -65,6 +83,27 @@ func TestMaxPoolMatchesReference(t *testing.T) {
 			for i := range want {
 				if got[i] != want[i] {
 					t.Fatalf("iter %d %s %+v: output %d (pixel %d channel %d): got %d, want %d", iter, run.name, g, i, i/g.C, i%g.C, got[i], want[i])
+				}
+			}
+		}
+		kernels.AvgPoolInt8(p, in, want, 0, g.Units())
+		ap, err := amd64.NewAvgPoolInt8(amd64.PoolGeom{N: g.N, InH: g.InH, InW: g.InW, C: g.C, OutH: g.OutH, OutW: g.OutW,
+			KH: g.KH, KW: g.KW, StrideH: g.StrideH, StrideW: g.StrideW, DilationH: g.DilationH, DilationW: g.DilationW,
+			PadTop: g.PadTop, PadLeft: g.PadLeft}, g.CountIncludePad, p.ZeroPoint, p.ActMin, p.ActMax)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, run := range avgPoolRunners {
+			got, check := guardedOut(t, len(want))
+			for lo := 0; lo < g.Units(); {
+				hi := min(g.Units(), lo+1+r.IntN(3))
+				run.run(ap, in, got, lo, hi)
+				lo = hi
+			}
+			check()
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("iter %d average %s %+v zp %d: output %d (pixel %d channel %d): got %d, want %d", iter, run.name, g, p.ZeroPoint, i, i/g.C, i%g.C, got[i], want[i])
 				}
 			}
 		}
