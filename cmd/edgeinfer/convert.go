@@ -53,7 +53,8 @@ named after their output tensors, as the report lists them) in float32;
 SQNR is under 30 dB.
 
 The report compares every tensor of the int8 model with the float graph on
-the calibration samples (SQNR in dB, and the loss each op adds), then the
+the first --report-samples calibration samples (SQNR in dB, and the loss each
+op adds; measuring runs both models again, so it is capped), then the
 outputs' SQNR and the first output's top-1 agreement. It is printed as a
 table (unless --quiet), written as JSON by --report FILE, and summarized in
 the model's metadata. Progress goes to stderr when it is a terminal.
@@ -80,6 +81,7 @@ func convertMain(cl *cli, args []string) error {
 	float := fs.Bool("float", false, "write a float32 model (no calibration)")
 	calibSrc := fs.String("calib", "", "calibration `source`: raw:FILE, idx:PATH or images:DIR")
 	count := fs.Int("calib-count", 100, "use the first `N` calibration samples")
+	reportSamples := fs.Int("report-samples", 32, "measure the report on the first `N` calibration samples (0: all)")
 	method := fs.String("calib-method", "minmax", "range `method`: "+strings.Join(calib.Methods, ", "))
 	percentile := fs.Float64("percentile", calib.DefaultPercentile, "`P` for --calib-method percentile")
 	keepFloat := fs.String("keep-float", "", "run these layers in float32: auto, or `LAYER,...`")
@@ -121,10 +123,12 @@ func convertMain(cl *cli, args []string) error {
 		return usagef("--keep-float, --report, --export-qdq, --calib-method and --calib-count apply to int8 models, not --float")
 	case *count < 1:
 		return usagef("--calib-count %d: want 1 or more", *count)
+	case *reportSamples < 0:
+		return usagef("--report-samples %d: want 0 (all) or more", *reportSamples)
 	}
 	model := operands[0]
 	opts := convert.Options{InputShapes: shapes, Float: *float, Calib: *calibSrc}
-	opts.Quantize = quantize.Options{Method: *method, Percentile: *percentile, Samples: *count, BiasCorrection: *biasCorr}
+	opts.Quantize = quantize.Options{Method: *method, Percentile: *percentile, Samples: *count, BiasCorrection: *biasCorr, ReportSamples: *reportSamples}
 	if !validMethod(*method) {
 		return usagef("--calib-method %q: want one of %s", *method, strings.Join(calib.Methods, ", "))
 	}
