@@ -14,6 +14,9 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
+// chartColumns is the most panels in a row of the chart.
+const chartColumns = 3
+
 // seriesColors colors the contenders of contenderOrder: edgeinfer in
 // blues, ONNX Runtime in oranges, int8 darker.
 var seriesColors = []color.Color{
@@ -23,7 +26,8 @@ var seriesColors = []color.Color{
 	color.RGBA{R: 0xc0, G: 0x5a, B: 0x10, A: 0xff}, // ORT int8
 }
 
-// writeChart draws one panel per model, each with a group of bars (p50
+// writeChart draws one panel per model (a grid of up to chartColumns
+// columns), each with a group of bars (p50
 // latency of every engine and precision) per thread count, values printed
 // on the bars; each panel has its own scale, because models differ by
 // 10× in work.
@@ -39,7 +43,7 @@ func writeChart(path string, models []*modelResult, threads []int) error {
 		}
 	}
 	const barWidth = 14 // points
-	row := make([]*plot.Plot, len(models))
+	panels := make([]*plot.Plot, len(models))
 	for j, m := range models {
 		p := plot.New()
 		p.Title.Text = displayName(m.Name)
@@ -96,18 +100,34 @@ func writeChart(path string, models []*modelResult, threads []int) error {
 		p.Legend.Left = true
 		p.Legend.XOffs = vg.Points(6)
 		p.Legend.TextStyle.Font.Size = vg.Points(8)
-		row[j] = p
+		panels[j] = p
 	}
 
-	width := vg.Length(len(models)) * 3.6 * vg.Inch
-	height := 3.8 * vg.Inch
+	// A grid of up to chartColumns panels per row, filled row by row.
+	cols := min(len(panels), chartColumns)
+	rows := (len(panels) + cols - 1) / cols
+	grid := make([][]*plot.Plot, rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, cols)
+		for c := range grid[r] {
+			if k := r*cols + c; k < len(panels) {
+				grid[r][c] = panels[k]
+			}
+		}
+	}
+	width := vg.Length(cols) * 3.6 * vg.Inch
+	height := vg.Length(rows) * 3.8 * vg.Inch
 	img := vgimg.New(width, height)
 	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: len(models), PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 2,
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 6,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
-	canvases := plot.Align([][]*plot.Plot{row}, tiles, dc)
-	for j, p := range row {
-		p.Draw(canvases[0][j])
+	canvases := plot.Align(grid, tiles, dc)
+	for r, row := range grid {
+		for c, p := range row {
+			if p != nil {
+				p.Draw(canvases[r][c])
+			}
+		}
 	}
 	f, err := os.Create(path)
 	if err != nil {

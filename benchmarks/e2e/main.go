@@ -52,6 +52,7 @@ func main() {
 	flag.BoolVar(&cfg.quick, "quick", false, "2 rounds of 0.3 s blocks: checks the pipeline, not a measurement")
 	serve := flag.String("serve-edgeinfer", "", "internal: be the edgeinfer worker for `MODEL.einf`")
 	input := flag.String("input", "", "with -serve-edgeinfer: the input `file` (float32, first tensor used)")
+	chartFrom := flag.String("chart-from", "", "only redraw the chart (-png, or -o's name with .png) from a run's `x86.json`")
 	flag.Parse()
 
 	ts, err := parseInts(*threads)
@@ -74,6 +75,12 @@ func main() {
 	}
 	if cfg.outPNG == "" {
 		cfg.outPNG = strings.TrimSuffix(cfg.outMD, filepath.Ext(cfg.outMD)) + ".png"
+	}
+	if *chartFrom != "" {
+		if err := redrawChart(*chartFrom, cfg.outPNG); err != nil {
+			fatalf("%v", err)
+		}
+		return
 	}
 	if cfg.rounds < 1 || cfg.maxBlock < 1 {
 		fatalf("-rounds and -max-block must be 1 or more")

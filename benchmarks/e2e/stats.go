@@ -130,3 +130,40 @@ func writeJSON(path string, r *report) error {
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
+
+// redrawChart draws the chart of a run from its JSON timings.
+func redrawChart(jsonPath, pngPath string) error {
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		return err
+	}
+	var run struct {
+		Models []struct {
+			Name       string `json:"name"`
+			MACs       int64  `json:"macs"`
+			Contenders []struct {
+				Engine    string    `json:"engine"`
+				Precision string    `json:"precision"`
+				Threads   int       `json:"threads"`
+				SamplesMS []float64 `json:"samples_ms"`
+			} `json:"contenders"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal(b, &run); err != nil {
+		return fmt.Errorf("%s: %w", jsonPath, err)
+	}
+	var models []*modelResult
+	var threads []int
+	for _, m := range run.Models {
+		mr := &modelResult{Name: m.Name, MACs: m.MACs}
+		for _, c := range m.Contenders {
+			mr.Contenders = append(mr.Contenders, &contender{Engine: c.Engine, Precision: c.Precision, Threads: c.Threads, samples: c.SamplesMS})
+			if !slices.Contains(threads, c.Threads) {
+				threads = append(threads, c.Threads)
+			}
+		}
+		models = append(models, mr)
+	}
+	slices.Sort(threads)
+	return writeChart(pngPath, models, threads)
+}
