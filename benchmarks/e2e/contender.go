@@ -25,6 +25,7 @@ type contender struct {
 
 	samples []float64 // latencies in ms, over all blocks
 	output  []float32 // the first output on Input, after the last run
+	allocs  int64     // heap allocations in the timed runs; -1 when the worker does not count them
 	perRun  float64   // estimated latency, sizes the blocks
 	err     error     // why it has no (more) results
 	w       *worker
@@ -97,19 +98,25 @@ func (w *worker) read(v any) error {
 	return json.Unmarshal(line, v)
 }
 
-// time runs a block: warmup untimed runs, then runs timed ones.
-func (w *worker) time(warmup, runs int) ([]float64, error) {
+// time runs a block: warmup untimed runs, then runs timed ones. allocs is
+// the heap allocations during the timed runs, -1 when the worker does not
+// count them (ORT).
+func (w *worker) time(warmup, runs int) (ms []float64, allocs int64, err error) {
 	if _, err := fmt.Fprintf(w.stdin, "run %d %d\n", warmup, runs); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var r workerReply
 	if err := w.read(&r); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(r.MS) != runs {
-		return nil, fmt.Errorf("worker returned %d timings for %d runs", len(r.MS), runs)
+		return nil, 0, fmt.Errorf("worker returned %d timings for %d runs", len(r.MS), runs)
 	}
-	return r.MS, nil
+	allocs = -1
+	if r.Allocs != nil {
+		allocs = int64(*r.Allocs)
+	}
+	return r.MS, allocs, nil
 }
 
 // output fetches the first output of the last run.

@@ -61,6 +61,9 @@ func fakeResult(name string, samples map[string][]float64) *modelResult {
 		for _, k := range contenderOrder {
 			c := &contender{Engine: k[0], Precision: k[1], Threads: threads, Kernels: "avx2", Runtime: "x"}
 			c.samples = samples[c.label()]
+			if c.Engine == "ort" {
+				c.allocs = -1
+			}
 			m.Contenders = append(m.Contenders, c)
 		}
 	}
@@ -90,6 +93,7 @@ func TestReportBars(t *testing.T) {
 		{30.0 / 50, "**pass**"}, // 0.6 ≤ 0.6
 		{math.NaN(), "not measured"},
 		{11.0 / 6, "**pass**"}, // 1.83 ≥ 1.7
+		{0, "**pass**"},        // no allocations counted at 1 or 2 threads
 	}
 	for i, w := range want {
 		got := bars[i]
@@ -99,11 +103,13 @@ func TestReportBars(t *testing.T) {
 	}
 	md := r.markdown()
 	for _, s := range []string{
-		"| edgeinfer int8 | 1 | 11.0 | 12.0 | 3 | 0.50× | 1.10× |",
-		"| ORT fp32 | 2 | — | — | 0 | — | — |",
+		"| edgeinfer int8 | 1 | 11.0 | 12.0 | 3 | 0.50× | 1.10× | 0 |",
+		"| ORT fp32 | 1 | 22.0 | 24.0 | 3 | 1.00× | 2.20× | — |",
+		"| ORT fp32 | 2 | — | — | 0 | — | — | — |",
 		"kernel variant in use: **avx2**",
 		"Speed-up from 1 to 2 threads (p50): edgeinfer int8 1.83×",
-		"| MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread) | 0.50× | ≤ 0.5× | **pass** |",
+		"| MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread) | 0.50× | ≤ 0.50× | **pass** |",
+		"| MobileNetV2 edgeinfer int8 allocations per run, 1 and 2 threads (most of the two) | 0 allocs | ≤ 0 allocs | **pass** |",
 		"### ResNet-18 (`resnet18`, 300 M MACs)",
 		"load average up to 2.5 on 2 logical CPUs",
 	} {
@@ -164,7 +170,7 @@ func TestEdgeinferWorkerProtocol(t *testing.T) {
 	}
 	io.WriteString(inW, "run 1 3\n")
 	var r workerReply
-	if !lines.Scan() || json.Unmarshal(lines.Bytes(), &r) != nil || len(r.MS) != 3 || r.MS[0] <= 0 {
+	if !lines.Scan() || json.Unmarshal(lines.Bytes(), &r) != nil || len(r.MS) != 3 || r.MS[0] <= 0 || r.Allocs == nil {
 		t.Fatalf("run reply %q", lines.Text())
 	}
 	io.WriteString(inW, "output\n")

@@ -199,7 +199,7 @@ func measure(cfg *config, m *modelResult) {
 	// run to size the blocks.
 	for _, c := range live {
 		time.Sleep(cfg.gap)
-		ms, err := c.w.time(2, 1)
+		ms, _, err := c.w.time(2, 1)
 		if err != nil {
 			c.err = err
 			continue
@@ -214,10 +214,15 @@ func measure(cfg *config, m *modelResult) {
 			}
 			runs := blockRuns(cfg.block, c.perRun, cfg.maxBlock)
 			time.Sleep(cfg.gap)
-			ms, err := c.w.time(1, runs)
+			ms, allocs, err := c.w.time(1, runs)
 			if err != nil {
 				c.err = err
 				continue
+			}
+			if allocs < 0 || c.allocs < 0 {
+				c.allocs = -1
+			} else {
+				c.allocs += allocs
 			}
 			c.samples = append(c.samples, ms...)
 			c.perRun = percentile(c.samples, 50)

@@ -48,7 +48,18 @@ type bar struct {
 	what     string
 	measured float64
 	limit    float64
-	atMost   bool // measured must be ≤ limit (else ≥)
+	atMost   bool   // measured must be ≤ limit (else ≥)
+	unit     string // "" for ratios (×), else printed after plain numbers
+}
+
+func (b bar) format(v float64) string {
+	if b.unit == "" {
+		return times(v)
+	}
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return fmt.Sprintf("%g%s", v, b.unit)
 }
 
 func (b bar) pass() string {
@@ -76,11 +87,12 @@ func (r *report) bars() []bar {
 	}
 	ei8 := func(model string) float64 { return p50(model, "edgeinfer", "int8", 1) }
 	return []bar{
-		{"MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "ort", "fp32", 1)), 0.5, true},
-		{"MobileNetV2 edgeinfer int8 / ORT int8 QDQ (1 thread)", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "ort", "int8", 1)), 1.0, true},
-		{"ResNet-18 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("resnet18"), p50("resnet18", "ort", "fp32", 1)), 0.6, true},
-		{"EfficientNet-B0 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("efficientnet_b0"), p50("efficientnet_b0", "ort", "fp32", 1)), 0.6, true},
-		{"MobileNetV2 edgeinfer int8 speed-up, 2 threads over 1", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "edgeinfer", "int8", 2)), 1.7, false},
+		{"MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "ort", "fp32", 1)), 0.5, true, ""},
+		{"MobileNetV2 edgeinfer int8 / ORT int8 QDQ (1 thread)", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "ort", "int8", 1)), 1.0, true, ""},
+		{"ResNet-18 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("resnet18"), p50("resnet18", "ort", "fp32", 1)), 0.6, true, ""},
+		{"EfficientNet-B0 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("efficientnet_b0"), p50("efficientnet_b0", "ort", "fp32", 1)), 0.6, true, ""},
+		{"MobileNetV2 edgeinfer int8 speed-up, 2 threads over 1", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "edgeinfer", "int8", 2)), 1.7, false, ""},
+		{"MobileNetV2 edgeinfer int8 allocations per run, 1 and 2 threads (most of the two)", maxAllocs(byName["mobilenet_v2"]), 0, true, " allocs"},
 	}
 }
 
@@ -120,6 +132,8 @@ func (r *report) markdown() string {
 	w("harness binary itself for edgeinfer). After 2 untimed runs and one sizing ")
 	w("run, the contenders take turns for %d rounds (the order rotated each round): a block is 1 untimed run and then as ", cfg.rounds)
 	w("many timed runs as fill %s (at most %d), with %s idle between blocks. ", cfg.block, cfg.maxBlock, cfg.gap)
+	w("allocs/run is edgeinfer's heap allocations (runtime.MemStats.Mallocs) over its timed runs divided by their number, ")
+	w("rounded down like testing.AllocsPerRun (ORT's are not counted). ")
 	w("p50 and p90 are nearest-rank percentiles over all timed runs of a contender. The input is the zoo's first ")
 	w("test input (`test.f32`, N(0, 1)) for every contender, and each model's outputs are compared afterwards. ORT timings include ")
 	w("onnxruntime-node's JavaScript-to-native call (tens of µs). The machine is shared, so only ratios within one ")
@@ -138,19 +152,19 @@ func (r *report) markdown() string {
 			w(", %.0f M MACs", float64(m.MACs)/1e6)
 		}
 		w(")\n\n")
-		w("| contender | threads | p50 | p90 | runs | p50 / ORT fp32 | p50 / ORT int8 |\n")
-		w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		w("| contender | threads | p50 | p90 | runs | p50 / ORT fp32 | p50 / ORT int8 | allocs/run |\n")
+		w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 		for _, c := range m.Contenders {
 			name := c.label()
 			name = strings.TrimSuffix(name, fmt.Sprintf(" %dT", c.Threads))
 			if c.err != nil && len(c.samples) == 0 {
-				w("| %s | %d | — | — | 0 | — | — |\n", name, c.Threads)
+				w("| %s | %d | — | — | 0 | — | — | — |\n", name, c.Threads)
 				continue
 			}
 			fp32 := m.find("ort", "fp32", c.Threads).p50()
 			int8 := m.find("ort", "int8", c.Threads).p50()
-			w("| %s | %d | %s | %s | %d | %s | %s |\n", name, c.Threads, ms(c.p50()), ms(c.p90()), len(c.samples),
-				times(ratio(c.p50(), fp32)), times(ratio(c.p50(), int8)))
+			w("| %s | %d | %s | %s | %d | %s | %s | %s |\n", name, c.Threads, ms(c.p50()), ms(c.p90()), len(c.samples),
+				times(ratio(c.p50(), fp32)), times(ratio(c.p50(), int8)), c.allocsPerRun())
 		}
 		if speedups := r.speedups(m); speedups != "" {
 			w("\nSpeed-up from 1 to 2 threads (p50): %s.\n", speedups)
@@ -181,7 +195,7 @@ func (r *report) markdown() string {
 		if !br.atMost {
 			op = "≥"
 		}
-		w("| %s | %s | %s %.1f× | %s |\n", br.what, times(br.measured), op, br.limit, br.pass())
+		w("| %s | %s | %s %s | %s |\n", br.what, br.format(br.measured), op, br.format(br.limit), br.pass())
 	}
 	w("\nChart: [%s](%s) (p50 per model; lower is better).\n", filepath.Base(cfg.outPNG), filepath.Base(cfg.outPNG))
 	w("\nThe run took %s.\n", r.Took.Round(time.Second))
@@ -269,4 +283,30 @@ func maxLoad(loads ...string) float64 {
 		}
 	}
 	return top
+}
+
+// allocsPerRun is the heap allocations per timed run, as
+// testing.AllocsPerRun counts (rounded down), or "—" when not counted.
+func (c *contender) allocsPerRun() string {
+	if c.allocs < 0 || len(c.samples) == 0 {
+		return "—"
+	}
+	return fmt.Sprint(c.allocs / int64(len(c.samples)))
+}
+
+// maxAllocs is the larger allocs/run of m's edgeinfer int8 contenders at 1
+// and 2 threads, NaN when either was not measured.
+func maxAllocs(m *modelResult) float64 {
+	if m == nil {
+		return math.NaN()
+	}
+	most := 0.0
+	for _, t := range []int{1, 2} {
+		c := m.find("edgeinfer", "int8", t)
+		if c == nil || c.allocs < 0 || len(c.samples) == 0 {
+			return math.NaN()
+		}
+		most = math.Max(most, float64(c.allocs/int64(len(c.samples))))
+	}
+	return most
 }

@@ -22,7 +22,7 @@ import (
 // orders blocks and collects timings.
 //
 //	ready line: {"ready": true, "runtime": "edgeinfer", "kernels": v, "threads": n, "input": [dims]}
-//	"run W R" → {"ms": [R numbers]}; "output" → {"output": [first output, source layout]}
+//	"run W R" → {"ms": [R numbers], "allocs": heap allocations in the R runs}; "output" → {"output": [first output, source layout]}
 //	"quit" exits; a failure → {"error": msg}
 
 // workerReady is the first line a worker prints.
@@ -37,6 +37,7 @@ type workerReady struct {
 // workerReply answers one command.
 type workerReply struct {
 	MS     []float64 `json:"ms,omitempty"`
+	Allocs *uint64   `json:"allocs,omitempty"` // heap allocations during the timed runs (edgeinfer only)
 	Output []float32 `json:"output,omitempty"`
 	Error  string    `json:"error,omitempty"`
 }
@@ -119,6 +120,8 @@ func serveEdgeinfer(path string, threads int, seed uint64, inputPath string, in 
 			}
 		}
 		ms := make([]float64, runs)
+		var before, after goruntime.MemStats
+		goruntime.ReadMemStats(&before)
 		for i := range ms {
 			start := time.Now()
 			err := it.Run()
@@ -127,7 +130,9 @@ func serveEdgeinfer(path string, threads int, seed uint64, inputPath string, in 
 				return fail(err)
 			}
 		}
-		if err := enc.Encode(workerReply{MS: ms}); err != nil {
+		goruntime.ReadMemStats(&after)
+		allocs := after.Mallocs - before.Mallocs
+		if err := enc.Encode(workerReply{MS: ms, Allocs: &allocs}); err != nil {
 			return err
 		}
 	}
