@@ -252,7 +252,9 @@ func (p *Publisher) worker() {
 		case <-p.stop:
 			// Shutdown waits for the queues at most drainTime: a broker
 			// that is gone must not hold the service up.
-			p.drainBy = time.Now().Add(drainTime)
+			if p.drainBy.IsZero() {
+				p.drainBy = time.Now().Add(drainTime)
+			}
 			p.drain(&p.events)
 			p.drain(&p.results)
 			return
@@ -272,17 +274,13 @@ func (p *Publisher) drain(q *queue) {
 }
 
 func (p *Publisher) sendQueued(q *queue, buf []byte) {
-	wait := p.cfg.WriteTimeout
-	if !p.drainBy.IsZero() {
-		wait = min(wait, time.Until(p.drainBy))
-		if wait <= 0 {
-			p.failed.Add(1) // shutting down and out of time
-			q.free <- buf[:0]
-			return
-		}
+	if !p.drainBy.IsZero() && !time.Now().Before(p.drainBy) {
+		p.failed.Add(1) // shutting down and out of time
+		q.free <- buf[:0]
+		return
 	}
 	tok := p.send(q.topic, q.qos, q.retain, buf)
-	if !tok.WaitTimeout(wait) {
+	if !p.wait(tok) {
 		// paho may still hold buf (a QoS 1 message waiting for a
 		// reconnect): leave it to paho and put a new buffer in the pool.
 		p.failed.Add(1)
@@ -298,6 +296,30 @@ func (p *Publisher) sendQueued(q *queue, buf []byte) {
 		p.sent.Add(1)
 	}
 	q.free <- buf[:0]
+}
+
+// wait waits for tok for at most WriteTimeout, and once Close began, at
+// most until the end of the drain time (worker goroutine only).
+func (p *Publisher) wait(tok mqtt.Token) bool {
+	timer := time.NewTimer(p.cfg.WriteTimeout)
+	defer timer.Stop()
+	stop := p.stop
+	for {
+		select {
+		case <-tok.Done():
+			return true
+		case <-timer.C:
+			return false
+		case <-stop:
+			stop = nil
+			if p.drainBy.IsZero() {
+				p.drainBy = time.Now().Add(drainTime)
+			}
+			if d := time.Until(p.drainBy); d < p.cfg.WriteTimeout {
+				timer.Reset(max(d, 0))
+			}
+		}
+	}
 }
 
 // Stats returns how many messages were sent, dropped because a queue was

@@ -112,6 +112,7 @@ func TestCloseDrainIsBounded(t *testing.T) {
 		p.PublishResult([]byte("r"))
 	}
 	go p.worker()
+	time.Sleep(50 * time.Millisecond) // the worker is waiting on the first
 	start := time.Now()
 	close(p.stop)
 	<-p.done
