@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -59,6 +60,10 @@ const defaultMethod = "auto"
 // minmax (TFLite's default), one emission instead of four, which keeps
 // the run within an hour on a shared 2-core machine.
 const unbarredMethod = "minmax"
+
+// errUnfinished marks a row whose conversion has not ended (the table is
+// written after each model).
+var errUnfinished = errors.New("not measured yet (run interrupted)")
 
 // ptqMarginDB is how far under PyTorch's best PTQ result ours may be.
 const ptqMarginDB = 1
@@ -139,9 +144,10 @@ func run(zoo, out, only string, skipPTQ bool, threads, jobs int) error {
 			names = append(names, name)
 		}
 	}
-	// The largest models first, so that the workers finish together.
+	// The smallest models first: the table is rewritten after each one,
+	// so an interrupted run still has every small model's row.
 	slices.SortFunc(names, func(a, b string) int {
-		if c := cmp.Compare(man.Models[b].MACs, man.Models[a].MACs); c != 0 {
+		if c := cmp.Compare(man.Models[a].MACs, man.Models[b].MACs); c != 0 {
 			return c
 		}
 		return strings.Compare(a, b)
@@ -155,6 +161,10 @@ func run(zoo, out, only string, skipPTQ bool, threads, jobs int) error {
 	go func() { ptqDone <- runPTQ(man, names, zoo, skipPTQ, &ptq) }()
 
 	rows := make([]row, len(names))
+	for i, n := range names {
+		rows[i] = row{name: n, err: errUnfinished}
+	}
+	var mu sync.Mutex
 	next := make(chan int)
 	done := make(chan struct{})
 	for range max(jobs, 1) {
@@ -167,7 +177,12 @@ func run(zoo, out, only string, skipPTQ bool, threads, jobs int) error {
 				} else {
 					fmt.Fprintf(os.Stderr, "%-20s int8 %6.2f dB  float32 %6.1f dB  top-1 %d/%d  %s  %.1f s\n", r.name, r.int8DB, r.f32DB, r.top1, r.tests, r.method, r.seconds)
 				}
+				mu.Lock()
 				rows[i] = r
+				partial := slices.Clone(rows)
+				mu.Unlock()
+				slices.SortFunc(partial, func(a, b row) int { return strings.Compare(a.name, b.name) })
+				os.WriteFile(out, []byte(table(partial, "(running)", "", jobs, time.Since(start))), 0o644)
 			}
 			done <- struct{}{}
 		}()
