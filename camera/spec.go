@@ -110,7 +110,7 @@ func Open(spec string, o SourceOptions) (Source, error) {
 	case KindV4L2:
 		return OpenV4L2(arg, o)
 	case KindStdin:
-		s, err = streamSource(os.Stdin, nil, o)
+		s, err = streamSource(pollableStdin(), nil, o)
 	case KindCommand:
 		s, err = startCommand(arg, o)
 	case KindFolder:
@@ -234,4 +234,18 @@ func (s *commandSource) Close() error {
 		}
 	})
 	return nil
+}
+
+// pollableStdin returns stdin switched to non-blocking mode, so reads
+// wait in Go's network poller instead of blocking an OS thread (the
+// runtime would start threads to replace blocked ones, which allocates),
+// and Close can interrupt a read at shutdown. If the switch fails it is
+// plain os.Stdin. Only a pipe is switched: the flag belongs to the open
+// file, which for a terminal the shell shares.
+func pollableStdin() *os.File {
+	st, err := os.Stdin.Stat()
+	if err != nil || st.Mode()&os.ModeNamedPipe == 0 || syscall.SetNonblock(0, true) != nil {
+		return os.Stdin
+	}
+	return os.NewFile(0, "stdin")
 }
