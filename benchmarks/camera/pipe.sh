@@ -14,7 +14,9 @@
 #     the Go runtime starting OS threads (runtime.newm under load, seen in
 #     an allocation profile; edgeinfer code allocates nothing there, which
 #     camera's TestPipelineSteadyStateAllocatesNothing asserts exactly), so
-#     the check fails above one allocation per 100 frames;
+#     the check fails at one allocation per 10 frames (anything allocating
+#     per frame gives at least one per frame; measured: 6-44 over 900-3200
+#     frames on this shared 2-core machine, more under heavier load);
 #   - RSS at the start, after 100 frames and at the end;
 #   - the per-stage latency table, with preprocessing as a share of
 #     inference.
@@ -51,6 +53,6 @@ fail=0
 gaps=$(awk -F'[:,]' -v n="$frames" '{s=$2; d+=s-p-1; p=s} END {print d+n-p}' "$work/results.jsonl")
 [ "$gaps" -eq "$dropped" ] || { echo "FAIL: sequence gaps $gaps != dropped $dropped"; fail=1; }
 steadyFrames=$(sed -nE 's/^steady state: [0-9]+ allocations over ([0-9]+) frames.*/\1/p' "$work/summary.txt")
-[ -n "$steady" ] && [ $((steady * 100)) -le "$steadyFrames" ] || { echo "FAIL: steady-state allocations: ${steady:-not measured} over ${steadyFrames:-?} frames"; fail=1; }
+[ -n "$steady" ] && [ $((steady * 10)) -lt "$steadyFrames" ] || { echo "FAIL: steady-state allocations: ${steady:-not measured} over ${steadyFrames:-?} frames"; fail=1; }
 [ $fail -eq 0 ] && echo "OK: $frames frames captured = $classified classified + $dropped dropped (= the sequence gaps); $steady allocations over $steadyFrames steady-state frames"
 exit $fail
