@@ -59,10 +59,10 @@ func sgemmSerial(m, n, k int, a []float32, lda int, b []float32, ldb int, c []fl
 					c2 := c2[:len(c0)]
 					c3 := c3[:len(c0)]
 					for j, bv := range br {
-						c0[j] += a0 * bv
-						c1[j] += a1 * bv
-						c2[j] += a2 * bv
-						c3[j] += a3 * bv
+						c0[j] += float32(a0 * bv)
+						c1[j] += float32(a1 * bv)
+						c2[j] += float32(a2 * bv)
+						c3[j] += float32(a3 * bv)
 					}
 				}
 			}
@@ -73,7 +73,7 @@ func sgemmSerial(m, n, k int, a []float32, lda int, b []float32, ldb int, c []fl
 					br := b[p*ldb+j0 : p*ldb+j0+nb]
 					br = br[:len(c0)]
 					for j, bv := range br {
-						c0[j] += a0 * bv
+						c0[j] += float32(a0 * bv)
 					}
 				}
 			}
