@@ -32,6 +32,7 @@ type Interpreter struct {
 	inputs  []*Tensor
 	outputs []*Tensor
 	closed  bool
+	prof    *opTimer // per-op timing, nil unless EnableProfile (profile.go)
 }
 
 // step is one op bound to this interpreter's memory: run computes units
@@ -40,6 +41,7 @@ type Interpreter struct {
 type step struct {
 	run    func(lo, hi int)
 	bounds []int
+	op     int // index of the planned operator (for profiles)
 }
 
 var errClosed = errors.New("runtime: interpreter is closed")
@@ -74,7 +76,7 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 		if op.bind == nil || op.units == 0 {
 			continue
 		}
-		s := step{run: op.bind(&it.mem), bounds: chunkBounds(op.units, op.work, threads)}
+		s := step{run: op.bind(&it.mem), bounds: chunkBounds(op.units, op.work, threads), op: i}
 		parallel = parallel || len(s.bounds) > 2
 		it.steps = append(it.steps, s)
 	}
@@ -113,6 +115,10 @@ func (it *Interpreter) Run() error {
 	}
 	if it.model.closed {
 		return errors.New("runtime: model is closed")
+	}
+	if it.prof != nil {
+		it.runProfiled()
+		return nil
 	}
 	for i := range it.steps {
 		s := &it.steps[i]

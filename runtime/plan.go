@@ -14,6 +14,7 @@ import (
 // scheduler need to know.
 type opPlan struct {
 	kernel string // kernel function name (Ops, errors, profiles)
+	detail string // shape class for profiles ("1x1", "dw 3x3/2", ...); may be empty
 	units  int    // the kernel's work units: [0, units) is split across threads
 	work   int64  // rough operation count, to decide how many threads pay off
 	macs   int64
@@ -66,6 +67,10 @@ func plan(g *format.Model) (*Model, error) {
 		op, err := p.plan()
 		if err != nil {
 			return nil, err
+		}
+		if o, ok := p.op.Options.(*format.Conv2DOptions); ok {
+			w := &g.Tensors[p.in(1)]
+			op.detail = convDetail(o, w.Shape[1], w.Shape[2], g.Tensors[p.in(0)].Shape[3])
 		}
 		m.ops[i] = op
 	}

@@ -26,12 +26,28 @@ wait record for a goroutine blocked in the worker pool or a thread
 started after a stop-the-world, show as allocs < runs); the arena size,
 thread count, kernel variant, MACs per run and GMAC/s at the median.
 
+--profile also times every op during the timed runs (two clock reads per op)
+and prints a table per op, longest first: index, op type and shape class,
+output tensor, output shape, MACs per run, total ms, mean and fastest µs
+per run, share of the run time and GMAC/s (over the op's total time); then
+the same summed per op type.
+
 --json prints one JSON object:
   {"model": string, "kernels": string, "threads": int, "runs": int,
    "warmup": int, "seed": int, "arena_bytes": int, "macs": int,
    "p50_ms", "p90_ms", "p99_ms", "mean_ms", "min_ms", "max_ms": number,
    "gmacs": number (10^9 MACs per second at p50),
-   "allocs_per_run": int, "allocs": int}`
+   "allocs_per_run": int, "allocs": int,
+   "profile" (with --profile only): {"runs": int, "total_ms": number,
+     "ops": [{"index": int, "op": string, "detail": string, "name": string,
+              "output": string, "shape": [int], "macs": int, "total_ms",
+              "mean_us", "min_us", "percent": number,
+              "gmacs": number or null}],
+     "types": [{"op": string, "detail": string, "count": int, "macs": int,
+                "total_ms", "mean_us", "percent": number,
+                "gmacs": number or null}]}}
+  (ops and types sorted by total_ms, longest first; percent is of the
+  profile's total_ms, the wall time of the profiled runs)`
 
 // benchResult is the bench report; its JSON field names are documented in
 // benchDetails.
@@ -53,15 +69,18 @@ type benchResult struct {
 	GMACs        real64 `json:"gmacs"`
 	AllocsPerRun uint64 `json:"allocs_per_run"`
 	Allocs       uint64 `json:"allocs"`
+
+	Profile *benchProfile `json:"profile,omitempty"`
 }
 
 func benchMain(cl *cli, args []string) error {
-	fs := newVerbFlags("bench", "edgeinfer bench MODEL [--threads N] [--runs N] [--warmup N] [--seed S] [--json]", benchDetails)
+	fs := newVerbFlags("bench", "edgeinfer bench MODEL [--threads N] [--runs N] [--warmup N] [--seed S] [--profile] [--json]", benchDetails)
 	threads := fs.Int("threads", 0, threadsUsage)
 	runs := fs.Int("runs", 100, "timed runs")
 	warmup := fs.Int("warmup", 10, "untimed runs before the timed ones")
 	seed := fs.Uint64("seed", 1, "seed of the random input")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	profile := fs.Bool("profile", false, "time every op during the timed runs and print a per-op table")
 	operands, err := fs.parse(cl, args)
 	if err != nil {
 		return err
@@ -99,6 +118,7 @@ func benchMain(cl *cli, args []string) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
+	it.EnableProfile(*profile) // enabled before the timed runs; it allocates its counters now
 	latencies, mallocs, err := timeRuns(it, *runs)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -126,6 +146,9 @@ func benchMain(cl *cli, args []string) error {
 		r.GMACs = real64(float64(r.MACs) / p50.Seconds() / 1e9)
 	}
 
+	if *profile {
+		r.Profile = newBenchProfile(it.Profile())
+	}
 	if *asJSON {
 		return json.NewEncoder(cl.stdout).Encode(r)
 	}
@@ -140,7 +163,10 @@ func benchMain(cl *cli, args []string) error {
 		r.P50ms, r.P90ms, r.P99ms, r.MeanMS, r.MinMS, r.MaxMS)
 	fmt.Fprintf(tw, "throughput\t%.3f GMAC/s at p50\n", r.GMACs)
 	fmt.Fprintf(tw, "allocations\t%d per run (%d over the %d timed runs)\n", r.AllocsPerRun, r.Allocs, r.Runs)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil || r.Profile == nil {
+		return err
+	}
+	return r.Profile.write(cl.stdout)
 }
 
 // timeRuns times runs Runs and counts the heap allocations made during

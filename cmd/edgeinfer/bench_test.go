@@ -31,6 +31,34 @@ type benchJSON struct {
 	GMACs        float64 `json:"gmacs"`
 	AllocsPerRun *uint64 `json:"allocs_per_run"`
 	Allocs       *uint64 `json:"allocs"`
+	Profile      *struct {
+		Runs    int     `json:"runs"`
+		TotalMS float64 `json:"total_ms"`
+		Ops     []struct {
+			Index   int      `json:"index"`
+			Op      string   `json:"op"`
+			Detail  string   `json:"detail"`
+			Name    string   `json:"name"`
+			Output  string   `json:"output"`
+			Shape   []int    `json:"shape"`
+			MACs    int64    `json:"macs"`
+			TotalMS float64  `json:"total_ms"`
+			MeanUS  float64  `json:"mean_us"`
+			MinUS   float64  `json:"min_us"`
+			Percent float64  `json:"percent"`
+			GMACs   *float64 `json:"gmacs"`
+		} `json:"ops"`
+		Types []struct {
+			Op      string   `json:"op"`
+			Detail  string   `json:"detail"`
+			Count   int      `json:"count"`
+			MACs    int64    `json:"macs"`
+			TotalMS float64  `json:"total_ms"`
+			MeanUS  float64  `json:"mean_us"`
+			Percent float64  `json:"percent"`
+			GMACs   *float64 `json:"gmacs"`
+		} `json:"types"`
+	} `json:"profile"`
 }
 
 func checkBenchJSON(t *testing.T, out, path string, threads, runs int) {
@@ -80,6 +108,105 @@ func TestBenchJSON(t *testing.T) {
 			path := suiteModel(t, tc.name, kind)
 			out := mustRun(t, "bench", path, "--json", "--runs", "20", "--warmup", "2", "--threads", strconv.Itoa(tc.threads))
 			checkBenchJSON(t, out, path, tc.threads, 20)
+		}
+	}
+}
+
+// TestBenchProfile checks bench --profile --json against the model: one
+// line per planned op with its type, output and MACs, times that add up
+// to at most the profiled total (itself at most the timed runs' sum), and
+// no allocation per run with the timing on.
+func TestBenchProfile(t *testing.T) {
+	const runs = 10
+	for _, threads := range []int{1, 2} {
+		path := suiteModel(t, "mobilenet_v2_block", "int8")
+		out := mustRun(t, "bench", path, "--json", "--profile", "--runs", strconv.Itoa(runs), "--warmup", "1", "--threads", strconv.Itoa(threads))
+		checkBenchJSON(t, out, path, threads, runs)
+		var r benchJSON
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		p := r.Profile
+		if p == nil {
+			t.Fatalf("no profile in %s", out)
+		}
+		rm, err := runtime.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rm.Close()
+		ops := rm.Ops()
+		if p.Runs != runs || len(p.Ops) != len(ops) {
+			t.Fatalf("profile of %d runs with %d ops; want %d runs, %d ops", p.Runs, len(p.Ops), runs, len(ops))
+		}
+		seen := make([]bool, len(ops))
+		var sum, typeSum float64
+		var typeCount int
+		for k, o := range p.Ops {
+			if o.Index < 0 || o.Index >= len(ops) || seen[o.Index] {
+				t.Fatalf("op index %d repeated or out of range", o.Index)
+			}
+			seen[o.Index] = true
+			want := ops[o.Index]
+			g := rm.Format()
+			outT := &g.Tensors[want.Outputs[0]]
+			if o.Op != want.Op.String() || o.Name != want.Name || o.Output != outT.Name || !slices.Equal(o.Shape, outT.Shape) || o.MACs != want.MACs {
+				t.Errorf("profile line %+v does not describe op %d %q", o, o.Index, want.Name)
+			}
+			if k > 0 && o.TotalMS > p.Ops[k-1].TotalMS {
+				t.Errorf("ops not sorted by time: %v after %v", o.TotalMS, p.Ops[k-1].TotalMS)
+			}
+			if math.Abs(o.MeanUS*runs/1e3-o.TotalMS) > 1e-9*o.TotalMS+1e-12 || o.MinUS*runs/1e3 > o.TotalMS*(1+1e-9) {
+				t.Errorf("op %d: total %v ms, mean %v µs, min %v µs over %d runs", o.Index, o.TotalMS, o.MeanUS, o.MinUS, runs)
+			}
+			if (o.MACs > 0 && o.TotalMS > 0) != (o.GMACs != nil) {
+				t.Errorf("op %d: gmacs %v with %d MACs in %v ms", o.Index, o.GMACs, o.MACs, o.TotalMS)
+			}
+			sum += o.TotalMS
+		}
+		for _, ty := range p.Types {
+			typeSum += ty.TotalMS
+			typeCount += ty.Count
+		}
+		// The timed runs include Run's entry checks and the timer's own
+		// reads, the profile's total the ops between them.
+		if timed := r.MeanMS * runs; !(sum > 0 && sum <= p.TotalMS*(1+1e-9) && p.TotalMS <= timed*(1+1e-9)) {
+			t.Errorf("op times sum to %v ms, profile total %v ms, timed runs %v ms; want 0 < sum <= total <= timed", sum, p.TotalMS, timed)
+		}
+		if typeCount != len(ops) || math.Abs(typeSum-sum) > 1e-9*sum {
+			t.Errorf("types count %d ops in %v ms; the ops are %d in %v ms", typeCount, typeSum, len(ops), sum)
+		}
+	}
+}
+
+func TestBenchProfileText(t *testing.T) {
+	path := suiteModel(t, "lenet5", "int8")
+	out := mustRun(t, "bench", path, "--profile", "--runs", "3", "--warmup", "0", "--threads", "1")
+	rm, err := runtime.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rm.Close()
+	_, table, ok := strings.Cut(out, "per-op profile over 3 runs")
+	if !ok {
+		t.Fatalf("no profile header in\n%s", out)
+	}
+	table, types, ok := strings.Cut(table, "by op type:")
+	if !ok {
+		t.Fatalf("no per-type summary in\n%s", out)
+	}
+	for _, op := range rm.Ops() {
+		found := false
+		for _, l := range strings.Split(table, "\n") {
+			if f := strings.Fields(l); len(f) > 2 && f[0] == strconv.Itoa(op.Index) && f[1] == op.Op.String() {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no line for op %d (%s) in\n%s", op.Index, op.Op, table)
+		}
+		if !strings.Contains(types, op.Op.String()) {
+			t.Errorf("op type %s missing from the summary\n%s", op.Op, types)
 		}
 	}
 }
