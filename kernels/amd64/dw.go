@@ -96,6 +96,10 @@ type DepthwiseInt8 struct {
 	// k = 0..2, then (2,k) with a zero weight.
 	packedS1 []int32
 
+	// pair is the packing of the pair-row kernels (dw_pair.go), nil when
+	// they do not apply.
+	pair *dwPair
+
 	// The original operands, for the channels past the last full block,
 	// and their requantization in channel order.
 	filter []int8
@@ -162,6 +166,7 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 		// dwConv3x3S1x2AVX2's vertical pairs: (0,k) with (1,k), then (2,k).
 		d.packedS1 = d.packBlocks([][2]int{{0, 3}, {1, 4}, {2, 5}, {6, -1}, {7, -1}, {8, -1}}, filter, bias, inZP, mult, shift)
 	}
+	d.pair = d.packPair(filter, bias, inZP, mult, shift)
 	d.tapsIn = make([]int64, 2*d.pairs)
 	d.tapsWin = make([]int64, 2*d.pairs)
 	for i := range d.tapsIn {
@@ -214,9 +219,14 @@ func (d *DepthwiseInt8) Units() int { return d.g.N * d.g.OutH }
 
 // ScratchBytes is the scratch one Run call needs: one border window of
 // up to winStride channels, or, for the unrolled kernels, one border strip
-// (see stripRun) as wide as an output row's windows.
+// (see stripRun) as wide as an output row's windows, or the pair rows of
+// the pair-row kernels (see runPair).
 func (d *DepthwiseInt8) ScratchBytes() int {
-	return max(d.taps*d.winStride, d.g.KH*d.stripWidth(0, d.g.OutW)*d.g.C)
+	n := max(d.taps*d.winStride, d.g.KH*d.stripWidth(0, d.g.OutW)*d.g.C)
+	if d.pair != nil {
+		n = max(n, d.pairScratchBytes())
+	}
+	return n
 }
 
 // stripWidth is the number of input columns the windows of output pixels
@@ -235,11 +245,14 @@ type (
 
 // dwMicro is the microkernel a run uses: kxk when non-nil, else taps;
 // with s1x2 as well, pairs of pixels go to s1x2 (on packedS1) and an odd
-// last pixel to kxk.
+// last pixel to kxk. When pair and pairRow are set and the layer has a
+// pair packing, the pair-row kernels take the whole run instead.
 type dwMicro struct {
-	taps dwKernel
-	kxk  dwKernelKxK
-	s1x2 dwKernelKxK
+	taps    dwKernel
+	kxk     dwKernelKxK
+	s1x2    dwKernelKxK
+	pair    dwPairKernel
+	pairRow dwPairRowKernel
 }
 
 // call runs the microkernel over count pixels and blocks blocks from
@@ -273,7 +286,7 @@ func (d *DepthwiseInt8) call(m dwMicro, out, in *int8, count, inStep, outStep, b
 
 // RunGeneric computes output rows [lo, hi) with the pure-Go microkernel.
 func (d *DepthwiseInt8) RunGeneric(in, out []int8, scratch []byte, lo, hi int) {
-	d.run(dwMicro{taps: dwConvGeneric}, in, out, scratch, lo, hi)
+	d.run(dwMicro{taps: dwConvGeneric, pair: dwConv3x3PairGeneric, pairRow: dwPairRowGeneric}, in, out, scratch, lo, hi)
 }
 
 // fastRequant reports whether REQUANT8_FAST applies: no left shift, and
@@ -292,6 +305,10 @@ func (d *DepthwiseInt8) interior() (a, b int) {
 }
 
 func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi int) {
+	if k.pair != nil && d.pair != nil && len(scratch) >= d.pairScratchBytes() {
+		d.runPair(k.pair, k.pairRow, in, out, scratch, lo, hi)
+		return
+	}
 	g := &d.g
 	oxA, oxB := d.interior()
 	var win []int8
