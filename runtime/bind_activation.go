@@ -189,6 +189,9 @@ func (p *planner) dequantize() (opPlan, error) {
 func (p *planner) lutInt8(plan opPlan, table []int8, channels int) opPlan {
 	kp := &kernels.LUTParams{Elements: plan.units, Channels: channels, Table: table}
 	inT, outT := p.in(0), p.out()
+	if channels == 1 {
+		plan.lut = table
+	}
 	run := kernels.LUTInt8
 	plan.kernel = "LUTInt8"
 	if channels > 1 {

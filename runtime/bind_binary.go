@@ -35,6 +35,7 @@ func (p *planner) binary() (opPlan, error) {
 			Multiplier: mult, Shift: int32(shift), OutZeroPoint: outZP}
 		kp.ActMin, kp.ActMax = quant.ActivationRange(lo, hi, outScale, outZP)
 		plan.kernel = "MulInt8"
+		plan.mul = kp
 		if pr, ok := kernels.PrepareMulInt8(p.variant, kp); ok {
 			plan.bind = preparedBinaryBind(pr, aT, bT, outT)
 			return plan, nil

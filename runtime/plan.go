@@ -22,6 +22,12 @@ type opPlan struct {
 	alias         aliasKind
 	inPlaceInputs []int // tensors the output may overwrite (aliasInPlace)
 
+	// What plan-time fusion (fuse.go) needs to know: lut is the table of
+	// an int8 pointwise op with one table, mul the parameters of an int8
+	// MUL. nil otherwise.
+	lut []int8
+	mul *kernels.MulInt8Params
+
 	// bind returns the op's kernel call on one interpreter's memory, for
 	// units [lo, hi). nil for views, which run nothing.
 	bind func(mem *memory) func(lo, hi int)
@@ -74,6 +80,7 @@ func plan(g *format.Model) (*Model, error) {
 		}
 		m.ops[i] = op
 	}
+	fusePointwiseMul(g, m.ops, variant)
 	m.arena = planArena(g, m.ops)
 	return m, nil
 }
