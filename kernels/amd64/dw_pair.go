@@ -22,25 +22,27 @@ package amd64
 // same branch-free loop. Per block, the ten weight vectors stay in
 // registers while the kernel walks the output row.
 //
-// The weights and the bias are doubled at pack time, so the accumulator
-// is A = 2*acc (exact: |acc| < 2^30 is required, d.small). The
-// requantization is then, per lane,
+// The weights are doubled at pack time, so the multiply-adds give
+// A = 2*(acc - bias') (exact: |acc| < 2^30 is required, d.small), and the
+// requantization of a lane with multiplier m and right shift r is
 //
-//	h = hi32(A*m + 2^31)                  = SaturatingRoundingDoublingHighMul(acc, m)
-//	q = (h + thr + (h >> 31)) >> r        = RoundingDivideByPOT(h, r) + ZeroPoint
+//	h'' = hi32(A*m + Ke)                  Ke = 2*bias'*m + 2^31 + (thr-1)*2^32
+//	q   = (h'' - [h'' > CMP]) >> r        CMP = thr - 2 (r >= 1), MinInt32 (r == 0)
 //
-// with thr = 2^(r-1) + ZeroPoint*2^r: RoundingDivideByPOT rounds half away
-// from zero, i.e. (h + 2^(r-1) - [h < 0]) >> r for r >= 1, and adding
-// ZeroPoint*2^r before the shift adds ZeroPoint after it. That is 10
-// operations per 8 lanes instead of REQUANT8_FAST's 14 plus the zero
-// point's add; it needs every r >= 1 and |h| + |thr| + 2 < 2^31
-// (checked at pack time). Even and odd lanes' products land in the high
-// dwords of two registers that VSHUFPS merges, which permutes lanes
-// (0,2,1,3) within each 128-bit half; the pair rows are built with the
-// matching channel order (dwPairAcc) so the result lanes come out in
-// PACK16's order (dwLaneChannel).
+// with thr = 2^(r-1) + ZeroPoint*2^r (ZeroPoint for r == 0). Then
+// h'' = h + thr - 1 with h = hi32(2*acc*m + 2^31), which is
+// SaturatingRoundingDoublingHighMul(acc, m) (no saturation: |acc| < 2^30),
+// and RoundingDivideByPOT(h, r) rounds half away from zero, i.e. it is
+// (h + 2^(r-1) - [h < 0]) >> r; adding ZeroPoint*2^r before the shift
+// adds ZeroPoint after it. The comparison is h'' > thr - 2, i.e. h >= 0.
+// That is 9 operations per 8 lanes (REQUANT8_FAST: 14, plus the bias and
+// zero point adds); it needs |h| + |thr| + 3 < 2^31 (checked at pack
+// time). Even and odd lanes' products land in the high dwords of two
+// registers that VSHUFPS merges, which permutes lanes (0,2,1,3) within
+// every four (dwPairRes); one VPSHUFB per two output pixels undoes it.
 
 import (
+	"math"
 	"unsafe"
 )
 
@@ -50,23 +52,24 @@ const dwPairEntry = 64
 
 // dwPairBlockLen is the number of int32s of one block's constants:
 //
-//	[0:16)    2*bias' per accumulator lane (lo half, then hi half)
-//	[16:96)   ten weight vectors of 8 int16 pairs: rows 0-2, the vertical
-//	          pair (w[0][2], w[1][2]) and (w[2][2], 0), each lo then hi
-//	[96:128)  requantization of the lo half: mult of the even accumulator
-//	          lanes (at even positions), mult of the odd ones, thr, r
-//	[128:160) the same for the hi half
-const dwPairBlockLen = 160
+//	[0:40)    lo half: five weight vectors of 8 int16 pairs: rows 0-2, the
+//	          vertical pair (w[0][2], w[1][2]) and (w[2][2], 0)
+//	[40:80)   the same for the hi half
+//	[80:128)  lo half requantization: Ke of the even accumulator lanes (4
+//	          int64), Ke of the odd ones, mult of the even lanes (at even
+//	          positions, for VPMULDQ), mult of the odd ones, CMP, r
+//	[128:176) the same for the hi half
+const dwPairBlockLen = 176
 
 // dwPairAcc maps the accumulator lanes of the lo and hi halves to channels
-// of a block: VPUNPCK[LH]WD interleave within 128-bit halves, and the
-// channel order within each group of four is (0,2,1,3) so that VSHUFPS
-// $0xDD in the requantization puts the result lanes in dwLaneChannel
-// order. dwPairShuffle is the byte shuffle of the 16 input channels that
-// gives this order after VPMOVSXBW.
+// of a block (VPUNPCK[LH]WD interleave within 128-bit halves), and
+// dwPairRes the result lanes of the requantization: VSHUFPS $0xDD puts
+// accumulator lanes (0,2,1,3) of every four in result lanes (0,1,2,3).
+// PACK16's narrowing then gives channels (0,2,1,3) of every four, which
+// one VPSHUFB (dwPairShuffle<> in dw_pair_amd64.s) puts back in order.
 var (
-	dwPairAcc     = [2][8]int{{0, 2, 1, 3, 8, 10, 9, 11}, {4, 6, 5, 7, 12, 14, 13, 15}}
-	dwPairShuffle = [16]int{0, 2, 1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15}
+	dwPairAcc = [2][8]int{{0, 1, 2, 3, 8, 9, 10, 11}, {4, 5, 6, 7, 12, 13, 14, 15}}
+	dwPairRes = [2][8]int{{0, 2, 1, 3, 8, 10, 9, 11}, {4, 6, 5, 7, 12, 14, 13, 15}}
 )
 
 // dwPairTaps are the taps (ky*3+kx) of the five weight pairs; -1 is a zero
@@ -80,7 +83,7 @@ type dwPair struct {
 	// zpRow is the pair row of a row outside the image: entries entries of
 	// InZeroPoint pairs, read with a block stride of 0.
 	zpRow []int16
-	clamp [32]int8 // 16 x ActMin, then 16 x ActMax
+	clamp [64]int8 // 32 x ActMin, then 32 x ActMax
 }
 
 // dwPairKernel is the signature of the pair-row kernel (see
@@ -105,10 +108,13 @@ func (d *DepthwiseInt8) packPair(filter []int8, bias []int32, inZP int32, mult, 
 	zp := int64(d.consts.ZeroPoint)
 	thr := func(c int) int64 {
 		r := int64(-shift[c])
+		if r == 0 {
+			return zp
+		}
 		return 1<<(r-1) + zp<<r
 	}
 	for c := range g.C {
-		if shift[c] > -1 || shift[c] < -24 {
+		if shift[c] > 0 || shift[c] < -24 {
 			return nil
 		}
 		bound := int64(0)
@@ -129,48 +135,47 @@ func (d *DepthwiseInt8) packPair(filter []int8, bias []int32, inZP int32, mult, 
 	for i := range p.zpRow {
 		p.zpRow[i] = int16(inZP)
 	}
-	for i := range 16 {
-		p.clamp[i], p.clamp[16+i] = int8(d.consts.ActMin), int8(d.consts.ActMax)
+	for i := range 32 {
+		p.clamp[i], p.clamp[32+i] = int8(d.consts.ActMin), int8(d.consts.ActMax)
 	}
-	res := [2][8]int{}
-	copy(res[0][:], dwLaneChannel[:8])
-	copy(res[1][:], dwLaneChannel[8:])
 	for b := range d.blocks {
 		blk := p.packed[b*dwPairBlockLen:][:dwPairBlockLen]
 		for h := range 2 {
-			rq := blk[96+32*h:][:32]
+			rq := blk[80+48*h:][:48]
 			for i, lc := range dwPairAcc[h] {
 				c := b*dwBlock + lc
 				w := filter[c*9:][:9]
-				var sum, bc int32
+				var sum int64
 				for _, v := range w {
-					sum += int32(v)
+					sum += int64(v)
 				}
+				bias2 := -2 * int64(inZP) * sum
 				if bias != nil {
-					bc = bias[c]
+					bias2 += 2 * int64(bias[c])
 				}
-				blk[8*h+i] = 2 * (bc - inZP*sum) // wraps like the accumulator
 				for t, pr := range dwPairTaps {
 					lo := uint32(uint16(2 * int16(w[pr[0]])))
 					var hi uint32
 					if pr[1] >= 0 {
 						hi = uint32(uint16(2 * int16(w[pr[1]])))
 					}
-					blk[16+(2*t+h)*8+i] = int32(lo | hi<<16)
+					blk[(5*h+t)*8+i] = int32(lo | hi<<16)
 				}
-				// VPMULDQ reads the even dwords: the even accumulator lanes'
-				// multipliers, then (after VPSHUFD $0xF5) the odd ones'.
-				q := i / 2
-				if i%2 == 0 {
-					rq[2*q], rq[2*q+1] = mult[c], mult[c]
-				} else {
-					rq[8+2*q], rq[8+2*q+1] = mult[c], mult[c]
-				}
+				// Ke, modulo 2^64 like VPADDQ; VPMULDQ reads the even
+				// dwords: the even accumulator lanes' multipliers, then
+				// (after VPSHUFD $0xF5) the odd ones'.
+				ke := uint64(bias2)*uint64(int64(mult[c])) + 1<<31 + uint64(thr(c)-1)<<32
+				q, odd := i/2, i%2
+				rq[8*odd+2*q], rq[8*odd+2*q+1] = int32(uint32(ke)), int32(uint32(ke>>32))
+				rq[16+8*odd+2*q], rq[16+8*odd+2*q+1] = mult[c], mult[c]
 			}
-			for k, lc := range res[h] {
+			for k, lc := range dwPairRes[h] {
 				c := b*dwBlock + lc
-				rq[16+k] = int32(thr(c))
-				rq[24+k] = -shift[c]
+				rq[32+k] = int32(thr(c) - 2)
+				if shift[c] == 0 {
+					rq[32+k] = math.MinInt32
+				}
+				rq[40+k] = -shift[c]
 			}
 		}
 	}
@@ -267,9 +272,8 @@ func (d *DepthwiseInt8) buildPairRow(build dwPairRowKernel, dst *int16, in, pad 
 // dwPairRowGeneric is the pure-Go twin of dwPairRowAVX2: for each of
 // blocks blocks of 16 channels (block b at dst + b*blockStride bytes) and
 // each j < n, the entry at j*64 bytes holds the channels of pixels src+j*c
-// and src+(j+1)*c shuffled by dwPairShuffle and interleaved as int16
-// pairs: the lo half (32 bytes) channels dwPairAcc[0], the hi half
-// dwPairAcc[1].
+// and src+(j+1)*c interleaved as int16 pairs: the lo half (32 bytes)
+// channels dwPairAcc[0], the hi half dwPairAcc[1].
 func dwPairRowGeneric(dst *int16, src *int8, n, blocks, c, blockStride int) {
 	for b := range blocks {
 		for j := range n {
@@ -287,12 +291,12 @@ func dwPairRowGeneric(dst *int16, src *int8, n, blocks, c, blockStride int) {
 }
 
 // dwConv3x3PairGeneric is the pure-Go twin of dwConv3x3PairAVX2, lane for
-// lane: for count output pixels of one block, r0-r2 at the pixel's first
+// lane: for count output pixels of one block, r0-r2 at the first pixel's
 // entry of the three pair rows (advancing by step bytes), out advancing
 // by outStep.
 func dwConv3x3PairGeneric(out *int8, r0, r1, r2 *int16, count, step, outStep int, packed *int32, clamp *int8) {
 	blk := unsafe.Slice(packed, dwPairBlockLen)
-	cl := unsafe.Slice(clamp, 32)
+	cl := unsafe.Slice(clamp, 64)
 	entry := func(r *int16, px, j int) []int16 {
 		return unsafe.Slice((*int16)(unsafe.Add(unsafe.Pointer(r), px*step+j*dwPairEntry)), dwPairEntry/2)
 	}
@@ -311,31 +315,29 @@ func dwConv3x3PairGeneric(out *int8, r0, r1, r2 *int16, count, step, outStep int
 					{entry(r0, px, 2)[16*h+2*i], entry(r1, px, 1)[16*h+2*i+1]},
 					entry(r2, px, 2)[16*h+2*i:][:2],
 				}
-				a := blk[8*h+i]
 				for t := range pr {
-					a += madd(pr[t], blk[16+(2*t+h)*8+i])
+					acc[i] += madd(pr[t], blk[(5*h+t)*8+i])
 				}
-				acc[i] = a
 			}
-			rq := blk[96+32*h:][:32]
+			rq := blk[80+48*h:][:48]
 			for k := range 8 {
 				// VSHUFPS $0xDD: result lanes (0,2,1,3) of each 4.
 				i := k/4*4 + [4]int{0, 2, 1, 3}[k%4]
-				m := rq[i/2*2]
-				if i%2 == 1 {
-					m = rq[8+i/2*2]
+				q, odd := i/2, i%2
+				ke := uint64(uint32(rq[8*odd+2*q])) | uint64(uint32(rq[8*odd+2*q+1]))<<32
+				e := uint64(int64(acc[i])*int64(rq[16+8*odd+2*q])) + ke
+				hq := int32(e >> 32)
+				if hq > rq[32+k] {
+					hq++
 				}
-				hq := int32((int64(acc[i])*int64(m) + 1<<31) >> 32)
-				q := (hq + rq[16+k] + hq>>31) >> uint(rq[24+k])
-				res[8*h+k] = q
+				res[8*h+k] = hq >> uint(rq[40+k])
 			}
 		}
 		o := unsafe.Slice((*int8)(unsafe.Add(unsafe.Pointer(out), px*outStep)), dwBlock)
-		for k := range 8 {
-			// PACK16's order: lo lanes are channels 0-3, 8-11; hi 4-7, 12-15.
-			for h := range 2 {
+		for h := range 2 {
+			for k, ch := range dwPairRes[h] {
 				v := sat(sat(res[8*h+k], -32768, 32767), -128, 127) // VPACKSSDW, VPACKSSWB
-				o[dwLaneChannel[8*h+k]] = int8(min(max(v, int32(cl[0])), int32(cl[16])))
+				o[ch] = int8(min(max(v, int32(cl[0])), int32(cl[32])))
 			}
 		}
 	}

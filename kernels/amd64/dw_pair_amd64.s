@@ -5,99 +5,205 @@
 // The pair-row depthwise kernels (dw_pair.go describes the method and the
 // layouts; dwConv3x3PairGeneric and dwPairRowGeneric are the twins).
 
-// dwPairShuffle<> is dwPairShuffle: channels (0,2,1,3) of every four.
+// dwPairShuffle<> swaps bytes 1 and 2 of every four, in both 128-bit
+// halves: the requantization's VSHUFPS leaves channels (0,2,1,3) of every
+// four in that order.
 DATA dwPairShuffle<>+0(SB)/8, $0x0705060403010200
 DATA dwPairShuffle<>+8(SB)/8, $0x0f0d0e0c0b090a08
-GLOBL dwPairShuffle<>(SB), RODATA|NOPTR, $16
+DATA dwPairShuffle<>+16(SB)/8, $0x0705060403010200
+DATA dwPairShuffle<>+24(SB)/8, $0x0f0d0e0c0b090a08
+GLOBL dwPairShuffle<>(SB), RODATA|NOPTR, $32
 
-// DWP_REQUANT requantizes the 8 accumulator lanes in acc (2*acc, see
-// dw_pair.go) with the constants at off(BX) into 8 int32 results q + zero
-// point in PACK16 order: h = hi32(A*m + 2^31) for the even and the odd
-// lanes (Y4 = 2^31 per qword), merged by VSHUFPS, then
-// q = (h + thr + (h >> 31)) >> r. Clobbers Y2.
-#define DWP_REQUANT(acc, off) \
-	VPMULDQ off(BX), acc, Y2; \
-	VPSHUFD $0xF5, acc, acc; \
-	VPMULDQ off+32(BX), acc, acc; \
-	VPADDQ  Y4, Y2, Y2; \
-	VPADDQ  Y4, acc, acc; \
-	VSHUFPS $0xDD, acc, Y2, acc; \
-	VPSRAD  $31, acc, Y2; \
-	VPADDD  off+64(BX), acc, acc; \
-	VPADDD  Y2, acc, acc; \
-	VPSRAVD off+96(BX), acc, acc
+// dwPairPerm<> is the VPERMD index of DWP_STORE2: dwords 0,2,4,6 (the
+// first pixel's 16 bytes), then 1,3,5,7 (the second's).
+DATA dwPairPerm<>+0(SB)/8, $0x0000000200000000
+DATA dwPairPerm<>+8(SB)/8, $0x0000000600000004
+DATA dwPairPerm<>+16(SB)/8, $0x0000000300000001
+DATA dwPairPerm<>+24(SB)/8, $0x0000000700000005
+GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 
-// DWP_HALF accumulates one half (lo: off 0, hi: off 32) of a pixel's 16
-// channels into acc: bias, the three row pairs, the vertical pair built by
-// VPBLENDW (even words of row 0's entry 2, odd words of row 1's entry 1)
-// and the (w[2][2], 0) pair. Weight registers: wr0-wr2 rows, wv vertical,
-// ws single. Clobbers Y2, Y3.
-#define DWP_HALF(acc, off, wr0, wr1, wr2, wv, ws) \
-	VPMADDWD off(R8), wr0, Y2; \
-	VPADDD   off(BX), Y2, acc; \
-	VPMADDWD off(R9), wr1, Y2; \
-	VPADDD   Y2, acc, acc; \
-	VPMADDWD off(R10), wr2, Y2; \
-	VPADDD   Y2, acc, acc; \
-	VMOVDQU  off+64(R9), Y3; \
-	VPBLENDW $0x55, off+128(R8), Y3, Y3; \
-	VPMADDWD Y3, wv, Y3; \
-	VPADDD   Y3, acc, acc; \
-	VPMADDWD off+128(R10), ws, Y2; \
-	VPADDD   Y2, acc, acc
+// Register contract of dwConv3x3PairAVX2 (the macros below use it): DI
+// output of the group's first pixel, R11 outStep, R13 3*outStep,
+// R8/R9/R10 the group's first entry in the pair rows of window rows 0-2,
+// BX the block's constants, R12 clamp, CX groups (then pixels) left, R14
+// set during the overlapping last group.
+// Per half: Y4-Y8 the half's five weight vectors during the multiply-adds,
+// then its requantization constants (Y4 M, Y5 Mo, Y6 Ke, Y7 Ko, Y8 CMP,
+// Y11 R); Y0-Y3 the accumulators of the group's four pixels; Y9/Y10
+// temporaries; Y12/Y13 the lo halves' results of pixels 0-1 and 2-3
+// (int16, VPACKSSDW) while the hi halves run; Y14 the VPERMD index that
+// puts two pixels' packed bytes in order, Y15 the dwPairShuffle<> that
+// puts their channels in order.
+
+// DWP_PIXEL accumulates one half (hoff 0: lo, 32: hi) of the pixel at
+// entry offset e (64 bytes per pixel) into acc: the three row pairs, the
+// vertical pair built by VPBLENDW (even words of row 0's entry e+2, odd
+// words of row 1's entry e+1) and the (w[2][2], 0) pair.
+#define DWP_PIXEL(acc, e) \
+	VPMADDWD e(R8), Y4, acc; \
+	VPMADDWD e(R9), Y5, Y9; \
+	VPADDD   Y9, acc, acc; \
+	VPMADDWD e(R10), Y6, Y9; \
+	VPADDD   Y9, acc, acc; \
+	VMOVDQU  e+64(R9), Y10; \
+	VPBLENDW $0x55, e+128(R8), Y10, Y10; \
+	VPMADDWD Y10, Y7, Y10; \
+	VPADDD   Y10, acc, acc; \
+	VPMADDWD e+128(R10), Y8, Y9; \
+	VPADDD   Y9, acc, acc
+
+// DWP_WEIGHTS loads the five weight vectors of half h (0 or 1).
+#define DWP_WEIGHTS(h) \
+	VMOVDQU h*160+0(BX), Y4; \
+	VMOVDQU h*160+32(BX), Y5; \
+	VMOVDQU h*160+64(BX), Y6; \
+	VMOVDQU h*160+96(BX), Y7; \
+	VMOVDQU h*160+128(BX), Y8
+
+// DWP_CONSTS loads the requantization constants of half h.
+#define DWP_CONSTS(h) \
+	VMOVDQU 320+h*192+64(BX), Y4; \
+	VMOVDQU 320+h*192+96(BX), Y5; \
+	VMOVDQU 320+h*192+0(BX), Y6; \
+	VMOVDQU 320+h*192+32(BX), Y7; \
+	VMOVDQU 320+h*192+128(BX), Y8; \
+	VMOVDQU 320+h*192+160(BX), Y11
+
+// DWP_REQUANT maps the 8 accumulator lanes of acc (2*acc - 2*bias, see
+// dw_pair.go) to the 8 results q + ZeroPoint in PACK16's lane order:
+// h'' = hi32(A*m + Ke) for the even and the odd lanes, merged by VSHUFPS,
+// then q = (h'' - [h'' > CMP]) >> r. VSHUFPS leaves channels (0,2,1,3) of
+// every four in that order (DWP_STORE2 fixes it). Clobbers Y9.
+#define DWP_REQUANT(acc) \
+	VPMULDQ  Y4, acc, Y9; \
+	VPSHUFD  $0xF5, acc, acc; \
+	VPMULDQ  Y5, acc, acc; \
+	VPADDQ   Y6, Y9, Y9; \
+	VPADDQ   Y7, acc, acc; \
+	VSHUFPS  $0xDD, acc, Y9, acc; \
+	VPCMPGTD Y8, acc, Y9; \
+	VPSUBD   Y9, acc, acc; \
+	VPSRAVD  Y11, acc, acc
+
+// DWP_STORE2 finishes two pixels: lo holds their lo halves' results and
+// hi their hi halves' (both VPACKSSDW of the two pixels); it saturates to
+// int8, reorders to two runs of 16 channels (VPERMD by Y14, VPSHUFB by
+// Y15), clamps and stores them at o0 and o1.
+#define DWP_STORE2(lo, hi, xlo, o0, o1) \
+	VPACKSSWB    hi, lo, lo; \
+	VPERMD       lo, Y14, lo; \
+	VPSHUFB      Y15, lo, lo; \
+	VPMAXSB      (R12), lo, lo; \
+	VPMINSB      32(R12), lo, lo; \
+	VMOVDQU      xlo, o0; \
+	VEXTRACTI128 $1, lo, o1
 
 // func dwConv3x3PairAVX2(out *int8, r0, r1, r2 *int16, count, step, outStep int, packed *int32, clamp *int8)
 //
 // One block of 16 channels of count output pixels of a 3x3 depthwise
-// convolution on pair rows: r0-r2 point at the first pixel's entry of
-// the block in the pair rows of window rows 0-2 and advance by step bytes
-// per pixel, out by outStep; packed is the block's dwPairBlockLen
-// constants, clamp 16 x ActMin then 16 x ActMax.
-//
-// Register contract: DI output, R8/R9/R10 rows 0-2, CX pixels left, DX
-// step, R11 outStep, BX packed, R12 clamp. Y6-Y15 the ten weight vectors
-// (rows 0-2, vertical, single; lo then hi), Y4 2^31 per qword, Y0/Y1 the
-// lo/hi accumulators, Y2/Y3 temporaries.
+// convolution at stride 1 on pair rows: r0-r2 point at the first pixel's
+// entry of the block in the pair rows of window rows 0-2 (step must be
+// 64: the next pixel's entry follows), out advances by outStep; packed is
+// the block's dwPairBlockLen constants, clamp 32 x ActMin then 32 x ActMax.
+// Groups of four pixels run the lo halves, then the hi halves, so that
+// each half's weights and requantization constants are loaded into
+// registers once per group; the last count%4 pixels run as a group that
+// overlaps the previous one, or one at a time when count < 4.
+// Register contract: above.
 TEXT ·dwConv3x3PairAVX2(SB), NOSPLIT, $0-72
-	MOVQ count+32(FP), CX
-	TESTQ CX, CX
-	JLE  done
 	MOVQ out+0(FP), DI
 	MOVQ r0+8(FP), R8
 	MOVQ r1+16(FP), R9
 	MOVQ r2+24(FP), R10
-	MOVQ step+40(FP), DX
 	MOVQ outStep+48(FP), R11
+	LEAQ (R11)(R11*2), R13
 	MOVQ packed+56(FP), BX
 	MOVQ clamp+64(FP), R12
-	MOVQ $0x80000000, AX
-	VMOVQ AX, X4
-	VPBROADCASTQ X4, Y4
-	VMOVDQU 64(BX), Y6
-	VMOVDQU 96(BX), Y7
-	VMOVDQU 128(BX), Y8
-	VMOVDQU 160(BX), Y9
-	VMOVDQU 192(BX), Y10
-	VMOVDQU 224(BX), Y11
-	VMOVDQU 256(BX), Y12
-	VMOVDQU 288(BX), Y13
-	VMOVDQU 320(BX), Y14
-	VMOVDQU 352(BX), Y15
+	VMOVDQU dwPairPerm<>(SB), Y14
+	VMOVDQU dwPairShuffle<>(SB), Y15
+	XORQ R14, R14
+	MOVQ count+32(FP), CX
+	SHRQ $2, CX
+	JZ   tail
+
+group:
+	DWP_WEIGHTS(0)
+	DWP_PIXEL(Y0, 0)
+	DWP_PIXEL(Y1, 64)
+	DWP_PIXEL(Y2, 128)
+	DWP_PIXEL(Y3, 192)
+	DWP_CONSTS(0)
+	DWP_REQUANT(Y0)
+	DWP_REQUANT(Y1)
+	DWP_REQUANT(Y2)
+	DWP_REQUANT(Y3)
+	VPACKSSDW Y1, Y0, Y12
+	VPACKSSDW Y3, Y2, Y13
+	DWP_WEIGHTS(1)
+	DWP_PIXEL(Y0, 32)
+	DWP_PIXEL(Y1, 96)
+	DWP_PIXEL(Y2, 160)
+	DWP_PIXEL(Y3, 224)
+	DWP_CONSTS(1)
+	DWP_REQUANT(Y0)
+	DWP_REQUANT(Y1)
+	DWP_REQUANT(Y2)
+	DWP_REQUANT(Y3)
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	DWP_STORE2(Y12, Y0, X12, (DI), (DI)(R11*1))
+	DWP_STORE2(Y13, Y2, X13, (DI)(R11*2), (DI)(R13*1))
+	ADDQ $256, R8
+	ADDQ $256, R9
+	ADDQ $256, R10
+	LEAQ (DI)(R11*4), DI
+	DECQ CX
+	JNZ  group
+
+tail:
+	// With at least four pixels, the last count%4 run as one more group
+	// that overlaps the previous one (recomputing up to three pixels, with
+	// the same results); R14 marks that group as the last.
+	TESTQ R14, R14
+	JNZ   done
+	MOVQ  count+32(FP), CX
+	ANDQ  $3, CX
+	JZ    done
+	CMPQ  count+32(FP), $4
+	JLT   pixel
+	MOVQ  $4, AX
+	SUBQ  CX, AX
+	MOVQ  AX, CX
+	SHLQ  $6, CX
+	SUBQ  CX, R8
+	SUBQ  CX, R9
+	SUBQ  CX, R10
+	IMULQ R11, AX
+	SUBQ  AX, DI
+	MOVQ  $1, R14
+	MOVQ  $1, CX
+	JMP   group
 
 pixel:
-	DWP_HALF(Y0, 0, Y6, Y8, Y10, Y12, Y14)
-	DWP_HALF(Y1, 32, Y7, Y9, Y11, Y13, Y15)
-	DWP_REQUANT(Y0, 384)
-	DWP_REQUANT(Y1, 512)
-	VPACKSSDW    Y1, Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSWB    X1, X0, X0
-	VPMAXSB      (R12), X0, X0
-	VPMINSB      16(R12), X0, X0
-	VMOVDQU      X0, (DI)
-	ADDQ DX, R8
-	ADDQ DX, R9
-	ADDQ DX, R10
+	DWP_WEIGHTS(0)
+	DWP_PIXEL(Y0, 0)
+	DWP_CONSTS(0)
+	DWP_REQUANT(Y0)
+	VMOVDQA Y0, Y12
+	DWP_WEIGHTS(1)
+	DWP_PIXEL(Y0, 32)
+	DWP_CONSTS(1)
+	DWP_REQUANT(Y0)
+	VPACKSSDW    Y0, Y12, Y12
+	VEXTRACTI128 $1, Y12, X13
+	VPACKSSWB    X13, X12, X12
+	VPSHUFB      X15, X12, X12
+	VPMAXSB      (R12), X12, X12
+	VPMINSB      32(R12), X12, X12
+	VMOVDQU      X12, (DI)
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R10
 	ADDQ R11, DI
 	DECQ CX
 	JNZ  pixel
@@ -110,13 +216,12 @@ done:
 //
 // Builds n pair-row entries for each of blocks blocks: block b's entry j
 // (at dst + b*blockStride + 64*j) interleaves the 16 channels of pixels
-// src + j*c and src + (j+1)*c (from channel 16*b), shuffled by
-// dwPairShuffle and sign-extended: VPUNPCKLWD gives the lo half, VPUNPCKHWD
-// the hi half. Reads n+1 pixels.
+// src + j*c and src + (j+1)*c (from channel 16*b), sign-extended:
+// VPUNPCKLWD gives the lo half, VPUNPCKHWD the hi half. Reads n+1 pixels.
 //
 // Register contract: DI entry, SI pixel, R8 block's dst, R9 block's src,
-// CX entries left, R10 blocks left, R11 c, DX blockStride; X5 the
-// shuffle, Y0 the current pixel widened, Y1 the next, Y2/Y3 the halves.
+// CX entries left, R10 blocks left, R11 c, DX blockStride; Y0/Y1 the
+// current and the next pixel widened, alternating; Y2/Y3 the halves.
 TEXT ·dwPairRowAVX2(SB), NOSPLIT, $0-48
 	MOVQ n+16(FP), CX
 	TESTQ CX, CX
@@ -128,30 +233,41 @@ TEXT ·dwPairRowAVX2(SB), NOSPLIT, $0-48
 	MOVQ src+8(FP), R9
 	MOVQ c+32(FP), R11
 	MOVQ blockStride+40(FP), DX
-	VMOVDQU dwPairShuffle<>(SB), X5
 
 rblock:
 	MOVQ R8, DI
 	MOVQ R9, SI
 	MOVQ n+16(FP), CX
-	VMOVDQU   (SI), X0
-	VPSHUFB   X5, X0, X0
-	VPMOVSXBW X0, Y0
+	VPMOVSXBW (SI), Y0
+	SHRQ $1, CX
+	JZ   rodd
 
-rentry:
-	ADDQ       R11, SI
-	VMOVDQU    (SI), X1
-	VPSHUFB    X5, X1, X1
-	VPMOVSXBW  X1, Y1
+rpair:
+	VPMOVSXBW  (SI)(R11*1), Y1
 	VPUNPCKLWD Y1, Y0, Y2
 	VPUNPCKHWD Y1, Y0, Y3
 	VMOVDQU    Y2, (DI)
 	VMOVDQU    Y3, 32(DI)
-	VMOVDQA    Y1, Y0
-	ADDQ       $64, DI
+	VPMOVSXBW  (SI)(R11*2), Y0
+	VPUNPCKLWD Y0, Y1, Y2
+	VPUNPCKHWD Y0, Y1, Y3
+	VMOVDQU    Y2, 64(DI)
+	VMOVDQU    Y3, 96(DI)
+	LEAQ       (SI)(R11*2), SI
+	ADDQ       $128, DI
 	DECQ       CX
-	JNZ        rentry
+	JNZ        rpair
 
+rodd:
+	TESTQ $1, n+16(FP)
+	JZ    rnext
+	VPMOVSXBW  (SI)(R11*1), Y1
+	VPUNPCKLWD Y1, Y0, Y2
+	VPUNPCKHWD Y1, Y0, Y3
+	VMOVDQU    Y2, (DI)
+	VMOVDQU    Y3, 32(DI)
+
+rnext:
 	ADDQ DX, R8
 	ADDQ $16, R9
 	DECQ R10
