@@ -59,6 +59,27 @@ func (h *Histogram) Add(x []float32) {
 	}
 }
 
+// addExtremes is Add without the bins: it counts the finite values of x
+// and updates the extremes exactly as Add does.
+func (h *Histogram) addExtremes(x []float32) {
+	if h.n == 0 {
+		h.min, h.max = math.Inf(1), math.Inf(-1)
+	}
+	lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
+	n := 0
+	for _, v := range x {
+		if v-v != 0 { // NaN or ±Inf
+			continue
+		}
+		n++
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if n > 0 {
+		h.n += float64(n)
+		h.min, h.max = min(h.min, float64(lo)), max(h.max, float64(hi))
+	}
+}
+
 // bin is the index of the bin holding f (|f| < r).
 func (h *Histogram) bin(f float64) int {
 	b := int(math.Floor((f + h.r) / (2 * h.r) * histogramBins))

@@ -41,6 +41,9 @@ type Observer struct {
 	method     string
 	percentile float64
 	h          Histogram
+	// extremesOnly: a minmax observer needs only the count and the
+	// extremes, and skips binning (most of an observer's time).
+	extremesOnly bool
 }
 
 // NewObserver returns an observer using method (one of Methods);
@@ -59,14 +62,21 @@ func NewObserver(method string, percentile float64) (*Observer, error) {
 	default:
 		return nil, fmt.Errorf("calib: unknown calibration method %q (want one of %s)", method, strings.Join(Methods, ", "))
 	}
-	return &Observer{method: method, percentile: percentile}, nil
+	return &Observer{method: method, percentile: percentile, extremesOnly: method == "minmax"}, nil
 }
 
 // Observe adds values (one sample of the tensor). NaN and ±Inf are
 // ignored.
-func (o *Observer) Observe(x []float32) { o.h.Add(x) }
+func (o *Observer) Observe(x []float32) {
+	if o.extremesOnly {
+		o.h.addExtremes(x)
+		return
+	}
+	o.h.Add(x)
+}
 
-// Histogram returns the observed distribution.
+// Histogram returns the observed distribution. A minmax observer counts
+// the values and keeps their extremes, but bins none.
 func (o *Observer) Histogram() *Histogram { return &o.h }
 
 // Range returns the real range to quantize over; ok is false when no
@@ -76,10 +86,11 @@ func (o *Observer) Range() (lo, hi float32, ok bool) {
 }
 
 // RangeBy is Range with another method (one of Methods but "auto") on the
-// same histogram: every method reads the same distribution.
+// same histogram: every method reads the same distribution. A minmax
+// observer has no histogram: ok is false for the other methods.
 func (o *Observer) RangeBy(method string) (lo, hi float32, ok bool) {
 	h := &o.h
-	if h.n == 0 {
+	if h.n == 0 || o.extremesOnly && method != "minmax" {
 		return 0, 0, false
 	}
 	l, u := h.min, h.max

@@ -281,3 +281,49 @@ func TestNewObserverErrors(t *testing.T) {
 		t.Errorf("all-zero tensor: [%v, %v] %v, want [0, 0]", lo, hi, ok)
 	}
 }
+
+// A minmax observer keeps no bins, but counts the values and finds the
+// extremes exactly as the histogram of the other methods does (NaN, ±Inf,
+// signed zeros, and chunks with no finite value at all included).
+func TestMinMaxWithoutBins(t *testing.T) {
+	xs := gaussian(20000, 5)
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for i := 3000; i < 4000; i++ { // a whole chunk without finite values
+		xs[i] = []float32{nan, inf, -inf}[i%3]
+	}
+	xs[10] = float32(math.Copysign(0, -1))
+	mm, err := NewObserver("minmax", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := NewObserver("auto", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed(mm, xs)
+	feed(full, xs)
+	h, g := mm.Histogram(), full.Histogram()
+	if h.Count() != g.Count() || h.Count() != 20000-1000 {
+		t.Errorf("count %v, histogram's %v, want %d", h.Count(), g.Count(), 20000-1000)
+	}
+	lo, hi, ok := mm.Range()
+	glo, ghi, gok := full.RangeBy("minmax")
+	if !ok || !gok || math.Float32bits(lo) != math.Float32bits(glo) || math.Float32bits(hi) != math.Float32bits(ghi) {
+		t.Errorf("range [%v, %v] %v, histogram's [%v, %v] %v", lo, hi, ok, glo, ghi, gok)
+	}
+	if _, _, ok := mm.RangeBy("entropy"); ok {
+		t.Error("a minmax observer gave an entropy range without a histogram")
+	}
+	// Only zeros: the extremes are ±0 as the histogram has them.
+	for _, z := range [][]float32{{0, float32(math.Copysign(0, -1))}, {float32(math.Copysign(0, -1))}} {
+		mm, _ := NewObserver("minmax", 0)
+		full, _ := NewObserver("auto", 0)
+		mm.Observe(z)
+		full.Observe(z)
+		lo, hi, _ := mm.Range()
+		glo, ghi, _ := full.RangeBy("minmax")
+		if math.Float32bits(lo) != math.Float32bits(glo) || math.Float32bits(hi) != math.Float32bits(ghi) {
+			t.Errorf("zeros %v: range [%v, %v], histogram's [%v, %v]", z, lo, hi, glo, ghi)
+		}
+	}
+}

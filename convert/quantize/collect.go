@@ -2,6 +2,7 @@ package quantize
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/edgeinfer/edgeinfer/convert/calib"
 	"github.com/edgeinfer/edgeinfer/convert/graph"
@@ -43,48 +44,77 @@ func sampleValues(g *graph.Graph, src calib.Source, i int) ([]*graph.Value, erro
 // collect runs the float graph on the first n samples, observing the
 // tensors in observe with observers of the given method, and averaging the
 // channels of the tensors in meanOf (channel dim 1 of a 4-D tensor, the
-// last dim of a 2-D one).
-func collect(g *graph.Graph, src calib.Source, n int, method string, percentile float64, observe []int, meanOf []int, progress func(done, total int)) (*stats, error) {
-	it, err := refeval.New(g)
+// last dim of a 2-D one). Samples run on workers goroutines, each with its
+// own interpreter; they update the observers and means in sample order
+// (eachSample), so the statistics are those of a serial pass.
+func collect(g *graph.Graph, src calib.Source, n, workers int, method string, percentile float64, observe []int, meanOf []int, progress func(done, total int)) (*stats, error) {
+	its, err := interpreters(g, workers)
 	if err != nil {
 		return nil, err
 	}
 	st := &stats{samples: n, observers: make(map[int]*calib.Observer), means: make(map[int][]float64)}
-	for _, t := range observe {
+	observers := make([]*calib.Observer, len(observe))
+	for k, t := range observe {
 		o, err := calib.NewObserver(method, percentile)
 		if err != nil {
 			return nil, err
 		}
 		st.observers[t] = o
+		observers[k] = o
 	}
-	counts := make(map[int]float64)
-	for _, t := range meanOf {
-		st.means[t] = make([]float64, channelsOf(g.Tensors[t].Shape))
+	means := make([][]float64, len(meanOf))
+	counts := make([]float64, len(meanOf))
+	for k, t := range meanOf {
+		means[k] = make([]float64, channelsOf(g.Tensors[t].Shape))
+		st.means[t] = means[k]
 	}
-	for i := range n {
+	var srcMu sync.Mutex // Sources are not safe for concurrent use
+	err = eachSample(n, len(its), len(observe)+len(meanOf), progress, func(w, i int, apply func(int, func())) error {
+		srcMu.Lock()
 		ins, err := sampleValues(g, src, i)
+		srcMu.Unlock()
 		if err != nil {
-			return nil, err
+			return err
 		}
+		it := its[w]
 		if _, err := it.Run(ins...); err != nil {
-			return nil, fmt.Errorf("quantize: sample %d: %w", i, err)
+			return fmt.Errorf("quantize: sample %d: %w", i, err)
 		}
-		for _, t := range observe {
-			st.observers[t].Observe(it.Value(t).F)
+		for k, t := range observe {
+			apply(k, func() { observers[k].Observe(it.Value(t).F) })
 		}
-		for t, m := range st.means {
-			counts[t] += accumulateChannels(m, it.Value(t))
+		for k, t := range meanOf {
+			apply(len(observe)+k, func() { counts[k] += accumulateChannels(means[k], it.Value(t)) })
 		}
-		if progress != nil {
-			progress(i+1, n)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	for t, m := range st.means {
+	for k, m := range means {
 		for c := range m {
-			m[c] /= counts[t]
+			m[c] /= counts[k]
 		}
 	}
 	return st, nil
+}
+
+// interpreters returns one reference interpreter per worker. Several
+// workers run side by side, so each runs its matrix products on one
+// goroutine.
+func interpreters(g *graph.Graph, workers int) ([]*refeval.Interpreter, error) {
+	its := make([]*refeval.Interpreter, workers)
+	for w := range its {
+		it, err := refeval.New(g)
+		if err != nil {
+			return nil, err
+		}
+		if workers > 1 {
+			it.SetThreads(1)
+		}
+		its[w] = it
+	}
+	return its, nil
 }
 
 // channelsOf is the channel count of an activation: dim 1 of a rank-3+
@@ -97,14 +127,22 @@ func channelsOf(shape []int) int {
 }
 
 // accumulateChannels adds v's values to sum per channel and returns how
-// many values each channel got.
+// many values each channel got. Each channel's values are added in their
+// order in v.
 func accumulateChannels(sum []float64, v *graph.Value) float64 {
 	s := v.Shape
 	c := len(sum)
 	if len(s) >= 3 {
 		inner := len(v.F) / (s[0] * c)
-		for k, x := range v.F {
-			sum[(k/inner)%c] += float64(x)
+		if inner == 0 {
+			return 0
+		}
+		for plane := range len(v.F) / inner {
+			acc := sum[plane%c]
+			for _, x := range v.F[plane*inner : (plane+1)*inner] {
+				acc += float64(x)
+			}
+			sum[plane%c] = acc
 		}
 		return float64(len(v.F) / c)
 	}

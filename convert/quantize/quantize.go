@@ -47,8 +47,13 @@ type Options struct {
 	// SQNR is below AutoTargetDB (see autoKeepFloat).
 	AutoKeepFloat bool
 	// Progress, when set, is called after each sample of each pass over
-	// the calibration set.
+	// the calibration set (never concurrently).
 	Progress func(stage string, done, total int)
+	// Workers is how many goroutines run the calibration samples through
+	// the float graph (and the int8 model) side by side; 0 means
+	// GOMAXPROCS. The model does not depend on it: every statistic takes
+	// the samples in order.
+	Workers int
 	// Pinned fixes the quantization of IR tensors by name, as an imported
 	// QDQ model prescribes (qdq.Strip); calibration measures the others.
 	// With pins, the source may be nil when every tensor that needs a
@@ -144,7 +149,7 @@ func Quantize(g *graph.Graph, src calib.Source, opts Options, metadata func(*bui
 	}
 	st := &stats{observers: map[int]*calib.Observer{}}
 	if src != nil {
-		st, err = collect(g, src, n, opts.Method, opts.Percentile, observe, meanOf, stage(opts.Progress, "calibrating"))
+		st, err = collect(g, src, n, workerCount(opts, n), opts.Method, opts.Percentile, observe, meanOf, stage(opts.Progress, "calibrating"))
 		if err != nil {
 			return nil, err
 		}
@@ -390,7 +395,7 @@ func emit(g *graph.Graph, src calib.Source, st *stats, keep map[string]bool, opt
 	if opts.ReportSamples > 0 {
 		n = min(n, opts.ReportSamples)
 	}
-	rep, err := measure(g, res, qm, src, n, stage(opts.Progress, "measuring"))
+	rep, err := measure(g, res, qm, src, n, workerCount(opts, n), stage(opts.Progress, "measuring"))
 	if err != nil {
 		return nil, err
 	}

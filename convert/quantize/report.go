@@ -6,11 +6,11 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/edgeinfer/edgeinfer/convert/calib"
 	"github.com/edgeinfer/edgeinfer/convert/graph"
 	"github.com/edgeinfer/edgeinfer/convert/lower"
-	"github.com/edgeinfer/edgeinfer/convert/refeval"
 	"github.com/edgeinfer/edgeinfer/format"
 	"github.com/edgeinfer/edgeinfer/quant"
 	"github.com/edgeinfer/edgeinfer/runtime"
@@ -146,9 +146,10 @@ func (p *probe) sqnr() float64 {
 }
 
 // measure runs the float graph and the int8 model side by side on the
-// first n samples and reports the SQNR of every lowered tensor and the
+// first n samples (on workers goroutines, adding up the errors in sample
+// order) and reports the SQNR of every lowered tensor and the
 // top-1 agreement of the first output.
-func measure(g *graph.Graph, res *lower.Result, qm *format.Model, src calib.Source, n int, progress func(done, total int)) (*Report, error) {
+func measure(g *graph.Graph, res *lower.Result, qm *format.Model, src calib.Source, n, workers int, progress func(done, total int)) (*Report, error) {
 	byName := make(map[string]int, len(qm.Tensors))
 	for i, t := range qm.Tensors {
 		byName[t.Name] = i
@@ -205,14 +206,16 @@ func measure(g *graph.Graph, res *lower.Result, qm *format.Model, src calib.Sour
 		return nil, fmt.Errorf("quantize: the int8 model with every tensor as an output: %w", err)
 	}
 	defer rm.Close()
-	it, err := rm.NewInterpreter(runtime.Options{})
+	refs, err := interpreters(g, workers)
 	if err != nil {
 		return nil, err
 	}
-	defer it.Close()
-	ref, err := refeval.New(g)
-	if err != nil {
-		return nil, err
+	its := make([]*runtime.Interpreter, len(refs))
+	for w := range its {
+		if its[w], err = rm.NewInterpreter(runtime.Options{}); err != nil {
+			return nil, err
+		}
+		defer its[w].Close()
 	}
 	outIndex := make(map[int]int) // model tensor -> probe model output
 	for k, mi := range outputs {
@@ -221,43 +224,55 @@ func measure(g *graph.Graph, res *lower.Result, qm *format.Model, src calib.Sour
 	first := probeOf[g.Outputs[0]]
 	classes := classifierRows(g.Tensors[g.Outputs[0]].Shape)
 	agree, rows := 0, 0
-	var buf []float32
-	for s := range n {
+	bufs := make([][][]float32, len(its)) // per worker, per probe
+	for w := range bufs {
+		bufs[w] = make([][]float32, len(probes))
+	}
+	var srcMu sync.Mutex // Sources are not safe for concurrent use
+	err = eachSample(n, len(its), len(probes), progress, func(w, s int, apply func(int, func())) error {
+		srcMu.Lock()
 		ins, err := sampleValues(g, src, s)
+		srcMu.Unlock()
 		if err != nil {
-			return nil, err
+			return err
 		}
+		ref, it := refs[w], its[w]
 		if _, err := ref.Run(ins...); err != nil {
-			return nil, fmt.Errorf("quantize: sample %d: %w", s, err)
+			return fmt.Errorf("quantize: sample %d: %w", s, err)
 		}
 		for k, v := range ins {
 			if err := it.SetInputFloat32(k, v.F, ioLayout(qm, qm.Inputs[k])); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := it.Run(); err != nil {
-			return nil, fmt.Errorf("quantize: sample %d: int8 model: %w", s, err)
+			return fmt.Errorf("quantize: sample %d: int8 model: %w", s, err)
 		}
-		for _, p := range probes {
+		for k, p := range probes {
 			want := p.lay.ToStored(g.Tensors[p.ir].Shape, ref.Value(p.ir).F)
+			buf := bufs[w][k][:0]
 			if isInput[p.ir] {
-				buf = fakeQuantize(buf[:0], want, qm.Tensors[p.model].Quant)
+				buf = fakeQuantize(buf, want, qm.Tensors[p.model].Quant)
 			} else if buf, err = it.OutputFloat32(outIndex[p.model], buf, format.NHWC); err != nil {
-				return nil, err
+				return err
 			}
-			p.add(want, buf)
-			if p == first && classes > 1 {
-				for r := 0; r+classes <= len(want); r += classes {
-					if argmax(want[r:r+classes]) == argmax(buf[r:r+classes]) {
-						agree++
+			bufs[w][k] = buf
+			apply(k, func() {
+				p.add(want, buf)
+				if p == first && classes > 1 {
+					for r := 0; r+classes <= len(want); r += classes {
+						if argmax(want[r:r+classes]) == argmax(buf[r:r+classes]) {
+							agree++
+						}
+						rows++
 					}
-					rows++
 				}
-			}
+			})
 		}
-		if progress != nil {
-			progress(s+1, n)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 
 	rep := &Report{Samples: n, Source: src.String(), Top1Agreement: Fraction(math.NaN())}

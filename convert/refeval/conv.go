@@ -36,7 +36,7 @@ func conv(op *graph.Conv, x, w, b, y *graph.Value, s *scratch) {
 			}
 			wg := w.F[g*mg*rows : (g+1)*mg*rows]
 			yg := y.F[(img*m+g*mg)*outSize : (img*m+(g+1)*mg)*outSize]
-			sgemm(mg, outSize, rows, wg, rows, mat, outSize, yg, outSize)
+			sgemm(s.threads, mg, outSize, rows, wg, rows, mat, outSize, yg, outSize)
 			if b != nil {
 				for j := range mg {
 					bias := b.F[g*mg+j]
@@ -141,7 +141,7 @@ func gemm(op *graph.Gemm, a, b, c, y *graph.Value, s *scratch) {
 		bm = grow(&s.b, k*n)
 		transposeInto(bm, b.F, b.Shape[0], b.Shape[1])
 	}
-	sgemm(m, n, k, am, k, bm, n, y.F, n)
+	sgemm(s.threads, m, n, k, am, k, bm, n, y.F, n)
 	if op.Alpha != 1 {
 		for i := range y.F {
 			y.F[i] *= op.Alpha
@@ -159,7 +159,7 @@ func gemm(op *graph.Gemm, a, b, c, y *graph.Value, s *scratch) {
 }
 
 // matmul is numpy matmul over broadcast batch dims.
-func matmul(a, b, y *graph.Value) {
+func matmul(a, b, y *graph.Value, s *scratch) {
 	as, bs := a.Shape, b.Shape
 	if len(as) == 1 {
 		as = []int{1, as[0]}
@@ -179,7 +179,7 @@ func matmul(a, b, y *graph.Value) {
 			aOff += x * aStr[d]
 			bOff += x * bStr[d]
 		}
-		sgemm(m, n, k, a.F[aOff*m*k:], k, b.F[bOff*k*n:], n, y.F[i*m*n:], n)
+		sgemm(s.threads, m, n, k, a.F[aOff*m*k:], k, b.F[bOff*k*n:], n, y.F[i*m*n:], n)
 		o.next()
 	}
 }

@@ -28,7 +28,7 @@ func execKernel(n *graph.Node, in, out []*graph.Value, s *scratch) error {
 	case *graph.Gemm:
 		gemm(op, in[0], in[1], optional(in, 2), out[0], s)
 	case *graph.MatMul:
-		matmul(in[0], in[1], out[0])
+		matmul(in[0], in[1], out[0], s)
 	case *graph.Add:
 		return binary(opAdd, in[0], in[1], out[0])
 	case *graph.Sub:

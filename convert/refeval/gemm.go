@@ -11,9 +11,14 @@ const gemmParallelMin = 1 << 18
 
 // sgemm computes C = A·B (overwriting C) for row-major A [m×k] (row stride
 // lda), B [k×n] (ldb) and C [m×n] (ldc). Large products are split by
-// columns of C across GOMAXPROCS goroutines.
-func sgemm(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	workers := runtime.GOMAXPROCS(0)
+// columns of C across up to threads goroutines (0: GOMAXPROCS); every
+// element is summed by one goroutine in the same order, so the result does
+// not depend on threads.
+func sgemm(threads, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	workers := threads
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	if workers <= 1 || m*n*k < gemmParallelMin || n < 2*gemmColBlock {
 		sgemmSerial(m, n, k, a, lda, b, ldb, c, ldc)
 		return

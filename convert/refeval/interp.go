@@ -107,6 +107,11 @@ func (it *Interpreter) Run(inputs ...*graph.Value) ([]*graph.Value, error) {
 	return outs, nil
 }
 
+// SetThreads sets how many goroutines a Run may use for one large matrix
+// product (default, and n <= 0: GOMAXPROCS). Results do not depend on it;
+// callers that run several interpreters side by side set it to 1.
+func (it *Interpreter) SetThreads(n int) { it.scratch.threads = n }
+
 // Value returns tensor i's value from the last Run (constants at any
 // time), or nil before the first Run. Calibration reads every activation
 // through it.
@@ -158,9 +163,10 @@ func EvalNode(g *graph.Graph, n *graph.Node, inputs []*graph.Value) ([]*graph.Va
 }
 
 // scratch is reusable temporary memory for kernels (im2col columns,
-// transposed operands).
+// transposed operands), and how many goroutines they may use.
 type scratch struct {
-	a, b []float32
+	a, b    []float32
+	threads int // 0: GOMAXPROCS
 }
 
 func grow(buf *[]float32, n int) []float32 {
