@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/edgeinfer/edgeinfer/kernels"
 	"github.com/edgeinfer/edgeinfer/kernels/amd64"
@@ -134,6 +135,7 @@ func guardedOut(t *testing.T, n int) ([]int8, func()) {
 // random ranges like the runtime's workers, with and without scratch.
 func TestDepthwiseMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
+	pairRows := 0
 	for iter := range 300 {
 		c := randomDepthwise(r)
 		g := &c.p.ConvGeom
@@ -143,6 +145,9 @@ func TestDepthwiseMatchesReference(t *testing.T) {
 		if d.Units() != g.Units() {
 			t.Fatalf("Units %d, want %d", d.Units(), g.Units())
 		}
+		if amd64.UsesPairRows(d) {
+			pairRows++
+		}
 		// The input sits between guard bytes too: reads past it would see
 		// them, and mismatches would show.
 		inBuf := make([]int8, len(c.in)+128)
@@ -151,8 +156,13 @@ func TestDepthwiseMatchesReference(t *testing.T) {
 		for _, run := range dwRunners {
 			for _, withScratch := range []bool{true, false} {
 				var scratch []byte
+				checkScratch := func() {}
 				if withScratch {
-					scratch = make([]byte, d.ScratchBytes())
+					// Scratch between guard bytes: the pair rows and the
+					// border copies must stay inside ScratchBytes.
+					s8, check := guardedOut(t, d.ScratchBytes())
+					scratch = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s8))), len(s8))
+					checkScratch = check
 				}
 				got, check := guardedOut(t, len(want))
 				for lo := 0; lo < g.Units(); {
@@ -161,6 +171,7 @@ func TestDepthwiseMatchesReference(t *testing.T) {
 					lo = hi
 				}
 				check()
+				checkScratch()
 				for i := range want {
 					if got[i] != want[i] {
 						px, ch := i/g.OutC, i%g.OutC
@@ -171,6 +182,12 @@ func TestDepthwiseMatchesReference(t *testing.T) {
 			}
 		}
 	}
+	// The pair-row kernels take 3x3 windows at stride 1 along W without
+	// dilation or left shifts: about a fifth of the random shapes.
+	if pairRows < 30 {
+		t.Errorf("only %d of 300 shapes ran the pair-row kernels", pairRows)
+	}
+	t.Logf("%d of 300 shapes ran the pair-row kernels", pairRows)
 }
 
 func TestPackDepthwiseRejects(t *testing.T) {

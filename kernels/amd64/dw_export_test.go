@@ -1,0 +1,5 @@
+package amd64
+
+// UsesPairRows reports whether d runs the pair-row kernels (dw_pair.go),
+// so that the tests can check that their random shapes reach them.
+func UsesPairRows(d *DepthwiseInt8) bool { return d.pair != nil }
