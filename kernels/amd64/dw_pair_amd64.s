@@ -23,80 +23,85 @@ DATA dwPairPerm<>+24(SB)/8, $0x0000000700000005
 GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 
 // Register contract of dwConv3x3PairAVX2 (the macros below use it): DI
-// output of the group's first pixel, R11 outStep, R13 3*outStep,
-// R8/R9/R10 the group's first entry in the pair rows of window rows 0-2,
-// BX the block's constants, R12 clamp, CX groups (then pixels) left, R14
-// set during the overlapping last group.
-// Per half: Y4-Y8 the half's five weight vectors during the multiply-adds,
-// then its requantization constants (Y4 M, Y5 Mo, Y6 Ke, Y7 Ko, Y8 CMP,
-// Y11 R); Y0-Y3 the accumulators of the group's four pixels; Y9/Y10
-// temporaries; Y12/Y13 the lo halves' results of pixels 0-1 and 2-3
-// (int16, VPACKSSDW) while the hi halves run; Y14 the VPERMD index that
-// puts two pixels' packed bytes in order, Y15 the dwPairShuffle<> that
-// puts their channels in order.
+// output of the group's first pixel, R11 outStep, R13 3*outStep, AX the
+// group's fifth pixel's output, R8/R9/R10 the group's first entry in the
+// pair rows of window rows 0-2, BX the block's constants, R12 clamp, CX
+// groups (then pixels) left, R15 pixels left after the groups of eight,
+// R14 set during the overlapping last group of four.
+// Groups of eight, per half: Y8-Y12 the half's five weight vectors during
+// the multiply-adds, then its requantization constants (Y8 M, Y9 Mo, Y10
+// Ke, Y11 Ko, Y12 CMP, Y14 R); Y0-Y7 the accumulators; Y13/Y14
+// temporaries; the lo halves' results (VPACKSSDW of pixel pairs) wait in
+// the 128-byte frame while the hi halves run; Y15 the VPERMD index of
+// DWP_STORE2.
+// Groups of four: the same with Y4-Y8 for weights and constants (Y11 R),
+// Y0-Y3 accumulators, Y9/Y10 temporaries, Y12/Y13 the lo halves' results,
+// Y14 the VPERMD index.
 
-// DWP_PIXEL accumulates one half (hoff 0: lo, 32: hi) of the pixel at
-// entry offset e (64 bytes per pixel) into acc: the three row pairs, the
-// vertical pair built by VPBLENDW (even words of row 0's entry e+2, odd
-// words of row 1's entry e+1) and the (w[2][2], 0) pair.
-#define DWP_PIXEL(acc, e) \
-	VPMADDWD e(R8), Y4, acc; \
-	VPMADDWD e(R9), Y5, Y9; \
-	VPADDD   Y9, acc, acc; \
-	VPMADDWD e(R10), Y6, Y9; \
-	VPADDD   Y9, acc, acc; \
-	VMOVDQU  e+64(R9), Y10; \
-	VPBLENDW $0x55, e+128(R8), Y10, Y10; \
-	VPMADDWD Y10, Y7, Y10; \
-	VPADDD   Y10, acc, acc; \
-	VPMADDWD e+128(R10), Y8, Y9; \
-	VPADDD   Y9, acc, acc
+// DWP_PIXEL accumulates one half (lo at entry offset 0, hi at 32) of the
+// pixel whose row entries are at e into acc: the three row pairs (weights
+// w0-w2), the vertical pair built by VPBLENDW (even words of row 0's
+// entry e+128, odd words of row 1's entry e+64; weights wv) and the
+// (w[2][2], 0) pair (ws). t0/t1 are clobbered.
+#define DWP_PIXEL(acc, e, w0, w1, w2, wv, ws, t0, t1) \
+	VPMADDWD e(R8), w0, acc; \
+	VPMADDWD e(R9), w1, t0; \
+	VPADDD   t0, acc, acc; \
+	VPMADDWD e(R10), w2, t0; \
+	VPADDD   t0, acc, acc; \
+	VMOVDQU  e+64(R9), t1; \
+	VPBLENDW $0x55, e+128(R8), t1, t1; \
+	VPMADDWD t1, wv, t1; \
+	VPADDD   t1, acc, acc; \
+	VPMADDWD e+128(R10), ws, t0; \
+	VPADDD   t0, acc, acc
 
 // DWP_WEIGHTS loads the five weight vectors of half h (0 or 1).
-#define DWP_WEIGHTS(h) \
-	VMOVDQU h*160+0(BX), Y4; \
-	VMOVDQU h*160+32(BX), Y5; \
-	VMOVDQU h*160+64(BX), Y6; \
-	VMOVDQU h*160+96(BX), Y7; \
-	VMOVDQU h*160+128(BX), Y8
+#define DWP_WEIGHTS(h, w0, w1, w2, wv, ws) \
+	VMOVDQU h*160+0(BX), w0; \
+	VMOVDQU h*160+32(BX), w1; \
+	VMOVDQU h*160+64(BX), w2; \
+	VMOVDQU h*160+96(BX), wv; \
+	VMOVDQU h*160+128(BX), ws
 
 // DWP_CONSTS loads the requantization constants of half h.
-#define DWP_CONSTS(h) \
-	VMOVDQU 320+h*192+64(BX), Y4; \
-	VMOVDQU 320+h*192+96(BX), Y5; \
-	VMOVDQU 320+h*192+0(BX), Y6; \
-	VMOVDQU 320+h*192+32(BX), Y7; \
-	VMOVDQU 320+h*192+128(BX), Y8; \
-	VMOVDQU 320+h*192+160(BX), Y11
+#define DWP_CONSTS(h, m, mo, ke, ko, cmp, r) \
+	VMOVDQU 320+h*192+64(BX), m; \
+	VMOVDQU 320+h*192+96(BX), mo; \
+	VMOVDQU 320+h*192+0(BX), ke; \
+	VMOVDQU 320+h*192+32(BX), ko; \
+	VMOVDQU 320+h*192+128(BX), cmp; \
+	VMOVDQU 320+h*192+160(BX), r
 
 // DWP_REQUANT maps the 8 accumulator lanes of acc (2*acc - 2*bias, see
-// dw_pair.go) to the 8 results q + ZeroPoint in PACK16's lane order:
-// h'' = hi32(A*m + Ke) for the even and the odd lanes, merged by VSHUFPS,
-// then q = (h'' - [h'' > CMP]) >> r. VSHUFPS leaves channels (0,2,1,3) of
-// every four in that order (DWP_STORE2 fixes it). Clobbers Y9.
-#define DWP_REQUANT(acc) \
-	VPMULDQ  Y4, acc, Y9; \
+// dw_pair.go) to the 8 results q + ZeroPoint: h'' = hi32(A*m + Ke) for the
+// even and the odd lanes, merged by VSHUFPS, then
+// q = (h'' - [h'' > CMP]) >> r. VSHUFPS leaves channels (0,2,1,3) of every
+// four in that order (DWP_STORE2 fixes it). t is clobbered.
+#define DWP_REQUANT(acc, m, mo, ke, ko, cmp, r, t) \
+	VPMULDQ  m, acc, t; \
 	VPSHUFD  $0xF5, acc, acc; \
-	VPMULDQ  Y5, acc, acc; \
-	VPADDQ   Y6, Y9, Y9; \
-	VPADDQ   Y7, acc, acc; \
-	VSHUFPS  $0xDD, acc, Y9, acc; \
-	VPCMPGTD Y8, acc, Y9; \
-	VPSUBD   Y9, acc, acc; \
-	VPSRAVD  Y11, acc, acc
+	VPMULDQ  mo, acc, acc; \
+	VPADDQ   ke, t, t; \
+	VPADDQ   ko, acc, acc; \
+	VSHUFPS  $0xDD, acc, t, acc; \
+	VPCMPGTD cmp, acc, t; \
+	VPSUBD   t, acc, acc; \
+	VPSRAVD  r, acc, acc
 
 // DWP_STORE2 finishes two pixels: lo holds their lo halves' results and
 // hi their hi halves' (both VPACKSSDW of the two pixels); it saturates to
-// int8, reorders to two runs of 16 channels (VPERMD by Y14, VPSHUFB by
-// Y15), clamps and stores them at o0 and o1.
-#define DWP_STORE2(lo, hi, xlo, o0, o1) \
+// int8, reorders to two runs of 16 channels (VPERMD by idx, VPSHUFB by
+// dwPairShuffle<>), clamps and stores them at o0 and o1.
+#define DWP_STORE2(lo, hi, xlo, idx, o0, o1) \
 	VPACKSSWB    hi, lo, lo; \
-	VPERMD       lo, Y14, lo; \
-	VPSHUFB      Y15, lo, lo; \
+	VPERMD       lo, idx, lo; \
+	VPSHUFB      dwPairShuffle<>(SB), lo, lo; \
 	VPMAXSB      (R12), lo, lo; \
 	VPMINSB      32(R12), lo, lo; \
 	VMOVDQU      xlo, o0; \
 	VEXTRACTI128 $1, lo, o1
+
 
 // func dwConv3x3PairAVX2(out *int8, r0, r1, r2 *int16, count, step, outStep int, packed *int32, clamp *int8)
 //
@@ -105,12 +110,13 @@ GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 // entry of the block in the pair rows of window rows 0-2 (step must be
 // 64: the next pixel's entry follows), out advances by outStep; packed is
 // the block's dwPairBlockLen constants, clamp 32 x ActMin then 32 x ActMax.
-// Groups of four pixels run the lo halves, then the hi halves, so that
-// each half's weights and requantization constants are loaded into
-// registers once per group; the last count%4 pixels run as a group that
-// overlaps the previous one, or one at a time when count < 4.
+// Groups of eight, then of four, pixels run the lo halves, then the hi
+// halves, so that each half's weights and requantization constants are
+// loaded into registers once per group; the last count%4 pixels run as a
+// group of four that overlaps the previous one (recomputing up to three
+// pixels, with the same results), or one at a time when count < 4.
 // Register contract: above.
-TEXT ·dwConv3x3PairAVX2(SB), NOSPLIT, $0-72
+TEXT ·dwConv3x3PairAVX2(SB), NOSPLIT, $128-72
 	MOVQ out+0(FP), DI
 	MOVQ r0+8(FP), R8
 	MOVQ r1+16(FP), R9
@@ -119,40 +125,112 @@ TEXT ·dwConv3x3PairAVX2(SB), NOSPLIT, $0-72
 	LEAQ (R11)(R11*2), R13
 	MOVQ packed+56(FP), BX
 	MOVQ clamp+64(FP), R12
+	MOVQ count+32(FP), R15
+	MOVQ R15, CX
+	SHRQ $3, CX
+	JZ   four
+	ANDQ $7, R15
+
+group8:
+	DWP_WEIGHTS(0, Y8, Y9, Y10, Y11, Y12)
+	DWP_PIXEL(Y0, 0, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y1, 64, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y2, 128, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y3, 192, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y4, 256, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y5, 320, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y6, 384, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y7, 448, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_CONSTS(0, Y8, Y9, Y10, Y11, Y12, Y14)
+	DWP_REQUANT(Y0, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y1, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y2, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y3, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y4, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y5, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y6, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y7, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKSSDW Y5, Y4, Y4
+	VPACKSSDW Y7, Y6, Y6
+	VMOVDQU   Y0, 0(SP)
+	VMOVDQU   Y2, 32(SP)
+	VMOVDQU   Y4, 64(SP)
+	VMOVDQU   Y6, 96(SP)
+	DWP_WEIGHTS(1, Y8, Y9, Y10, Y11, Y12)
+	DWP_PIXEL(Y0, 32, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y1, 96, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y2, 160, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y3, 224, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y4, 288, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y5, 352, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y6, 416, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_PIXEL(Y7, 480, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	DWP_CONSTS(1, Y8, Y9, Y10, Y11, Y12, Y14)
+	DWP_REQUANT(Y0, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y1, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y2, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y3, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y4, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y5, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y6, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	DWP_REQUANT(Y7, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKSSDW Y5, Y4, Y4
+	VPACKSSDW Y7, Y6, Y6
+	VMOVDQU   dwPairPerm<>(SB), Y15
+	VMOVDQU   0(SP), Y1
+	VMOVDQU   32(SP), Y3
+	VMOVDQU   64(SP), Y5
+	VMOVDQU   96(SP), Y7
+	LEAQ      (DI)(R11*4), AX
+	DWP_STORE2(Y1, Y0, X1, Y15, (DI), (DI)(R11*1))
+	DWP_STORE2(Y3, Y2, X3, Y15, (DI)(R11*2), (DI)(R13*1))
+	DWP_STORE2(Y5, Y4, X5, Y15, (AX), (AX)(R11*1))
+	DWP_STORE2(Y7, Y6, X7, Y15, (AX)(R11*2), (AX)(R13*1))
+	ADDQ $512, R8
+	ADDQ $512, R9
+	ADDQ $512, R10
+	LEAQ (DI)(R11*8), DI
+	DECQ CX
+	JNZ  group8
+
+four:
 	VMOVDQU dwPairPerm<>(SB), Y14
-	VMOVDQU dwPairShuffle<>(SB), Y15
 	XORQ R14, R14
-	MOVQ count+32(FP), CX
+	MOVQ R15, CX
 	SHRQ $2, CX
 	JZ   tail
 
 group:
-	DWP_WEIGHTS(0)
-	DWP_PIXEL(Y0, 0)
-	DWP_PIXEL(Y1, 64)
-	DWP_PIXEL(Y2, 128)
-	DWP_PIXEL(Y3, 192)
-	DWP_CONSTS(0)
-	DWP_REQUANT(Y0)
-	DWP_REQUANT(Y1)
-	DWP_REQUANT(Y2)
-	DWP_REQUANT(Y3)
+	DWP_WEIGHTS(0, Y4, Y5, Y6, Y7, Y8)
+	DWP_PIXEL(Y0, 0, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_PIXEL(Y1, 64, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_PIXEL(Y2, 128, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_PIXEL(Y3, 192, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_CONSTS(0, Y4, Y5, Y6, Y7, Y8, Y11)
+	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
+	DWP_REQUANT(Y1, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
+	DWP_REQUANT(Y2, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
+	DWP_REQUANT(Y3, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
 	VPACKSSDW Y1, Y0, Y12
 	VPACKSSDW Y3, Y2, Y13
-	DWP_WEIGHTS(1)
-	DWP_PIXEL(Y0, 32)
-	DWP_PIXEL(Y1, 96)
-	DWP_PIXEL(Y2, 160)
-	DWP_PIXEL(Y3, 224)
-	DWP_CONSTS(1)
-	DWP_REQUANT(Y0)
-	DWP_REQUANT(Y1)
-	DWP_REQUANT(Y2)
-	DWP_REQUANT(Y3)
+	DWP_WEIGHTS(1, Y4, Y5, Y6, Y7, Y8)
+	DWP_PIXEL(Y0, 32, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_PIXEL(Y1, 96, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_PIXEL(Y2, 160, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_PIXEL(Y3, 224, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_CONSTS(1, Y4, Y5, Y6, Y7, Y8, Y11)
+	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
+	DWP_REQUANT(Y1, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
+	DWP_REQUANT(Y2, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
+	DWP_REQUANT(Y3, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
 	VPACKSSDW Y1, Y0, Y0
 	VPACKSSDW Y3, Y2, Y2
-	DWP_STORE2(Y12, Y0, X12, (DI), (DI)(R11*1))
-	DWP_STORE2(Y13, Y2, X13, (DI)(R11*2), (DI)(R13*1))
+	DWP_STORE2(Y12, Y0, X12, Y14, (DI), (DI)(R11*1))
+	DWP_STORE2(Y13, Y2, X13, Y14, (DI)(R11*2), (DI)(R13*1))
 	ADDQ $256, R8
 	ADDQ $256, R9
 	ADDQ $256, R10
@@ -161,12 +239,9 @@ group:
 	JNZ  group
 
 tail:
-	// With at least four pixels, the last count%4 run as one more group
-	// that overlaps the previous one (recomputing up to three pixels, with
-	// the same results); R14 marks that group as the last.
 	TESTQ R14, R14
 	JNZ   done
-	MOVQ  count+32(FP), CX
+	MOVQ  R15, CX
 	ANDQ  $3, CX
 	JZ    done
 	CMPQ  count+32(FP), $4
@@ -185,19 +260,19 @@ tail:
 	JMP   group
 
 pixel:
-	DWP_WEIGHTS(0)
-	DWP_PIXEL(Y0, 0)
-	DWP_CONSTS(0)
-	DWP_REQUANT(Y0)
+	DWP_WEIGHTS(0, Y4, Y5, Y6, Y7, Y8)
+	DWP_PIXEL(Y0, 0, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_CONSTS(0, Y4, Y5, Y6, Y7, Y8, Y11)
+	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
 	VMOVDQA Y0, Y12
-	DWP_WEIGHTS(1)
-	DWP_PIXEL(Y0, 32)
-	DWP_CONSTS(1)
-	DWP_REQUANT(Y0)
+	DWP_WEIGHTS(1, Y4, Y5, Y6, Y7, Y8)
+	DWP_PIXEL(Y0, 32, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	DWP_CONSTS(1, Y4, Y5, Y6, Y7, Y8, Y11)
+	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
 	VPACKSSDW    Y0, Y12, Y12
 	VEXTRACTI128 $1, Y12, X13
 	VPACKSSWB    X13, X12, X12
-	VPSHUFB      X15, X12, X12
+	VPSHUFB      dwPairShuffle<>(SB), X12, X12
 	VPMAXSB      (R12), X12, X12
 	VPMINSB      32(R12), X12, X12
 	VMOVDQU      X12, (DI)
