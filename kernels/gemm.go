@@ -26,6 +26,16 @@ type gemmKernel struct {
 	// through int8 rows and packA.
 	convertA func(dst []byte, src []int8)
 
+	// im2colA, when set, writes the A-panel rows of pixels consecutive
+	// output pixels of one output row whose windows lie inside the input
+	// (amd64.Im2colInt16Go's contract, dst in panel bytes): kh window rows
+	// of seg activations each, rowStride apart, successive windows pixStep
+	// apart, the rest of each kp-long row zero. It may write im2colSlack
+	// bytes past the last row and read im2colReach bytes past the last
+	// window row.
+	im2colA                  func(dst []byte, src []int8, pixels, pixStep, kh, rowStride, seg, kp int)
+	im2colSlack, im2colReach int
+
 	// tile computes blocks consecutive MR x NR tiles over kp (a multiple
 	// of kr) from the A panel a and the packed blocks b (contiguous,
 	// gemmBlockBytes(nr, kp, bElem) each); tile j stores row m's NR outputs

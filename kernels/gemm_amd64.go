@@ -51,6 +51,10 @@ func registerAMD64GEMM() {
 				amd64.Gemm6x16Int16(int16s(a), b, kp, blocks, c, cStride, q)
 			},
 			convertA: func(dst []byte, src []int8) { amd64.WidenInt16(int16s(dst), src) },
+			im2colA: func(dst []byte, src []int8, pixels, pixStep, kh, rowStride, seg, kp int) {
+				amd64.Im2colInt16(int16s(dst), src, pixels, pixStep, kh, rowStride, seg, kp)
+			},
+			im2colSlack: 2 * amd64.Im2colSlack, im2colReach: amd64.Im2colReach,
 		}
 	}
 	if amd64.HasAVXVNNI {

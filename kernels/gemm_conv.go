@@ -28,6 +28,7 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 	c.direct = g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.isPointwise() &&
 		g.InH == g.OutH && g.InW == g.OutW
 	c.zp = int8(p.InZeroPoint)
+	c.prepareIm2col()
 	c.packed = make([]*gemmPacked, g.Groups)
 	for grp := range c.packed {
 		c.packed[grp] = packGEMM(gk, filter[grp*c.ocg*c.k:], c.k, c.ocg, c.k, bias, &p.Requant, grp*c.ocg, p.InZeroPoint)
@@ -57,6 +58,13 @@ type gemmConv struct {
 	// Otherwise cachePanels is 1 and groupBlocks covers every block.
 	cachePanels, groupBlocks int
 
+	// Windows entirely inside the input, for gk.im2colA: output pixels
+	// (oy, ox) with oy in [oyLo, oyHi] and ox in [oxLo, oxHi]. fastIm2col
+	// is false when the kernel has no im2colA or the geometry does not fit
+	// it (groups, horizontal dilation, 1x1 direct).
+	fastIm2col             bool
+	oyLo, oyHi, oxLo, oxHi int
+
 	// scratch layout: im2col rows (MR x kp int8), the cached A panels
 	// (cachePanels x MR x kp x aElem) and a spill tile for partial tiles
 	// (MR x NR).
@@ -85,7 +93,7 @@ func (c *gemmConv) layoutScratch(units int) {
 	if !c.direct && gk.convertA == nil {
 		c.panelOff = roundUp(gk.mr*c.kp, 64)
 	}
-	c.panelBytes = roundUp(gk.mr*c.kp*gk.aElem, 64)
+	c.panelBytes = roundUp(gk.mr*c.kp*gk.aElem+gk.im2colSlack, 64)
 	c.tileOff = c.panelOff + c.cachePanels*c.panelBytes
 	c.scratchBytes = c.tileOff + gk.mr*gk.nr
 }
@@ -146,6 +154,19 @@ func (c *gemmConv) packPanel(panel []byte, cols, in []int8, pn, grp int) {
 	oy, ox := rem/g.OutW, rem%g.OutW
 	ae := c.gk.aElem
 	for r := 0; r < rows; r++ {
+		if c.fastIm2col {
+			if run := c.im2colRun(panel, in, r, rows, n, oy, ox); run > 0 {
+				r += run - 1
+				ox += run - 1 // stays in the output row
+				if ox++; ox == g.OutW {
+					ox = 0
+					if oy++; oy == g.OutH {
+						oy, n = 0, n+1
+					}
+				}
+				continue
+			}
+		}
 		if c.gk.convertA != nil {
 			row := panel[r*c.kp*ae:][:c.kp*ae]
 			c.im2colRowA(row[:c.k*ae], in, n, oy, ox, grp)
@@ -165,6 +186,58 @@ func (c *gemmConv) packPanel(panel []byte, cols, in []int8, pn, grp int) {
 		return
 	}
 	c.gk.packA(panel, cols, c.kp, rows, c.k, c.kp)
+}
+
+// prepareIm2col decides whether the kernel's im2colA serves this
+// convolution and finds the output pixels whose windows lie inside the
+// input.
+func (c *gemmConv) prepareIm2col() {
+	g := &c.p.ConvGeom
+	if c.gk.im2colA == nil || c.gk.convertA == nil || c.direct || g.Groups != 1 || g.DilationW != 1 {
+		return
+	}
+	// ox*StrideW - PadLeft >= 0 and ox*StrideW - PadLeft + KW-1 < InW;
+	// likewise vertically with the dilated window height.
+	c.oxLo = (g.PadLeft + g.StrideW - 1) / g.StrideW
+	c.oyLo = (g.PadTop + g.StrideH - 1) / g.StrideH
+	if hiX := g.InW - g.KW + g.PadLeft; hiX >= 0 {
+		c.oxHi = min(hiX/g.StrideW, g.OutW-1)
+	} else {
+		return
+	}
+	if hiY := g.InH - (g.KH-1)*g.DilationH - 1 + g.PadTop; hiY >= 0 {
+		c.oyHi = min(hiY/g.StrideH, g.OutH-1)
+	} else {
+		return
+	}
+	c.fastIm2col = c.oxLo <= c.oxHi && c.oyLo <= c.oyHi
+}
+
+// im2colRun writes panel rows r, r+1, ... for output pixels (n, oy, ox),
+// (n, oy, ox+1), ... with gk.im2colA while their windows lie inside the
+// input, up to the end of the output row and of the panel's rows, and
+// returns how many it wrote (0: pixel (n, oy, ox) needs the general path).
+func (c *gemmConv) im2colRun(panel []byte, in []int8, r, rows, n, oy, ox int) int {
+	g := &c.p.ConvGeom
+	if oy < c.oyLo || oy > c.oyHi || ox < c.oxLo || ox > c.oxHi {
+		return 0
+	}
+	run := min(rows-r, c.oxHi-ox+1)
+	pixStep := g.StrideW * g.InC
+	rowStride := g.DilationH * g.InW * g.InC
+	seg := g.KW * g.InC
+	src := ((n*g.InH+oy*g.StrideH-g.PadTop)*g.InW + ox*g.StrideW - g.PadLeft) * g.InC
+	// The kernel reads im2colReach bytes past the last window row: keep
+	// those inside the input, else leave the last pixels to the general path.
+	for run > 0 && src+(run-1)*pixStep+(g.KH-1)*rowStride+seg+c.gk.im2colReach > len(in) {
+		run--
+	}
+	if run == 0 {
+		return 0
+	}
+	ae := c.gk.aElem
+	c.gk.im2colA(panel[r*c.kp*ae:], in[src:], run, pixStep, g.KH, rowStride, seg, c.kp)
+	return run
 }
 
 // im2colRowA is im2colRow writing the A-panel type through convertA:

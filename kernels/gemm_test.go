@@ -25,7 +25,11 @@ func init() {
 		tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
 			amd64.Gemm6x16Int16Go(int16s(a), b, kp, blocks, c, cStride, q)
 		},
-		convertA: func(dst []byte, src []int8) { amd64.WidenInt16Go(int16s(dst), src) }}
+		convertA: func(dst []byte, src []int8) { amd64.WidenInt16Go(int16s(dst), src) },
+		im2colA: func(dst []byte, src []int8, pixels, pixStep, kh, rowStride, seg, kp int) {
+			amd64.Im2colInt16Go(int16s(dst), src, pixels, pixStep, kh, rowStride, seg, kp)
+		},
+		im2colSlack: 2 * amd64.Im2colSlack, im2colReach: amd64.Im2colReach}
 	gemmKernels[twinVNNI] = &gemmKernel{mr: 6, nr: 16, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
 		packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
 			amd64.PackAUint8Go(dst, 6, src, srcStride, mr, k, kp)
@@ -65,6 +69,10 @@ func gemmConvCases() []convCase {
 		convCase{name: "3x3s2first", n: 1, inH: 17, inW: 15, inC: 3, outC: 32, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, pt: 0, pb: 1, pl: 0, pr: 1, groups: 1},
 		convCase{name: "7x7s2", n: 1, inH: 13, inW: 12, inC: 3, outC: 20, kh: 7, kw: 7, sh: 2, sw: 2, dh: 1, dw: 1, pt: 3, pb: 3, pl: 3, pr: 3, groups: 1},
 		convCase{name: "groupedWide", n: 1, inH: 5, inW: 6, inC: 64, outC: 96, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 2},
+		// Windows inside the input up to its last byte (im2colA's reach
+		// check), and a vertically dilated window (its row stride).
+		convCase{name: "3x3validBatch", n: 2, inH: 7, inW: 9, inC: 5, outC: 19, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+		convCase{name: "5x3dilatedH", n: 1, inH: 12, inW: 10, inC: 4, outC: 18, kh: 5, kw: 3, sh: 1, sw: 2, dh: 2, dw: 1, pt: 2, pb: 2, pl: 1, pr: 1, groups: 1},
 		convCase{name: "spatial1x1Wide", n: 1, inH: 1, inW: 1, inC: 300, outC: 70, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	)
 }

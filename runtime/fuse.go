@@ -58,7 +58,7 @@ func fusePointwiseMul(g *format.Model, ops []opPlan, variant kernels.Variant) {
 			n := g.Tensors[mop.Outputs[0]].Elements()
 			ops[j] = fusedLUTPlan(table, x, mop.Outputs[0], n, variant)
 			ops[j].detail = fmt.Sprintf("x*%s(x)", g.Operators[i].Op)
-			ops[i] = opPlan{kernel: "fused", detail: fmt.Sprintf("into op %d", j), alias: aliasView}
+			ops[i] = opPlan{kernel: "fused", detail: "fused", alias: aliasView}
 			break
 		}
 	}

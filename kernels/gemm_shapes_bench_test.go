@@ -1,0 +1,57 @@
+package kernels
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// gemmShapeCases are the GEMM convolutions that the per-op profiles of
+// MobileNetV2, EfficientNet-B0 and ResNet-18 (edgeinfer bench --profile)
+// show running furthest below the microkernel's peak: first layers on 3
+// channels (im2col-bound), 1x1 layers with small K or N (packing and
+// requantization-bound) and 7x7-pixel layers.
+var gemmShapeCases = []convCase{
+	{name: "3x3s2_224x224x3to32", n: 1, inH: 224, inW: 224, inC: 3, outC: 32, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, pb: 1, pr: 1, groups: 1},
+	{name: "7x7s2_224x224x3to64", n: 1, inH: 224, inW: 224, inC: 3, outC: 64, kh: 7, kw: 7, sh: 2, sw: 2, dh: 1, dw: 1, pt: 3, pb: 3, pl: 3, pr: 3, groups: 1},
+	{name: "1x1_112x112x16to96", n: 1, inH: 112, inW: 112, inC: 16, outC: 96, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+	{name: "1x1_112x112x32to16", n: 1, inH: 112, inW: 112, inC: 32, outC: 16, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+	{name: "1x1_56x56x24to144", n: 1, inH: 56, inW: 56, inC: 24, outC: 144, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+	{name: "1x1_56x56x144to24", n: 1, inH: 56, inW: 56, inC: 144, outC: 24, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+	{name: "1x1_7x7x320to1280", n: 1, inH: 7, inW: 7, inC: 320, outC: 1280, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+	{name: "3x3_56x56x64to64", n: 1, inH: 56, inW: 56, inC: 64, outC: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+	{name: "1x1_1x1x1280to1000", n: 1, inH: 1, inW: 1, inC: 1280, outC: 1000, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+}
+
+// BenchmarkGEMMShapes runs gemmShapeCases through every assembly
+// variant's prepared convolution; best-GMAC/s is the fastest call.
+//
+//	go test -run - -bench GEMMShapes -benchtime 20x ./kernels/
+func BenchmarkGEMMShapes(b *testing.B) {
+	for _, v := range Variants() {
+		if gemmKernels[v] == nil {
+			continue
+		}
+		for _, c := range gemmShapeCases {
+			g, _ := c.geom()
+			b.Run(fmt.Sprintf("%s/%s", v, c.name), func(b *testing.B) {
+				r := newRand(9)
+				p := &Conv2DInt8Params{ConvGeom: g, InZeroPoint: -5, Requant: randRequant(r, g.OutC, 1e4, 1)}
+				in := randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
+				f := randInt8s(r, g.OutC*g.KH*g.KW*g.InC/g.Groups, -127, 127)
+				out := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
+				pr, ok := PrepareConv2DInt8(v, p, f, make([]int32, g.OutC))
+				if !ok {
+					b.Fatal("no fast path")
+				}
+				scratch := make([]byte, pr.ScratchBytes)
+				macs := float64(g.N*g.OutH*g.OutW*g.OutC) * float64(g.KH*g.KW*g.InC/g.Groups)
+				run := func() { pr.Run(in, out, scratch, 0, pr.Units) }
+				reportMACs(b, macs, run)
+				best := bestRate(macs, 100*time.Millisecond, run)
+				b.ReportMetric(best, "best-GMAC/s")
+				b.ReportMetric(macs/best/1e3, "best-µs")
+			})
+		}
+	}
+}
