@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Options configures an Interpreter.
@@ -13,10 +14,19 @@ type Options struct {
 }
 
 // minChunkWork is the least work (about one multiply-add or element move
-// each) worth handing to another goroutine: a handoff costs a few
-// microseconds of channel and scheduler work, the time of ~10^4 such
-// operations on the boards we target.
-const minChunkWork = 1 << 14
+// each) of a participant's share of an op: ops with less than twice this
+// run on the caller alone. A handoff to a polling worker costs about a
+// microsecond (publishing, joining, the caller waiting for the last grain),
+// the time of a few thousand such operations.
+const minChunkWork = 1 << 11
+
+// Grains. A participant claims its share grainsPerShare grains at a time
+// (at least minGrainWork each, or the whole share), so that a faster
+// participant can take over the last grains of a slower one.
+const (
+	grainsPerShare = 8
+	minGrainWork   = 1 << 9
+)
 
 // Interpreter runs a Model. It owns its arena (all activations, including
 // graph inputs and outputs) and a fixed pool of worker goroutines.
@@ -41,6 +51,7 @@ type Interpreter struct {
 type step struct {
 	run    func(lo, hi int)
 	bounds []int
+	grain  int // units per claim (see pool)
 	op     int // index of the planned operator (for profiles)
 }
 
@@ -76,7 +87,8 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 		if op.bind == nil || op.units == 0 {
 			continue
 		}
-		s := step{run: op.bind(&it.mem), bounds: chunkBounds(op.units, op.work, threads), op: i}
+		s := step{run: op.bind(&it.mem), op: i}
+		s.bounds, s.grain = chunkBounds(op.units, op.work, threads)
 		parallel = parallel || len(s.bounds) > 2
 		it.steps = append(it.steps, s)
 	}
@@ -88,20 +100,36 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 	return it, nil
 }
 
-// chunkBounds splits [0, units) into at most threads contiguous chunks of
-// at least minChunkWork each (by the op's work estimate).
-func chunkBounds(units int, work int64, threads int) []int {
+// chunkBounds splits [0, units) into at most threads contiguous shares of
+// at least minChunkWork each (by the op's work estimate), and returns the
+// grain in which they are claimed.
+func chunkBounds(units int, work int64, threads int) (bounds []int, grain int) {
 	n := int64(threads)
 	if most := work / minChunkWork; most < n {
 		n = most
 	}
+	if units > maxSplitUnits {
+		n = 1
+	}
 	n = max(min(n, int64(units)), 1)
-	bounds := make([]int, n+1)
+	bounds = make([]int, n+1)
 	for k := range bounds {
 		bounds[k] = int(int64(units) * int64(k) / n)
 	}
-	return bounds
+	if n == 1 {
+		return bounds, units
+	}
+	share := (int64(units) + n - 1) / n
+	g := (share + grainsPerShare - 1) / grainsPerShare
+	if work > 0 {
+		g = max(g, (minGrainWork*int64(units)+work-1)/work)
+	}
+	return bounds, int(max(min(g, share), 1))
 }
+
+// maxSplitUnits bounds the units of an op that is split: a share packs
+// two unit indices into one 64-bit word (and int is 32 bits on some targets).
+const maxSplitUnits = math.MaxInt32
 
 // Threads is the number of goroutines that compute each op.
 func (it *Interpreter) Threads() int { return it.threads }

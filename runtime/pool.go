@@ -7,70 +7,106 @@ import (
 	"time"
 )
 
-// chunk is one worker's share of an op: work units [lo, hi) of run.
-type chunk struct {
-	run    func(lo, hi int)
-	lo, hi int
-}
-
 // pool is a fixed set of worker goroutines, created with the interpreter
-// and stopped by its Close. The caller computes the first chunk of each op
-// itself and hands the others to the workers.
+// and stopped by its Close, that compute each op together with the
+// calling goroutine.
 //
-// An op takes tens to hundreds of microseconds and a run has dozens of
-// them, so the handoff must cost far less than that. A goroutine woken
-// from a channel or a WaitGroup is queued on the waker's P (runnext) and
-// starts only when that P yields or another P steals it: with blocking
-// handoffs alone, 2 threads ran EfficientNet-B0 in 15.4 ms against 16.9 ms
-// for 1 (best of 30, real-time priority on a 2-core VM). So, when
-// GOMAXPROCS lets every thread run at once, a worker that finished a
-// chunk polls for the next one for spinFor before it blocks on its
-// channel, and the caller polls the pending count for spinFor before it
-// blocks on the WaitGroup; a chunk posted to a polling worker is picked up
-// without the scheduler (12.8 ms; MobileNetV2 9.2 -> 5.1-6.1 ms at 1 -> 2
-// threads). The polls are short because on an oversubscribed machine a
-// polling thread takes CPU time from the one doing the work (1 ms polls
-// made 2 threads several times slower there). Neither side calls
-// runtime.Gosched while polling: that made the Go runtime allocate about
-// once per run. Handing over a chunk writes three words and one atomic, or
-// sends it on a buffered channel, so a run allocates nothing.
+// Work is shared by claiming, not by handing out fixed chunks. Each
+// participant (the caller is participant 0, worker k is participant k)
+// owns one contiguous range of the op's units, the same part of the
+// tensors op after op, so that its caches hold what it wrote. It claims
+// grains (step.grain units) from the front of its range; when its range
+// is empty it steals grains from the back of the others'. So a thread that
+// runs slower (the two vCPUs of a VM differ by up to a third under load),
+// starts late (a worker woken from its channel needs 30-90 µs) or got the
+// bigger share of a 4-versus-5 tile split does not hold up the op: with
+// fixed halves, MobileNetV2's ops finished at the speed of the slower
+// thread, 1.1-1.5x faster than one thread instead of 1.7-1.9x.
+//
+// Handoff. An op takes a few to hundreds of microseconds, so the caller
+// publishes an op by storing one atomic word (seq) that the workers poll
+// for spinFor before they block on a channel; a goroutine woken from a
+// channel is queued on the waker's P and starts only when that P yields or
+// another steals it, which costs tens of microseconds per op. The polls are
+// short because on an oversubscribed machine a polling thread takes CPU
+// time from the one doing the work, and a camera process must not burn a
+// core between frames; polling is skipped altogether when GOMAXPROCS does
+// not let every thread run at once. Neither side calls runtime.Gosched
+// while polling: that made the Go runtime allocate about once per run.
+//
+// Completion. A worker joins an op (counted in seq) before touching it and
+// leaves when nothing is left to claim. After its own share, the caller
+// closes the op to joins and waits only for the workers that joined: a
+// worker still waking up finds the op closed and skips it, so a late
+// worker costs nothing. Publishing, joining and leaving write one atomic
+// word each and a wake-up sends on a buffered channel, so a run allocates
+// nothing.
 type pool struct {
+	seq    atomic.Uint64 // generation<<genShift | flags | joined workers
+	_      [56]byte      // keep seq, which the workers poll, on its own cache line
+	job    *step         // the op of the current generation
+	spin   atomic.Bool   // whether the caller and every worker can run at once (GOMAXPROCS)
+	shares []share       // per participant: its unclaimed units
+	done   chan struct{} // capacity 1: the last joined worker wakes a caller blocked in close
+	// workers and exited are used by stop.
 	workers []*worker
-	pending atomic.Int32   // chunks handed out and not yet finished
-	busy    sync.WaitGroup // the same count, for a caller that stopped spinning
-	done    sync.WaitGroup // running workers
+	exited  sync.WaitGroup
 }
 
-// Worker states.
+// seq layout: the low 16 bits count the workers that joined the current
+// generation's op; flags follow; the generation is the upper 32 bits.
 const (
-	blocked  = iota // waiting on work (or running a chunk received from it)
-	spinning        // polling state for a posted chunk
-	posted          // c holds a chunk for a spinning worker
+	joinedMask = 1<<16 - 1
+	closedBit  = 1 << 16 // no more joins: the caller has finished its share
+	waiterBit  = 1 << 17 // the caller blocks on done until joined is 0
+	stopBit    = 1 << 18 // the pool is stopping
+	genShift   = 32
 )
 
-// worker is one worker goroutine's mailbox.
-type worker struct {
-	p     *pool
-	c     chunk
-	state atomic.Int32
-	work  chan chunk // capacity 1; closed by stop
-	_     [64]byte   // keep the workers' hot words on separate cache lines
+// share is one participant's unclaimed units [next, end), packed as
+// next<<32 | end so that its owner (claiming from the front) and thieves
+// (claiming from the back) agree with one compare-and-swap.
+type share struct {
+	r atomic.Uint64
+	_ [56]byte // one cache line per share: owners claim without contention
 }
 
-// spinFor is how long a worker polls for the next chunk, and the caller
-// for the workers' chunks, before blocking: about the gap between two
-// parallel ops of a run, and a fraction of an op.
+// Worker states, for the wake-up handshake.
+const (
+	awake  = iota // polling seq or working
+	asleep        // about to block, or blocked, on wake
+)
+
+// worker is one worker goroutine's wake-up channel.
+type worker struct {
+	id    int // participant index, 1 and up
+	state atomic.Int32
+	wake  chan struct{} // capacity 1; one token per asleep->awake by the caller; closed by stop
+	_     [40]byte      // keep the workers' hot words on separate cache lines
+}
+
+// spinFor is how long a worker polls for the next op, and the caller for
+// the joined workers to finish, before blocking. It is a few times the
+// gap between two ops of a run (a few microseconds when every op worth it
+// is split), short enough that an idle interpreter stops polling within
+// 50 µs of its last op, and longer than most ops that run on the caller
+// alone (below minSplitWork: under ~20 µs here), so the workers stay hot
+// through them.
 const spinFor = 50 * time.Microsecond
 
 // parallel reports whether the caller and every worker can run at once
-// (GOMAXPROCS is not below the thread count); spinning only pays then.
+// (GOMAXPROCS is not below the thread count); polling only pays then.
 func (p *pool) parallel() bool { return runtime.GOMAXPROCS(0) > len(p.workers) }
 
 func newPool(workers int) *pool {
-	p := &pool{workers: make([]*worker, workers)}
-	p.done.Add(workers)
+	p := &pool{
+		workers: make([]*worker, workers),
+		shares:  make([]share, workers+1),
+		done:    make(chan struct{}, 1),
+	}
+	p.exited.Add(workers)
 	for i := range p.workers {
-		w := &worker{p: p, work: make(chan chunk, 1)}
+		w := &worker{id: i + 1, wake: make(chan struct{}, 1)}
 		p.workers[i] = w
 		go p.work(w)
 	}
@@ -78,74 +114,181 @@ func newPool(workers int) *pool {
 }
 
 func (p *pool) work(w *worker) {
-	defer p.done.Done()
+	defer p.exited.Done()
+	var seen uint64 // the last generation this worker saw
 	for {
-		c, ok := w.next()
+		gen, ok := p.await(w, seen)
 		if !ok {
 			return
 		}
-		c.run(c.lo, c.hi)
-		p.pending.Add(-1)
-		p.busy.Done()
-	}
-}
-
-// next returns the next chunk, false once the pool is stopped: it polls
-// for a posted chunk for spinFor, then receives from work.
-func (w *worker) next() (chunk, bool) {
-	w.state.Store(spinning)
-	start, spin := time.Now(), w.p.parallel()
-	for spins := 1; spin; spins++ {
-		if w.state.Load() == posted {
-			w.state.Store(blocked)
-			return w.c, true
-		}
-		if spins%64 == 0 && time.Since(start) >= spinFor {
-			break
+		seen = gen
+		if p.join(gen) {
+			p.share(w.id, p.job)
+			p.leave()
 		}
 	}
-	if !w.state.CompareAndSwap(spinning, blocked) { // a chunk was posted meanwhile
-		w.state.Store(blocked)
-		return w.c, true
-	}
-	c, ok := <-w.work
-	return c, ok
 }
 
-// post hands c to w: in place if w is spinning, else through its channel.
-func (w *worker) post(c chunk) {
-	w.c = c
-	if w.state.CompareAndSwap(spinning, posted) {
-		return
-	}
-	w.work <- c
-}
-
-// run computes s's chunks: chunk 0 on the calling goroutine, chunk k on
-// worker k-1, and returns when all are done.
-func (p *pool) run(s *step) {
-	n := len(s.bounds) - 1
-	p.pending.Store(int32(n - 1))
-	p.busy.Add(n - 1)
-	for k := 1; k < n; k++ {
-		p.workers[k-1].post(chunk{s.run, s.bounds[k], s.bounds[k+1]})
-	}
-	s.run(s.bounds[0], s.bounds[1])
-	if p.parallel() {
+// await returns the generation of the next op after seen, false once the
+// pool is stopping: it polls seq for spinFor, then blocks on w.wake.
+func (p *pool) await(w *worker, seen uint64) (gen uint64, ok bool) {
+	if p.spin.Load() {
 		start := time.Now()
-		for spins := 1; p.pending.Load() != 0; spins++ {
+		for spins := 1; ; spins++ {
+			if s := p.seq.Load(); s>>genShift != seen || s&stopBit != 0 {
+				return s >> genShift, s&stopBit == 0
+			}
 			if spins%64 == 0 && time.Since(start) >= spinFor {
 				break
 			}
 		}
 	}
-	p.busy.Wait()
+	for {
+		w.state.Store(asleep)
+		if s := p.seq.Load(); s>>genShift != seen || s&stopBit != 0 {
+			if !w.state.CompareAndSwap(asleep, awake) {
+				<-w.wake // the caller saw asleep and sent a token: take it
+			}
+			return s >> genShift, s&stopBit == 0
+		}
+		if _, ok := <-w.wake; !ok {
+			return 0, false
+		}
+	}
+}
+
+// join counts the calling worker in on generation gen's op, unless the
+// caller has closed it (or a newer op replaced it) meanwhile.
+func (p *pool) join(gen uint64) bool {
+	for {
+		s := p.seq.Load()
+		if s>>genShift != gen || s&(closedBit|stopBit) != 0 {
+			return false
+		}
+		if p.seq.CompareAndSwap(s, s+1) {
+			return true
+		}
+	}
+}
+
+// leave ends a worker's part in the current op, waking the caller if it
+// is blocked waiting for the last one.
+func (p *pool) leave() {
+	if s := p.seq.Add(^uint64(0)); s&joinedMask == 0 && s&waiterBit != 0 {
+		p.done <- struct{}{}
+	}
+}
+
+// run computes s with the workers and returns when all its units are
+// done. s.bounds gives participant k the units [bounds[k], bounds[k+1]);
+// participants beyond them start with nothing and only steal.
+func (p *pool) run(s *step) {
+	n := len(s.bounds) - 1
+	for k := range p.shares {
+		var r uint64
+		if k < n {
+			r = uint64(s.bounds[k])<<32 | uint64(s.bounds[k+1])
+		}
+		p.shares[k].r.Store(r)
+	}
+	p.job = s
+	p.spin.Store(p.parallel())
+	p.seq.Store((p.seq.Load()>>genShift + 1) << genShift) // open, nobody joined
+	for _, w := range p.workers[:n-1] {
+		if w.state.Load() == asleep && w.state.CompareAndSwap(asleep, awake) {
+			w.wake <- struct{}{}
+		}
+	}
+	p.share(0, s)
+	p.close()
+}
+
+// share computes participant k's units, then steals from the others.
+func (p *pool) share(k int, s *step) {
+	own := &p.shares[k].r
+	for {
+		lo, hi, ok := claimFront(own, s.grain)
+		if !ok {
+			break
+		}
+		s.run(lo, hi)
+	}
+	for j := 1; j < len(p.shares); j++ {
+		victim := &p.shares[(k+j)%len(p.shares)].r
+		for {
+			lo, hi, ok := claimBack(victim, s.grain)
+			if !ok {
+				break
+			}
+			s.run(lo, hi)
+		}
+	}
+}
+
+// close stops further joins to the current op and waits for the workers
+// that joined it to leave.
+func (p *pool) close() {
+	if p.seq.Or(closedBit)&joinedMask == 0 {
+		return
+	}
+	if p.spin.Load() {
+		start := time.Now()
+		for spins := 1; ; spins++ {
+			if p.seq.Load()&joinedMask == 0 {
+				return
+			}
+			if spins%64 == 0 && time.Since(start) >= spinFor {
+				break
+			}
+		}
+	}
+	for {
+		s := p.seq.Load()
+		if s&joinedMask == 0 {
+			return
+		}
+		if p.seq.CompareAndSwap(s, s|waiterBit) {
+			<-p.done
+			return
+		}
+	}
+}
+
+// claimFront takes up to grain units from the front of r.
+func claimFront(r *atomic.Uint64, grain int) (lo, hi int, ok bool) {
+	for {
+		old := r.Load()
+		next, end := int(old>>32), int(uint32(old))
+		if next >= end {
+			return 0, 0, false
+		}
+		stop := min(next+grain, end)
+		if r.CompareAndSwap(old, uint64(stop)<<32|uint64(end)) {
+			return next, stop, true
+		}
+	}
+}
+
+// claimBack takes up to grain units from the back of r.
+func claimBack(r *atomic.Uint64, grain int) (lo, hi int, ok bool) {
+	for {
+		old := r.Load()
+		next, end := int(old>>32), int(uint32(old))
+		if next >= end {
+			return 0, 0, false
+		}
+		start := max(end-grain, next)
+		if r.CompareAndSwap(old, uint64(next)<<32|uint64(start)) {
+			return start, end, true
+		}
+	}
 }
 
 // stop ends the workers and waits for them to exit.
 func (p *pool) stop() {
+	p.seq.Or(stopBit)
 	for _, w := range p.workers {
-		close(w.work)
+		close(w.wake)
 	}
-	p.done.Wait()
+	p.exited.Wait()
 }
