@@ -90,7 +90,7 @@ type dwPair struct {
 // dwConv3x3PairAVX2) and dwPairRowKernel that of the pair-row builder (see
 // dwPairRowAVX2).
 type (
-	dwPairKernel    func(out *int8, r0, r1, r2 *int16, count, step, outStep int, packed *int32, clamp *int8)
+	dwPairKernel    func(out *int8, r0, r1, r2 *int16, s0, s1, s2, count, blocks, outStep int, packed *int32, clamp *int8)
 	dwPairRowKernel func(dst *int16, src *int8, n, blocks, c, blockStride int)
 )
 
@@ -224,11 +224,8 @@ func (d *DepthwiseInt8) runPair(conv dwPairKernel, build dwPairRowKernel, in, ou
 			}
 		}
 		outRow := out[u*g.OutW*g.C:][:g.OutW*g.C]
-		for b := range d.blocks {
-			conv(&outRow[b*dwBlock],
-				(*int16)(unsafe.Add(rp[0], b*rs[0])), (*int16)(unsafe.Add(rp[1], b*rs[1])), (*int16)(unsafe.Add(rp[2], b*rs[2])),
-				g.OutW, g.StrideW*dwPairEntry, g.C, &p.packed[b*dwPairBlockLen], &p.clamp[0])
-		}
+		conv(&outRow[0], (*int16)(rp[0]), (*int16)(rp[1]), (*int16)(rp[2]), rs[0], rs[1], rs[2],
+			g.OutW, d.blocks, g.C, &p.packed[0], &p.clamp[0])
 		d.referencePixels(in, outRow, n, iy0, 0, g.OutW)
 	}
 }
@@ -291,10 +288,20 @@ func dwPairRowGeneric(dst *int16, src *int8, n, blocks, c, blockStride int) {
 }
 
 // dwConv3x3PairGeneric is the pure-Go twin of dwConv3x3PairAVX2, lane for
-// lane: for count output pixels of one block, r0-r2 at the first pixel's
-// entry of the three pair rows (advancing by step bytes), out advancing
-// by outStep.
-func dwConv3x3PairGeneric(out *int8, r0, r1, r2 *int16, count, step, outStep int, packed *int32, clamp *int8) {
+// lane: for blocks blocks (r0-r2 advancing by s0-s2 bytes, out by 16) of
+// count output pixels, r0-r2 at the first pixel's entry of the three pair
+// rows (advancing by 64 bytes per pixel), out advancing by outStep.
+func dwConv3x3PairGeneric(out *int8, r0, r1, r2 *int16, s0, s1, s2, count, blocks, outStep int, packed *int32, clamp *int8) {
+	for b := range blocks {
+		dwConv3x3PairBlock((*int8)(unsafe.Add(unsafe.Pointer(out), b*dwBlock)),
+			(*int16)(unsafe.Add(unsafe.Pointer(r0), b*s0)), (*int16)(unsafe.Add(unsafe.Pointer(r1), b*s1)), (*int16)(unsafe.Add(unsafe.Pointer(r2), b*s2)),
+			count, outStep, &unsafe.Slice(packed, blocks*dwPairBlockLen)[b*dwPairBlockLen], clamp)
+	}
+}
+
+// dwConv3x3PairBlock is one block of dwConv3x3PairGeneric.
+func dwConv3x3PairBlock(out *int8, r0, r1, r2 *int16, count, outStep int, packed *int32, clamp *int8) {
+	const step = dwPairEntry
 	blk := unsafe.Slice(packed, dwPairBlockLen)
 	cl := unsafe.Slice(clamp, 64)
 	entry := func(r *int16, px, j int) []int16 {

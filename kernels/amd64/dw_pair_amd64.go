@@ -2,11 +2,11 @@
 
 package amd64
 
-// dwConv3x3PairAVX2 is the pair-row 3x3 kernel (dw_pair_amd64.s): one
-// block of 16 channels of count output pixels; see dwConv3x3PairGeneric.
+// dwConv3x3PairAVX2 is the pair-row 3x3 kernel (dw_pair_amd64.s): blocks
+// blocks of 16 channels of count output pixels; see dwConv3x3PairGeneric.
 //
 //go:noescape
-func dwConv3x3PairAVX2(out *int8, r0, r1, r2 *int16, count, step, outStep int, packed *int32, clamp *int8)
+func dwConv3x3PairAVX2(out *int8, r0, r1, r2 *int16, s0, s1, s2, count, blocks, outStep int, packed *int32, clamp *int8)
 
 // dwPairRowAVX2 builds pair-row entries (dw_pair_amd64.s); see
 // dwPairRowGeneric.

@@ -23,7 +23,7 @@ DATA dwPairPerm<>+24(SB)/8, $0x0000000700000005
 GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 
 // Register contract of dwConv3x3PairAVX2 (the macros below use it): DI
-// output of the group's first pixel, R11 outStep, R13 3*outStep, AX the
+// output of the group's first pixel in the block, R11 outStep, R13 3*outStep, AX the
 // group's fifth pixel's output, R8/R9/R10 the group's first entry in the
 // pair rows of window rows 0-2, BX the block's constants, R12 clamp, CX
 // groups (then pixels) left, R15 pixels left after the groups of eight,
@@ -103,29 +103,39 @@ GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 	VEXTRACTI128 $1, lo, o1
 
 
-// func dwConv3x3PairAVX2(out *int8, r0, r1, r2 *int16, count, step, outStep int, packed *int32, clamp *int8)
+// func dwConv3x3PairAVX2(out *int8, r0, r1, r2 *int16, s0, s1, s2, count, blocks, outStep int, packed *int32, clamp *int8)
 //
-// One block of 16 channels of count output pixels of a 3x3 depthwise
+// blocks blocks of 16 channels of count output pixels of a 3x3 depthwise
 // convolution at stride 1 on pair rows: r0-r2 point at the first pixel's
-// entry of the block in the pair rows of window rows 0-2 (step must be
-// 64: the next pixel's entry follows), out advances by outStep; packed is
-// the block's dwPairBlockLen constants, clamp 32 x ActMin then 32 x ActMax.
+// entry of block 0 in the pair rows of window rows 0-2, and advance by
+// s0-s2 bytes per block (0 for the row of zero points); within a block
+// the next pixel's entry follows (64 bytes). out advances by outStep per
+// pixel and 16 per block; packed holds dwPairBlockLen constants per
+// block, clamp 32 x ActMin then 32 x ActMax.
 // Groups of eight, then of four, pixels run the lo halves, then the hi
 // halves, so that each half's weights and requantization constants are
 // loaded into registers once per group; the last count%4 pixels run as a
 // group of four that overlaps the previous one (recomputing up to three
-// pixels, with the same results), or one at a time when count < 4.
+// pixels, with the same results), or one at a time when count < 4. The
+// block's out, r0-r2 and packed advance in their argument slots, blocks
+// counts down in its slot.
 // Register contract: above.
-TEXT ·dwConv3x3PairAVX2(SB), NOSPLIT, $128-72
+TEXT ·dwConv3x3PairAVX2(SB), NOSPLIT, $128-96
+	CMPQ count+56(FP), $0
+	JLE  done
+	CMPQ blocks+64(FP), $0
+	JLE  done
+	MOVQ outStep+72(FP), R11
+	LEAQ (R11)(R11*2), R13
+	MOVQ clamp+88(FP), R12
+
+block:
 	MOVQ out+0(FP), DI
 	MOVQ r0+8(FP), R8
 	MOVQ r1+16(FP), R9
 	MOVQ r2+24(FP), R10
-	MOVQ outStep+48(FP), R11
-	LEAQ (R11)(R11*2), R13
-	MOVQ packed+56(FP), BX
-	MOVQ clamp+64(FP), R12
-	MOVQ count+32(FP), R15
+	MOVQ packed+80(FP), BX
+	MOVQ count+56(FP), R15
 	MOVQ R15, CX
 	SHRQ $3, CX
 	JZ   four
@@ -240,11 +250,11 @@ group:
 
 tail:
 	TESTQ R14, R14
-	JNZ   done
+	JNZ   next
 	MOVQ  R15, CX
 	ANDQ  $3, CX
-	JZ    done
-	CMPQ  count+32(FP), $4
+	JZ    next
+	CMPQ  count+56(FP), $4
 	JLT   pixel
 	MOVQ  $4, AX
 	SUBQ  CX, AX
@@ -282,6 +292,18 @@ pixel:
 	ADDQ R11, DI
 	DECQ CX
 	JNZ  pixel
+
+next:
+	ADDQ $16, out+0(FP)
+	MOVQ s0+32(FP), AX
+	ADDQ AX, r0+8(FP)
+	MOVQ s1+40(FP), AX
+	ADDQ AX, r1+16(FP)
+	MOVQ s2+48(FP), AX
+	ADDQ AX, r2+24(FP)
+	ADDQ $704, packed+80(FP)
+	DECQ blocks+64(FP)
+	JNZ  block
 
 done:
 	VZEROUPPER
