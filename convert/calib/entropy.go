@@ -3,6 +3,8 @@ package calib
 import (
 	"math"
 	"slices"
+
+	"github.com/edgeinfer/edgeinfer/quant"
 )
 
 // entropyRange chooses the range by minimum KL divergence, TensorRT's
@@ -117,7 +119,7 @@ func klDivergence(p, q []float64) float64 {
 	kl := 0.0
 	for k, pk := range ps {
 		if pk > 0 {
-			kl += pk * math.Log(pk/qs[k])
+			kl += float64(pk * quant.Log(pk/qs[k]))
 		}
 	}
 	return kl

@@ -115,7 +115,7 @@ func (h *Histogram) nanIfEmpty(v float64) float64 {
 func (h *Histogram) width() float64 { return 2 * h.r / histogramBins }
 
 // center is the middle of bin i.
-func (h *Histogram) center(i int) float64 { return -h.r + (float64(i)+0.5)*h.width() }
+func (h *Histogram) center(i int) float64 { return -h.r + float64((float64(i)+0.5)*h.width()) }
 
 // Quantile returns the value below which a fraction q of the observed
 // values lie, interpolating linearly inside the bin that holds it, and
@@ -127,12 +127,12 @@ func (h *Histogram) Quantile(q float64) float64 {
 	if h.r == 0 {
 		return 0
 	}
-	target := q * h.n
+	target := float64(q * h.n)
 	acc := 0.0
 	for i, c := range h.counts {
 		if c > 0 && acc+c >= target {
-			lo := -h.r + float64(i)*h.width()
-			v := lo + (target-acc)/c*h.width()
+			lo := -h.r + float64(float64(i)*h.width())
+			v := lo + float64((target-acc)/c*h.width())
 			return min(max(v, h.min), h.max)
 		}
 		acc += c

@@ -24,7 +24,7 @@ func mseRange(h *Histogram) (lo, hi float64) {
 		l, u := h.min*a, h.max*a
 		s, zp := quant.ChooseActivationParams(float32(l), float32(u))
 		scale := float64(s)
-		qlo, qhi := float64(-128-zp)*scale, float64(127-zp)*scale
+		qlo, qhi := float64(float64(-128-zp)*scale), float64(float64(127-zp)*scale)
 		inside := scale * scale / 12
 		e := 0.0
 		for i, c := range h.counts {
@@ -34,11 +34,11 @@ func mseRange(h *Histogram) (lo, hi float64) {
 			x := h.center(i)
 			switch {
 			case x < qlo:
-				e += c * (qlo - x) * (qlo - x)
+				e += float64(c * (qlo - x) * (qlo - x))
 			case x > qhi:
-				e += c * (x - qhi) * (x - qhi)
+				e += float64(c * (x - qhi) * (x - qhi))
 			default:
-				e += c * inside
+				e += float64(c * inside)
 			}
 		}
 		if e < bestErr {

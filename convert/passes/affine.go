@@ -130,7 +130,7 @@ func affineOf(g *graph.Graph, n *graph.Node) (x int, scale, shift vectorFn, ok b
 		t := make([]float64, len(sc))
 		for c := range s {
 			s[c] = float64(sc[c]) / math.Sqrt(float64(vr[c])+float64(op.Epsilon))
-			t[c] = float64(bi[c]) - float64(mean[c])*s[c]
+			t[c] = float64(bi[c]) - float64(float64(mean[c])*s[c])
 		}
 		fixed := func(v []float64) vectorFn {
 			return func(out []int, ch int) []float64 {

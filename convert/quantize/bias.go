@@ -44,7 +44,7 @@ func correctedBias(g *graph.Graph, n *graph.Node, mean []float64) []float32 {
 		for j := range per {
 			k := o*per + j
 			dw := float64(float32(q[k])*scales[o]) - float64(w.F[k])
-			e += dw * mean[channelOf(o, j)]
+			e += float64(dw * mean[channelOf(o, j)])
 		}
 		b := 0.0
 		if bias != nil {

@@ -130,8 +130,8 @@ type probe struct {
 func (p *probe) add(ref, got []float32) {
 	for i, r := range ref {
 		d := float64(got[i]) - float64(r)
-		p.sig += float64(r) * float64(r)
-		p.noise += d * d
+		p.sig += float64(float64(r) * float64(r))
+		p.noise += float64(d * d)
 	}
 }
 
@@ -142,7 +142,8 @@ func (p *probe) sqnr() float64 {
 	case p.sig == 0:
 		return math.Inf(-1)
 	}
-	return 10 * math.Log10(p.sig/p.noise)
+	// quant.Log: the same bits on every GOARCH (math.Log10 is not).
+	return 10 * quant.Log(p.sig/p.noise) / math.Ln10
 }
 
 // measure runs the float graph and the int8 model side by side on the

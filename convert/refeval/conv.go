@@ -153,7 +153,7 @@ func gemm(op *graph.Gemm, a, b, c, y *graph.Value, s *scratch) {
 	cs := graph.BroadcastStrides(c.Shape, y.Shape)
 	for i := range m {
 		for j := range n {
-			y.F[i*n+j] += op.Beta * c.F[i*cs[0]+j*cs[1]]
+			y.F[i*n+j] += float32(op.Beta * c.F[i*cs[0]+j*cs[1]])
 		}
 	}
 }

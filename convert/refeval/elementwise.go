@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/edgeinfer/edgeinfer/convert/graph"
+	"github.com/edgeinfer/edgeinfer/quant"
 )
 
 type binaryOp uint8
@@ -131,7 +132,7 @@ func unary(op graph.Op, x, y []float32) {
 		}
 	case *graph.HardSigmoid:
 		for i, v := range x {
-			y[i] = max(0, min(1, op.Alpha*v+op.Beta))
+			y[i] = max(0, min(1, float32(op.Alpha*v)+op.Beta))
 		}
 	case *graph.HardSwish:
 		for i, v := range x {
@@ -139,7 +140,7 @@ func unary(op graph.Op, x, y []float32) {
 		}
 	case *graph.Tanh:
 		for i, v := range x {
-			y[i] = float32(math.Tanh(float64(v)))
+			y[i] = float32(quant.Tanh(float64(v)))
 		}
 	}
 }
@@ -147,9 +148,9 @@ func unary(op graph.Op, x, y []float32) {
 // sigmoid avoids exp overflow for large |x|.
 func sigmoid(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + quant.Exp(-x))
 	}
-	e := math.Exp(x)
+	e := quant.Exp(x)
 	return e / (1 + e)
 }
 
@@ -172,12 +173,12 @@ func batchNorm(op *graph.BatchNorm, in []*graph.Value, y *graph.Value) {
 	inner := prod(x.Shape[2:])
 	for ch := range c {
 		a := float64(scale.F[ch]) / math.Sqrt(float64(variance.F[ch])+float64(op.Epsilon))
-		b := float64(bias.F[ch]) - float64(mean.F[ch])*a
+		b := float64(bias.F[ch]) - float64(float64(mean.F[ch])*a)
 		for img := range n {
 			off := (img*c + ch) * inner
 			src, dst := x.F[off:off+inner], y.F[off:off+inner]
 			for i, v := range src {
-				dst[i] = float32(float64(v)*a + b)
+				dst[i] = float32(float64(float64(v)*a) + b)
 			}
 		}
 	}

@@ -8,6 +8,14 @@
 // column-parallel matrix multiply, so that calibrating a real CNN over a
 // few hundred images takes seconds, not hours. Reductions and
 // transcendental functions accumulate in float64.
+//
+// Results are the same bits on every GOARCH, so that a conversion gives
+// the same model on amd64 and arm64: every product that is then added is
+// written float32(a*b) or float64(a*b), an explicit conversion that rounds
+// it (Go specification, "Arithmetic operators") and so keeps the compiler
+// from fusing it into an FMA as it does on arm64, and exp, log and tanh
+// come from package quant, whose functions use only correctly rounded
+// operations (the standard library's are assembly or fused per GOARCH).
 package refeval
 
 import (

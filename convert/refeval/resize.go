@@ -38,7 +38,7 @@ func (p axisPlan) identity(in int) bool {
 // ok is false when tf_crop_and_resize puts it outside the input.
 func sourceCoord(op *graph.Resize, d, x, in int) (coord float64, ok bool) {
 	scale := op.Scales[d]
-	outLen := scale * float64(in) // the reference's output_width
+	outLen := float64(scale * float64(in)) // the reference's output_width
 	fx, fin := float64(x), float64(in)
 	switch op.Coord {
 	case graph.CoordHalfPixel:
@@ -66,11 +66,11 @@ func sourceCoord(op *graph.Resize, d, x, in int) (coord float64, ok bool) {
 		} else {
 			c = fx * (end - start) * (fin - 1) / (outLen - 1)
 		}
-		c += start * (fin - 1)
+		c += float64(start * (fin - 1))
 		return c, c >= 0 && c <= fin-1
 	case graph.CoordHalfPixelSymmetric:
 		adjustment := float64(op.Sizes[d]) / outLen
-		offset := fin / 2 * (1 - adjustment)
+		offset := float64(fin / 2 * (1 - adjustment))
 		return offset + (fx+0.5)/scale - 0.5, true
 	}
 	return 0, false
@@ -78,12 +78,18 @@ func sourceCoord(op *graph.Resize, d, x, in int) (coord float64, ok bool) {
 
 func cubicCoeffs(r, a float64) [4]float64 {
 	s := 1 - r
-	return [4]float64{
-		((a*(r+1)-5*a)*(r+1)+8*a)*(r+1) - 4*a,
-		((a+2)*r-(a+3))*r*r + 1,
-		((a+2)*s-(a+3))*s*s + 1,
-		((a*(s+1)-5*a)*(s+1)+8*a)*(s+1) - 4*a,
+	// ((a·t - 5a)·t + 8a)·t - 4a for t = r+1 and s+1, and
+	// ((a+2)·t - (a+3))·t·t + 1 for t = r and s, with every product
+	// rounded (see the package doc on fused multiply-adds).
+	outer := func(t float64) float64 {
+		u := float64(a*t) - float64(5*a)
+		u = float64(u*t) + float64(8*a)
+		return float64(u*t) - float64(4*a)
 	}
+	inner := func(t float64) float64 {
+		return float64(float64(float64((a+2)*t)-(a+3))*t*t) + 1
+	}
+	return [4]float64{outer(r + 1), inner(r), inner(s), outer(s + 1)}
 }
 
 func planAxis(op *graph.Resize, d, in, out int) axisPlan {
@@ -195,7 +201,7 @@ func resize(op *graph.Resize, x, y *graph.Value, s *scratch) {
 				for i := range row {
 					var acc float64
 					for _, t := range taps {
-						acc += t.w * float64(src[(o*in+t.idx)*inner+i])
+						acc += float64(t.w * float64(src[(o*in+t.idx)*inner+i]))
 					}
 					row[i] = float32(acc)
 				}

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/edgeinfer/edgeinfer/convert/graph"
+	"github.com/edgeinfer/edgeinfer/quant"
 )
 
 // softmax normalizes along axis, subtracting the maximum first so that
@@ -21,20 +22,31 @@ func softmax(axis int, x, y *graph.Value, log bool) {
 			}
 			var sum float64
 			for i := range n {
-				sum += math.Exp(float64(x.F[base+i*inner]) - mx)
+				sum += quant.Exp(float64(x.F[base+i*inner]) - mx)
 			}
 			if log {
-				ls := math.Log(sum)
+				ls := quant.Log(sum)
 				for i := range n {
 					y.F[base+i*inner] = float32(float64(x.F[base+i*inner]) - mx - ls)
 				}
 				continue
 			}
 			for i := range n {
-				y.F[base+i*inner] = float32(math.Exp(float64(x.F[base+i*inner])-mx) / sum)
+				y.F[base+i*inner] = float32(quant.Exp(float64(x.F[base+i*inner])-mx) / sum)
 			}
 		}
 	}
+}
+
+// pow is x^y for x > 0 through package quant's Exp and Log, which give the
+// same bits on every GOARCH (math.Pow is compiled with fused
+// multiply-adds on arm64); other x (LRN's base is bias + α·Σx², positive
+// for the positive bias every model uses) go to math.Pow.
+func pow(x, y float64) float64 {
+	if !(x > 0) || math.IsInf(x, 1) {
+		return math.Pow(x, y)
+	}
+	return quant.Exp(float64(y * quant.Log(x)))
 }
 
 // lrn is cross-channel local response normalization.
@@ -51,10 +63,10 @@ func lrn(op *graph.LRN, x, y *graph.Value) {
 				var sq float64
 				for k := c0; k <= c1; k++ {
 					v := float64(x.F[(img*c+k)*inner+i])
-					sq += v * v
+					sq += float64(v * v)
 				}
 				off := (img*c+ch)*inner + i
-				y.F[off] = float32(float64(x.F[off]) / math.Pow(float64(op.Bias)+alpha*sq, float64(op.Beta)))
+				y.F[off] = float32(float64(x.F[off]) / pow(float64(op.Bias)+float64(alpha*sq), float64(op.Beta)))
 			}
 		}
 	}

@@ -25,7 +25,7 @@ func SmallCNN(seed uint64) *Model {
 	uniform := func(name string, lo, hi float64, dims ...int64) Tensor {
 		v := make([]float32, dims[0])
 		for i := range v {
-			v[i] = float32(lo + (hi-lo)*r.Float64())
+			v[i] = float32(lo + float64((hi-lo)*r.Float64())) // no FMA: the same model on every GOARCH
 		}
 		return RawFloats(name, dims, v...)
 	}
