@@ -41,6 +41,12 @@ type gemmKernel struct {
 	// gemmBlockBytes(nr, kp, bElem) each); tile j stores row m's NR outputs
 	// at c[m*cStride+j*NR:][:NR]. q is the op's gemmOutput.
 	tile func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput)
+
+	// tile1, when set, is tile for a panel with one valid row: row 0 of
+	// the A panel against blocks consecutive blocks, tile j writing
+	// c[j*NR:][:NR]. A fully connected layer on one vector (and a
+	// convolution's last, one-pixel panel) then computes only that row.
+	tile1 func(a, b []byte, kp, blocks int, c []int8, q *gemmOutput)
 }
 
 // gemmOutput is the per-op part of the microkernels' output stage, each

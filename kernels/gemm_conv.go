@@ -123,6 +123,10 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 					if rows == mr {
 						full = max(b0, min(b1, c.ocg/nr))
 					}
+					if rows == 1 && gk.tile1 != nil {
+						c.runRow(panel, pk, out[m0*g.OutC+grp*c.ocg:], tile, b0, b1)
+						continue
+					}
 					gk.tile(panel, pk.blocksFrom(b0), c.kp, full-b0, out[m0*g.OutC+grp*c.ocg+b0*nr:], g.OutC, c.q)
 					for b := full; b < b1; b++ {
 						ch := grp*c.ocg + b*nr
@@ -135,6 +139,20 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 				}
 			}
 		}
+	}
+}
+
+// runRow computes blocks [b0, b1) of a panel with one valid row (a
+// convolution on one pixel, the squeeze-excite layers, or the last pixel)
+// with the one-row tile into out, the row's outputs of this group.
+func (c *gemmConv) runRow(panel []byte, pk *gemmPacked, out, tile []int8, b0, b1 int) {
+	gk := c.gk
+	nr := gk.nr
+	full := max(b0, min(b1, c.ocg/nr))
+	gk.tile1(panel, pk.blocksFrom(b0), c.kp, full-b0, out[b0*nr:], c.q)
+	for b := full; b < b1; b++ {
+		gk.tile1(panel, pk.blocksFrom(b), c.kp, 1, tile, c.q)
+		copy(out[b*nr:][:min(nr, c.ocg-b*nr)], tile)
 	}
 }
 

@@ -38,6 +38,14 @@ func (f *gemmFC) run(in, out []int8, scratch []byte, lo, hi int) {
 		rows := min(mr, f.p.Batch-m0)
 		gk.packA(panel, in[m0*k:], k, rows, k, pk.kp)
 		full := max(min(hi, n/nr)-lo, 0) // blocks of [lo, hi) with NR real channels
+		if rows == 1 && gk.tile1 != nil {
+			gk.tile1(panel, pk.blocksFrom(lo), pk.kp, full, out[m0*n+lo*nr:], f.q)
+			for b := lo + full; b < hi; b++ {
+				gk.tile1(panel, pk.blocksFrom(b), pk.kp, 1, tile, f.q)
+				copy(out[m0*n+b*nr:][:min(nr, n-b*nr)], tile)
+			}
+			continue
+		}
 		if rows < mr {
 			full = 0
 		}

@@ -25,6 +25,9 @@ func init() {
 		tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
 			amd64.Gemm6x16Int16Go(int16s(a), b, kp, blocks, c, cStride, q)
 		},
+		tile1: func(a, b []byte, kp, blocks int, c []int8, q *gemmOutput) {
+			amd64.Gemm1x16Int16Go(int16s(a), b, kp, blocks, c, q)
+		},
 		convertA: func(dst []byte, src []int8) { amd64.WidenInt16Go(int16s(dst), src) },
 		im2colA: func(dst []byte, src []int8, pixels, pixStep, kh, rowStride, seg, kp int) {
 			amd64.Im2colInt16Go(int16s(dst), src, pixels, pixStep, kh, rowStride, seg, kp)

@@ -21,6 +21,9 @@ var (
 func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
 
 //go:noescape
+func gemm1x16Int16(a *int16, b *byte, kp int, c *int8, q *Output, blocks int)
+
+//go:noescape
 func gemm6x16VNNI(a *byte, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
 
 //go:noescape
@@ -44,6 +47,19 @@ func Gemm6x16Int16(a []int16, b []byte, kp, blocks int, c []int8, cStride int, q
 	b = b[:blocks*(headerRows*16*4+16*kp*2)]
 	c = c[:5*cStride+16*blocks]
 	gemm6x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks)
+}
+
+// Gemm1x16Int16 (AVX2) computes blocks consecutive 1 x 16 tiles over the
+// blocks of Gemm6x16Int16, exactly like Gemm1x16Int16Go: a holds one row of
+// kp int16 (kp even), tile j writes c[16*j:][:16].
+func Gemm1x16Int16(a []int16, b []byte, kp, blocks int, c []int8, q *Output) {
+	if blocks <= 0 {
+		return
+	}
+	a = a[:kp]
+	b = b[:blocks*(headerRows*16*4+16*kp*2)]
+	c = c[:16*blocks]
+	gemm1x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], q, blocks)
 }
 
 // Gemm6x16VNNI (AVX-VNNI; check HasAVXVNNI) computes blocks consecutive

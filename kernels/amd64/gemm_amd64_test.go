@@ -177,3 +177,45 @@ func TestConvertA(t *testing.T) {
 		}
 	}
 }
+
+func TestGemm1x16Int16(t *testing.T) {
+	if !HasAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	// k-pair counts around the four-pair unrolling: tails of 0-3 pairs.
+	for _, kp := range []int{0, 2, 4, 6, 8, 10, 14, 16, 18, 30, 32, 34, 62, 64, 66, 130, 576, 1154, 1280} {
+		for trial := 0; trial < 8; trial++ {
+			blocks := 1 + trial%4
+			var b []byte
+			for range blocks {
+				b = append(b, gemmRandomBlock(rng, 16, kp, 2)...)
+			}
+			q := gemmRandomOutput(rng)
+			a := make([]int16, kp)
+			for i := range a {
+				a[i] = int16(rng.IntN(256) - 128)
+				if trial == 0 {
+					a[i] = -128 // largest products, all one sign
+				}
+			}
+			want, checkW := gemmGuarded(16 * blocks)
+			got, checkG := gemmGuarded(16 * blocks)
+			Gemm1x16Int16Go(a, b, kp, blocks, want, q)
+			Gemm1x16Int16(a, b, kp, blocks, got, q)
+			if !slices.Equal(got, want) {
+				t.Fatalf("kp %d trial %d: asm\n%v\nwant\n%v", kp, trial, got, want)
+			}
+			checkW(t, "twin")
+			checkG(t, "asm")
+			// Row 0 of the 6-row tile on the same blocks is the same.
+			a6 := make([]int16, 6*kp)
+			copy(a6, a)
+			six := make([]int8, 6*16*blocks)
+			Gemm6x16Int16Go(a6, b, kp, blocks, six, 16*blocks, q)
+			if !slices.Equal(six[:16*blocks], want) {
+				t.Fatalf("kp %d trial %d: one-row twin differs from row 0 of the 6-row tile", kp, trial)
+			}
+		}
+	}
+}

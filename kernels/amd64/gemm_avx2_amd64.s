@@ -77,6 +77,45 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 	VMOVDQU      X12, (R9) \
 	ADDQ         R10, R9
 
+// SATSHIFT_6x16 and REQUANT_STORE_6x16 are the output stage of a 6 x 16
+// tile whose row m accumulates in Y(2m) (channels 0-7) and Y(2m+1)
+// (8-15), shared by the AVX2 and AVX-VNNI tiles: the saturating left
+// shift (only when the Output's flag says some channel shifts left), then
+// the requantization and the stores of the six rows at R9, R9+R10, ...
+#define SATSHIFT_6x16 \
+	SATSHIFT(Y0, 0) \
+	SATSHIFT(Y1, 32) \
+	SATSHIFT(Y2, 0) \
+	SATSHIFT(Y3, 32) \
+	SATSHIFT(Y4, 0) \
+	SATSHIFT(Y5, 32) \
+	SATSHIFT(Y6, 0) \
+	SATSHIFT(Y7, 32) \
+	SATSHIFT(Y8, 0) \
+	SATSHIFT(Y9, 32) \
+	SATSHIFT(Y10, 0) \
+	SATSHIFT(Y11, 32)
+
+#define REQUANT_STORE_6x16 \
+	REQUANT(Y0, 0) \
+	REQUANT(Y1, 32) \
+	STORE16(Y0, Y1) \
+	REQUANT(Y2, 0) \
+	REQUANT(Y3, 32) \
+	STORE16(Y2, Y3) \
+	REQUANT(Y4, 0) \
+	REQUANT(Y5, 32) \
+	STORE16(Y4, Y5) \
+	REQUANT(Y6, 0) \
+	REQUANT(Y7, 32) \
+	STORE16(Y6, Y7) \
+	REQUANT(Y8, 0) \
+	REQUANT(Y9, 32) \
+	STORE16(Y8, Y9) \
+	REQUANT(Y10, 0) \
+	REQUANT(Y11, 32) \
+	STORE16(Y10, Y11)
+
 // One k-pair of one row: broadcast the row's int16 pair ADDR and
 // multiply-add it with both weight vectors (Y12: channels 0-7, Y13: 8-15).
 #define MADD_ROW(ADDR, A0, A1) \
@@ -176,42 +215,116 @@ ktail:
 requant:
 	CMPL 192(R11), $0
 	JEQ  nosat
+	SATSHIFT_6x16
+
+nosat:
+	REQUANT_STORE_6x16
+
+	// The next block starts where this one's weights end.
+	MOVQ DI, BX
+	ADDQ $16, R13
+	DECQ R12
+	JNZ  block
+	VZEROUPPER
+
+done:
+	RET
+
+// One k-pair of the single row for gemm1x16Int16: broadcast the pair at
+// ADDR and multiply-add it with the weights at OFF(DI) and OFF+32(DI)
+// into A0 (channels 0-7) and A1 (8-15), through T (broadcast) and U.
+#define MADD_PAIR(ADDR, OFF, T, U, A0, A1) \
+	VPBROADCASTD ADDR, T \
+	VPMADDWD     OFF(DI), T, U \
+	VPADDD       U, A0, A0 \
+	VPMADDWD     OFF+32(DI), T, U \
+	VPADDD       U, A1, A1
+
+// func gemm1x16Int16(a *int16, b *byte, kp int, c *int8, q *Output, blocks int)
+//
+// The one-row tile (a fully connected layer on one input vector, the
+// last pixel of a convolution): blocks consecutive 1 x 16 tiles over the
+// packed blocks of gemm6x16Int16, tile j writing c[16j:][:16]. With one
+// row there is no A reuse, so the k loop runs four k-pairs at once into
+// four accumulator pairs, summed before the output stage (int32
+// wrap-around addition is associative, so the sum is the reference's).
+//
+// Register contract:
+//   AX   the A row (kp int16), SI its current k-pair
+//   BX   block header, DI its weights (64 bytes per k-pair)
+//   DX   k-pairs per block, CX k-pairs left in this block
+//   R9   output, R10 = 16 (STORE16's stride: the next block's channels)
+//   R11  q, R12 blocks left
+//   Y0-Y7  accumulators: k-pair 4i+j into Y(2j) (channels 0-7), Y(2j+1) (8-15)
+//   Y8, Y10 broadcast pairs, Y9, Y11 products, Y12-Y14 output stage scratch
+TEXT ·gemm1x16Int16(SB), NOSPLIT, $0-48
+	MOVQ  a+0(FP), AX
+	MOVQ  b+8(FP), BX
+	MOVQ  kp+16(FP), DX
+	MOVQ  c+24(FP), R9
+	MOVQ  q+32(FP), R11
+	MOVQ  blocks+40(FP), R12
+	MOVQ  $16, R10
+	SHRQ  $1, DX
+	TESTQ R12, R12
+	JZ    done
+
+block:
+	MOVQ    AX, SI
+	LEAQ    448(BX), DI
+	MOVQ    DX, CX
+	VMOVDQU (BX), Y0
+	VMOVDQU 32(BX), Y1
+	VPXOR   Y2, Y2, Y2
+	VPXOR   Y3, Y3, Y3
+	VPXOR   Y4, Y4, Y4
+	VPXOR   Y5, Y5, Y5
+	VPXOR   Y6, Y6, Y6
+	VPXOR   Y7, Y7, Y7
+	CMPQ    CX, $4
+	JB      ktail
+
+kloop4:
+	MADD_PAIR((SI), 0, Y8, Y9, Y0, Y1)
+	MADD_PAIR(4(SI), 64, Y10, Y11, Y2, Y3)
+	MADD_PAIR(8(SI), 128, Y8, Y9, Y4, Y5)
+	MADD_PAIR(12(SI), 192, Y10, Y11, Y6, Y7)
+	ADDQ $16, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JAE  kloop4
+
+ktail:
+	TESTQ CX, CX
+	JZ    sum
+
+kloop1:
+	MADD_PAIR((SI), 0, Y8, Y9, Y0, Y1)
+	ADDQ $4, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  kloop1
+
+sum:
+	VPADDD Y2, Y0, Y0
+	VPADDD Y3, Y1, Y1
+	VPADDD Y6, Y4, Y4
+	VPADDD Y7, Y5, Y5
+	VPADDD Y4, Y0, Y0
+	VPADDD Y5, Y1, Y1
+	CMPL   192(R11), $0
+	JEQ    nosat
 	SATSHIFT(Y0, 0)
 	SATSHIFT(Y1, 32)
-	SATSHIFT(Y2, 0)
-	SATSHIFT(Y3, 32)
-	SATSHIFT(Y4, 0)
-	SATSHIFT(Y5, 32)
-	SATSHIFT(Y6, 0)
-	SATSHIFT(Y7, 32)
-	SATSHIFT(Y8, 0)
-	SATSHIFT(Y9, 32)
-	SATSHIFT(Y10, 0)
-	SATSHIFT(Y11, 32)
 
 nosat:
 	REQUANT(Y0, 0)
 	REQUANT(Y1, 32)
 	STORE16(Y0, Y1)
-	REQUANT(Y2, 0)
-	REQUANT(Y3, 32)
-	STORE16(Y2, Y3)
-	REQUANT(Y4, 0)
-	REQUANT(Y5, 32)
-	STORE16(Y4, Y5)
-	REQUANT(Y6, 0)
-	REQUANT(Y7, 32)
-	STORE16(Y6, Y7)
-	REQUANT(Y8, 0)
-	REQUANT(Y9, 32)
-	STORE16(Y8, Y9)
-	REQUANT(Y10, 0)
-	REQUANT(Y11, 32)
-	STORE16(Y10, Y11)
 
 	// The next block starts where this one's weights end.
 	MOVQ DI, BX
-	ADDQ $16, R13
 	DECQ R12
 	JNZ  block
 	VZEROUPPER
@@ -425,38 +538,10 @@ ktail:
 requant:
 	CMPL 192(R11), $0
 	JEQ  nosat
-	SATSHIFT(Y0, 0)
-	SATSHIFT(Y1, 32)
-	SATSHIFT(Y2, 0)
-	SATSHIFT(Y3, 32)
-	SATSHIFT(Y4, 0)
-	SATSHIFT(Y5, 32)
-	SATSHIFT(Y6, 0)
-	SATSHIFT(Y7, 32)
-	SATSHIFT(Y8, 0)
-	SATSHIFT(Y9, 32)
-	SATSHIFT(Y10, 0)
-	SATSHIFT(Y11, 32)
+	SATSHIFT_6x16
 
 nosat:
-	REQUANT(Y0, 0)
-	REQUANT(Y1, 32)
-	STORE16(Y0, Y1)
-	REQUANT(Y2, 0)
-	REQUANT(Y3, 32)
-	STORE16(Y2, Y3)
-	REQUANT(Y4, 0)
-	REQUANT(Y5, 32)
-	STORE16(Y4, Y5)
-	REQUANT(Y6, 0)
-	REQUANT(Y7, 32)
-	STORE16(Y6, Y7)
-	REQUANT(Y8, 0)
-	REQUANT(Y9, 32)
-	STORE16(Y8, Y9)
-	REQUANT(Y10, 0)
-	REQUANT(Y11, 32)
-	STORE16(Y10, Y11)
+	REQUANT_STORE_6x16
 
 	MOVQ DI, BX
 	ADDQ $16, R13

@@ -80,6 +80,18 @@ func Gemm6x16Int16Go(a []int16, b []byte, kp, blocks int, c []int8, cStride int,
 	}
 }
 
+// Gemm1x16Int16Go is the twin of Gemm1x16Int16: Gemm6x16Int16Go's tiles
+// with one row, a of kp int16, tile j writing c[16*j:][:16].
+func Gemm1x16Int16Go(a []int16, b []byte, kp, blocks int, c []int8, q *Output) {
+	size := headerRows*16*4 + 16*kp*2
+	for j := 0; j < blocks; j++ {
+		blk := b[j*size:][:size]
+		wts := blk[headerRows*16*4:]
+		gemmTileGo(1, 16, 2, kp, func(m, k int) int32 { return int32(a[k]) }, blk,
+			func(pos int) int32 { return int32(int16(binary.LittleEndian.Uint16(wts[2*pos:]))) }, c[16*j:], 16, q)
+	}
+}
+
 // Gemm6x16VNNIGo is the twin of Gemm6x16VNNI: a is 6 rows of kp uint8
 // (x+128, kp a multiple of 4), b holds blocks blocks of 16 channels of
 // int8 quads.
