@@ -24,6 +24,10 @@ func conv(op *graph.Conv, x, w, b, y *graph.Value, s *scratch) {
 	var cols []float32
 	if !pointwise {
 		taps = convTaps(op, inSp, outSp, kSp)
+		if cg == 1 && len(inSp) == 2 {
+			depthwise2D(x, w, b, y, op.Group, taps)
+			return
+		}
 		cols = grow(&s.a, rows*outSize)
 	}
 	for img := range n {
@@ -44,6 +48,52 @@ func conv(op *graph.Conv, x, w, b, y *graph.Value, s *scratch) {
 					for i := range row {
 						row[i] += bias
 					}
+				}
+			}
+		}
+	}
+}
+
+// depthwise2D is conv for 2-D convolutions whose groups have one input
+// channel each (depthwise, with any channel multiplier). It computes what
+// im2col and sgemm compute, in the same order: each output starts at 0 and
+// adds the rounded products of its taps in kernel order (reading 0 in the
+// padding), then the bias; but without writing the columns, which for a
+// 3×3 depthwise layer cost as much as the products.
+func depthwise2D(x, w, b, y *graph.Value, groups int, taps [][]int) {
+	n := x.Shape[0]
+	inH, inW := x.Shape[2], x.Shape[3]
+	m, kh, kw := w.Shape[0], w.Shape[2], w.Shape[3]
+	outH, outW := y.Shape[2], y.Shape[3]
+	mg := m / groups
+	tapY, tapX := taps[0], taps[1]
+	for img := range n {
+		for oc := range m {
+			plane := x.F[(img*groups+oc/mg)*inH*inW : (img*groups+oc/mg+1)*inH*inW]
+			wk := w.F[oc*kh*kw : (oc+1)*kh*kw]
+			out := y.F[(img*m+oc)*outH*outW : (img*m+oc+1)*outH*outW]
+			var bias float32
+			if b != nil {
+				bias = b.F[oc]
+			}
+			for oy := range outH {
+				row := out[oy*outW : (oy+1)*outW]
+				for ox := range row {
+					var acc float32
+					for ky := range kh {
+						iy := tapY[ky*outH+oy]
+						for kx, wv := range wk[ky*kw : (ky+1)*kw] {
+							var v float32
+							if ix := tapX[kx*outW+ox]; iy >= 0 && ix >= 0 {
+								v = plane[iy*inW+ix]
+							}
+							acc += float32(wv * v)
+						}
+					}
+					if b != nil {
+						acc += bias
+					}
+					row[ox] = acc
 				}
 			}
 		}

@@ -108,14 +108,16 @@ func unary(op graph.Op, x, y []float32) {
 			y[i] = v
 		}
 	case *graph.Clip:
+		lo, hi := op.Min, op.Max
+		y = y[:len(x)]
 		for i, v := range x {
 			// max then min, as ONNX defines it: with Min > Max every
 			// element becomes Max.
-			if v < op.Min {
-				v = op.Min
+			if v < lo {
+				v = lo
 			}
-			if v > op.Max {
-				v = op.Max
+			if v > hi {
+				v = hi
 			}
 			y[i] = v
 		}

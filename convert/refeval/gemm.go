@@ -36,7 +36,8 @@ func sgemm(threads, m, n, k int, a []float32, lda int, b []float32, ldb int, c [
 }
 
 // Block sizes: a column block of C rows and a depth block of B rows stay in
-// L1/L2 while four rows of C are updated from them.
+// L1/L2 while four rows of C are updated from them (by kernel4x16 in tiles
+// of 16 columns where vectorKernel is set, otherwise by sgemmTile's loops).
 const (
 	gemmColBlock   = 256
 	gemmDepthBlock = 128
@@ -50,37 +51,58 @@ func sgemmSerial(m, n, k int, a []float32, lda int, b []float32, ldb int, c []fl
 		nb := min(gemmColBlock, n-j0)
 		for p0 := 0; p0 < k; p0 += gemmDepthBlock {
 			kb := min(gemmDepthBlock, k-p0)
+			wide := nb &^ 15 // columns in whole 16-column tiles
+			if !vectorKernel || wide == 0 || m < 4 {
+				sgemmTile(0, m, j0, nb, p0, kb, a, lda, b, ldb, c, ldc)
+				continue
+			}
 			i := 0
 			for ; i+4 <= m; i += 4 {
-				c0 := c[i*ldc+j0 : i*ldc+j0+nb]
-				c1 := c[(i+1)*ldc+j0 : (i+1)*ldc+j0+nb]
-				c2 := c[(i+2)*ldc+j0 : (i+2)*ldc+j0+nb]
-				c3 := c[(i+3)*ldc+j0 : (i+3)*ldc+j0+nb]
-				for p := p0; p < p0+kb; p++ {
-					a0, a1, a2, a3 := a[i*lda+p], a[(i+1)*lda+p], a[(i+2)*lda+p], a[(i+3)*lda+p]
-					br := b[p*ldb+j0 : p*ldb+j0+nb]
-					br = br[:len(c0)]
-					c1 := c1[:len(c0)]
-					c2 := c2[:len(c0)]
-					c3 := c3[:len(c0)]
-					for j, bv := range br {
-						c0[j] += float32(a0 * bv)
-						c1[j] += float32(a1 * bv)
-						c2[j] += float32(a2 * bv)
-						c3[j] += float32(a3 * bv)
-					}
+				for j := j0; j < j0+wide; j += 16 {
+					kernel4x16(kb, &a[i*lda+p0], lda, &b[p0*ldb+j], ldb, &c[i*ldc+j], ldc)
 				}
 			}
-			for ; i < m; i++ {
-				c0 := c[i*ldc+j0 : i*ldc+j0+nb]
-				for p := p0; p < p0+kb; p++ {
-					a0 := a[i*lda+p]
-					br := b[p*ldb+j0 : p*ldb+j0+nb]
-					br = br[:len(c0)]
-					for j, bv := range br {
-						c0[j] += float32(a0 * bv)
-					}
-				}
+			sgemmTile(i, m, j0, wide, p0, kb, a, lda, b, ldb, c, ldc)
+			sgemmTile(0, m, j0+wide, nb-wide, p0, kb, a, lda, b, ldb, c, ldc)
+		}
+	}
+}
+
+// sgemmTile adds A[i0:i1][p0:p0+kb]·B[p0:p0+kb][j0:j0+nb] to
+// C[i0:i1][j0:j0+nb], one rounded product at a time in order of depth.
+func sgemmTile(i0, i1, j0, nb, p0, kb int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if nb == 0 {
+		return
+	}
+	i := i0
+	for ; i+4 <= i1; i += 4 {
+		c0 := c[i*ldc+j0 : i*ldc+j0+nb]
+		c1 := c[(i+1)*ldc+j0 : (i+1)*ldc+j0+nb]
+		c2 := c[(i+2)*ldc+j0 : (i+2)*ldc+j0+nb]
+		c3 := c[(i+3)*ldc+j0 : (i+3)*ldc+j0+nb]
+		for p := p0; p < p0+kb; p++ {
+			a0, a1, a2, a3 := a[i*lda+p], a[(i+1)*lda+p], a[(i+2)*lda+p], a[(i+3)*lda+p]
+			br := b[p*ldb+j0 : p*ldb+j0+nb]
+			br = br[:len(c0)]
+			c1 := c1[:len(c0)]
+			c2 := c2[:len(c0)]
+			c3 := c3[:len(c0)]
+			for j, bv := range br {
+				c0[j] += float32(a0 * bv)
+				c1[j] += float32(a1 * bv)
+				c2[j] += float32(a2 * bv)
+				c3[j] += float32(a3 * bv)
+			}
+		}
+	}
+	for ; i < i1; i++ {
+		c0 := c[i*ldc+j0 : i*ldc+j0+nb]
+		for p := p0; p < p0+kb; p++ {
+			a0 := a[i*lda+p]
+			br := b[p*ldb+j0 : p*ldb+j0+nb]
+			br = br[:len(c0)]
+			for j, bv := range br {
+				c0[j] += float32(a0 * bv)
 			}
 		}
 	}
