@@ -51,8 +51,9 @@ type Interpreter struct {
 type step struct {
 	run    func(lo, hi int)
 	bounds []int
-	grain  int // units per claim (see pool)
-	op     int // index of the planned operator (for profiles)
+	grain  int  // units per claim (see pool)
+	last   bool // the run's last step with more than one chunk: the workers may rest after it
+	op     int  // index of the planned operator (for profiles)
 }
 
 var errClosed = errors.New("runtime: interpreter is closed")
@@ -94,6 +95,12 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 	}
 	if parallel {
 		it.pool = newPool(threads - 1)
+		for i := len(it.steps) - 1; i >= 0; i-- {
+			if len(it.steps[i].bounds) > 2 {
+				it.steps[i].last = true
+				break
+			}
+		}
 	}
 	it.inputs = it.ioTensors(g.Inputs)
 	it.outputs = it.ioTensors(g.Outputs)

@@ -60,6 +60,7 @@ const (
 	closedBit  = 1 << 16 // no more joins: the caller has finished its share
 	waiterBit  = 1 << 17 // the caller blocks on done until joined is 0
 	stopBit    = 1 << 18 // the pool is stopping
+	lastBit    = 1 << 19 // the op is the last one of a run to use the workers
 	genShift   = 32
 )
 
@@ -85,14 +86,20 @@ type worker struct {
 	_     [40]byte      // keep the workers' hot words on separate cache lines
 }
 
-// spinFor is how long a worker polls for the next op, and the caller for
-// the joined workers to finish, before blocking. It is a few times the
-// gap between two ops of a run (a few microseconds when every op worth it
-// is split), short enough that an idle interpreter stops polling within
-// 50 µs of its last op, and longer than most ops that run on the caller
-// alone (below minSplitWork: under ~20 µs here), so the workers stay hot
-// through them.
+// spinFor is how long the caller polls for the joined workers to finish
+// an op, and a worker polls for the next op after a run's last parallel
+// op, before blocking: an idle interpreter (a camera process between
+// frames) stops polling within 50 µs of its last op.
 const spinFor = 50 * time.Microsecond
+
+// spinInRun is how long a worker polls for the next op within a run. It
+// covers the longest stretch of ops that run on the caller alone
+// (EfficientNet-B0's squeeze-and-excitation blocks: a global mean and
+// tiny convolutions, up to ~170 µs), so the workers are polling, not
+// asleep, when the next parallel op comes: with spinFor there, a worker
+// was found asleep 3.7 times per EfficientNet-B0 run and joined those ops
+// 30-90 µs late.
+const spinInRun = 500 * time.Microsecond
 
 // parallel reports whether the caller and every worker can run at once
 // (GOMAXPROCS is not below the thread count); polling only pays then.
@@ -116,29 +123,35 @@ func newPool(workers int) *pool {
 func (p *pool) work(w *worker) {
 	defer p.exited.Done()
 	var seen uint64 // the last generation this worker saw
+	window := spinFor
 	for {
-		gen, ok := p.await(w, seen)
+		s, ok := p.await(w, seen, window)
 		if !ok {
 			return
 		}
-		seen = gen
-		if p.join(gen) {
+		seen = s >> genShift
+		if p.join(seen) {
 			p.share(w.id, p.job)
 			p.leave()
+		}
+		window = spinInRun
+		if s&lastBit != 0 {
+			window = spinFor
 		}
 	}
 }
 
-// await returns the generation of the next op after seen, false once the
-// pool is stopping: it polls seq for spinFor, then blocks on w.wake.
-func (p *pool) await(w *worker, seen uint64) (gen uint64, ok bool) {
+// await returns seq once it holds an op of a generation other than seen,
+// false once the pool is stopping: it polls seq for window, then blocks on
+// w.wake.
+func (p *pool) await(w *worker, seen uint64, window time.Duration) (seq uint64, ok bool) {
 	if p.spin.Load() {
 		start := time.Now()
 		for spins := 1; ; spins++ {
 			if s := p.seq.Load(); s>>genShift != seen || s&stopBit != 0 {
-				return s >> genShift, s&stopBit == 0
+				return s, s&stopBit == 0
 			}
-			if spins%64 == 0 && time.Since(start) >= spinFor {
+			if spins%64 == 0 && time.Since(start) >= window {
 				break
 			}
 		}
@@ -149,7 +162,7 @@ func (p *pool) await(w *worker, seen uint64) (gen uint64, ok bool) {
 			if !w.state.CompareAndSwap(asleep, awake) {
 				<-w.wake // the caller saw asleep and sent a token: take it
 			}
-			return s >> genShift, s&stopBit == 0
+			return s, s&stopBit == 0
 		}
 		if _, ok := <-w.wake; !ok {
 			return 0, false
@@ -193,7 +206,11 @@ func (p *pool) run(s *step) {
 	}
 	p.job = s
 	p.spin.Store(p.parallel())
-	p.seq.Store((p.seq.Load()>>genShift + 1) << genShift) // open, nobody joined
+	next := (p.seq.Load()>>genShift + 1) << genShift // open, nobody joined
+	if s.last {
+		next |= lastBit
+	}
+	p.seq.Store(next)
 	for _, w := range p.workers[:n-1] {
 		if w.state.Load() == asleep && w.state.CompareAndSwap(asleep, awake) {
 			w.wake <- struct{}{}
