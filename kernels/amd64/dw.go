@@ -18,6 +18,12 @@ package amd64
 // products exactly into int32 (|x*w| <= 128*128). An odd tap count pairs the
 // last tap with a zero weight.
 //
+// 3x3 windows at stride 1 along W without dilation or left shifts take the
+// pair-row path (dw_pair.go): every input row is widened once per Run call
+// into the VPMADDWD pairs of adjacent columns, padding is rows and columns
+// of zero points, and a branch-free kernel walks each output row with the
+// weights and a cheaper requantization in registers. Otherwise:
+//
 // The kernels: dwConvAVX2 (dw_amd64.s, twin dwConvGeneric) reads the tap
 // offsets from a table and handles any window and left shifts;
 // dwConv3x3AVX2/dwConv5x5AVX2 (dw_kxk_amd64.s) unroll 3x3 and 5x5 with

@@ -10,6 +10,7 @@ import (
 
 func init() {
 	if cpu.X86.HasAVX2 {
-		dwRunners = append(dwRunners, dwRunner{"avx2", (*amd64.DepthwiseInt8).RunAVX2})
+		dwRunners = append(dwRunners, dwRunner{"avx2", (*amd64.DepthwiseInt8).RunAVX2},
+			dwRunner{"avx2-taps", amd64.RunAVX2TapKernels})
 	}
 }
