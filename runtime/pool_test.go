@@ -127,10 +127,10 @@ func TestChunkBounds(t *testing.T) {
 	}{
 		// Too little work to share: one chunk, claimed whole.
 		{units: 100, work: 2*minChunkWork - 1, threads: 2, bounds: []int{0, 100}, grain: 100},
-		// Two shares of 50 units; 8 grains each would be 7 units, but a
-		// grain must hold minGrainWork: 100 units of work 2*minChunkWork
-		// (4096) is 40.96 work a unit, so 13 units.
-		{units: 100, work: 2 * minChunkWork, threads: 2, bounds: []int{0, 50, 100}, grain: 13},
+		// Two shares of 50 units and 2048 work: one grain each.
+		{units: 100, work: 2 * minChunkWork, threads: 2, bounds: []int{0, 50, 100}, grain: 50},
+		// Two shares of 4704 units and work: two grains of 2352 each.
+		{units: 9408, work: 9408, threads: 2, bounds: []int{0, 4704, 9408}, grain: 2352},
 		// Plenty of work: 8 grains of the 2091/2 = 1046-unit share.
 		{units: 2091, work: 677376, threads: 2, bounds: []int{0, 1045, 2091}, grain: 131},
 		// Fewer units than threads: one unit each.
