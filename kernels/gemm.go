@@ -42,6 +42,11 @@ type gemmKernel struct {
 	// at c[m*cStride+j*NR:][:NR]. q is the op's gemmOutput.
 	tile func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput)
 
+	// tilePanels, when set, is tile over panels consecutive A panels
+	// (panel p at a[p*MR*kp*aElem:], writing rows p*MR.. of c): a 1x1
+	// convolution widens many panels at once and computes them in one call.
+	tilePanels func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput, panels int)
+
 	// tile1, when set, is tile for a panel with one valid row: row 0 of
 	// the A panel against blocks consecutive blocks, tile j writing
 	// c[j*NR:][:NR]. A fully connected layer on one vector (and a

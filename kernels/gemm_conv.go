@@ -65,6 +65,12 @@ type gemmConv struct {
 	fastIm2col             bool
 	oyLo, oyHi, oxLo, oxHi int
 
+	// directPanels > 0: a 1x1 convolution whose A rows are whole input
+	// pixels (one group, kp == k) runs through runDirect, which widens up
+	// to directPanels full panels at once at scratch[directOff:] and
+	// computes them with one gk.tilePanels call.
+	directPanels, directOff int
+
 	// scratch layout: im2col rows (MR x kp int8), the cached A panels
 	// (cachePanels x MR x kp x aElem) and a spill tile for partial tiles
 	// (MR x NR).
@@ -96,10 +102,67 @@ func (c *gemmConv) layoutScratch(units int) {
 	c.panelBytes = roundUp(gk.mr*c.kp*gk.aElem+gk.im2colSlack, 64)
 	c.tileOff = c.panelOff + c.cachePanels*c.panelBytes
 	c.scratchBytes = c.tileOff + gk.mr*gk.nr
+	g := &c.p.ConvGeom
+	if c.direct && g.Groups == 1 && c.kp == c.k && c.cachePanels == 1 && gk.tilePanels != nil && gk.convertA != nil {
+		panelBytes := gk.mr * c.kp * gk.aElem
+		c.directPanels = max(1, min(units, gemmDirectBudget/panelBytes))
+		c.directOff = roundUp(c.scratchBytes, 64)
+		c.scratchBytes = c.directOff + c.directPanels*panelBytes
+	}
 }
+
+// gemmDirectBudget bounds the A panels a 1x1 convolution widens at once
+// (runDirect): they stay in L1/L2 while the tiles read them. A variable
+// only so that tests can force several chunks on small shapes.
+var gemmDirectBudget = 32 << 10
 
 // run computes panels [lo, hi) of MR output pixels.
 func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
+	if c.directPanels > 0 {
+		c.runDirect(in, out, scratch, lo, hi)
+		return
+	}
+	c.runPanels(in, out, scratch, lo, hi)
+}
+
+// runDirect is run for a 1x1 convolution whose A panels are consecutive
+// input pixels: full panels are widened directPanels at a time with one
+// convertA call and computed with one tilePanels call (the blocks of NR
+// real channels) plus one tile per panel for a last, partial block; a
+// last panel with fewer than MR pixels goes through runPanels.
+func (c *gemmConv) runDirect(in, out []int8, scratch []byte, lo, hi int) {
+	gk := c.gk
+	g := &c.p.ConvGeom
+	mr, nr := gk.mr, gk.nr
+	pk := c.packed[0]
+	full := c.ocg / nr
+	tile := int8s(scratch[c.tileOff:][:mr*nr])
+	panelBytes := mr * c.kp * gk.aElem
+	fullHi := min(hi, c.m/mr)
+	for p0 := lo; p0 < fullHi; p0 += c.directPanels {
+		p1 := min(fullHi, p0+c.directPanels)
+		a := scratch[c.directOff:][:(p1-p0)*panelBytes]
+		gk.convertA(a, in[p0*mr*g.InC:][:(p1-p0)*mr*g.InC])
+		if full > 0 {
+			gk.tilePanels(a, pk.data, c.kp, full, out[p0*mr*g.OutC:], g.OutC, c.q, p1-p0)
+		}
+		for b := full; b < pk.blocks; b++ {
+			width := c.ocg - b*nr
+			for p := p0; p < p1; p++ {
+				gk.tile(a[(p-p0)*panelBytes:], pk.blocksFrom(b), c.kp, 1, tile, nr, c.q)
+				for r := 0; r < mr; r++ {
+					copy(out[(p*mr+r)*g.OutC+b*nr:][:width], tile[r*nr:][:width])
+				}
+			}
+		}
+	}
+	if fullHi < hi {
+		c.runPanels(in, out, scratch, max(lo, fullHi), hi)
+	}
+}
+
+// runPanels computes panels [lo, hi) one (or cachePanels) at a time.
+func (c *gemmConv) runPanels(in, out []int8, scratch []byte, lo, hi int) {
 	gk := c.gk
 	g := &c.p.ConvGeom
 	mr, nr := gk.mr, gk.nr

@@ -28,6 +28,9 @@ func init() {
 		tile1: func(a, b []byte, kp, blocks int, c []int8, q *gemmOutput) {
 			amd64.Gemm1x16Int16Go(int16s(a), b, kp, blocks, c, q)
 		},
+		tilePanels: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput, panels int) {
+			amd64.Gemm6x16Int16PanelsGo(int16s(a), b, kp, blocks, c, cStride, q, panels)
+		},
 		convertA: func(dst []byte, src []int8) { amd64.WidenInt16Go(int16s(dst), src) },
 		im2colA: func(dst []byte, src []int8, pixels, pixStep, kh, rowStride, seg, kp int) {
 			amd64.Im2colInt16Go(int16s(dst), src, pixels, pixStep, kh, rowStride, seg, kp)
@@ -76,6 +79,9 @@ func gemmConvCases() []convCase {
 		// check), and a vertically dilated window (its row stride).
 		convCase{name: "3x3validBatch", n: 2, inH: 7, inW: 9, inC: 5, outC: 19, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 		convCase{name: "5x3dilatedH", n: 1, inH: 12, inW: 10, inC: 4, outC: 18, kh: 5, kw: 3, sh: 1, sw: 2, dh: 2, dw: 1, pt: 2, pb: 2, pl: 1, pr: 1, groups: 1},
+		// 1x1 with K == kp: panels widened in chunks (and a partial last
+		// panel and channel block).
+		convCase{name: "pointwiseChunks", n: 1, inH: 23, inW: 19, inC: 24, outC: 40, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 		convCase{name: "spatial1x1Wide", n: 1, inH: 1, inW: 1, inC: 300, outC: 70, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	)
 }
@@ -102,12 +108,28 @@ func TestPrepareConv2DInt8Blocked(t *testing.T) {
 	testPrepareConv2DInt8(t)
 }
 
+// TestPrepareConv2DInt8DirectChunks makes the 1x1 convolutions widen
+// their panels two at a time (several chunks per call, odd chunk counts).
+func TestPrepareConv2DInt8DirectChunks(t *testing.T) {
+	d := gemmDirectBudget
+	defer func() { gemmDirectBudget = d }()
+	pointwise := func(c convCase) bool { return c.kh == 1 && c.kw == 1 }
+	gemmDirectBudget = 1
+	testPrepareConv2DInt8Cases(t, pointwise)
+	gemmDirectBudget = 2 * 6 * 24 * 2 // two panels of pointwiseChunks
+	testPrepareConv2DInt8Cases(t, pointwise)
+}
+
 func testPrepareConv2DInt8(t *testing.T) {
+	testPrepareConv2DInt8Cases(t, func(convCase) bool { return true })
+}
+
+func testPrepareConv2DInt8Cases(t *testing.T, use func(convCase) bool) {
 	for _, v := range gemmTestVariants(t) {
 		gk := gemmKernels[v]
 		for i, c := range gemmConvCases() {
 			g, ok := c.geom()
-			if !ok || g.Groups == g.InC {
+			if !ok || g.Groups == g.InC || !use(c) {
 				continue
 			}
 			t.Run(fmt.Sprintf("%s/%v", v, c), func(t *testing.T) {

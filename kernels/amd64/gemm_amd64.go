@@ -18,7 +18,7 @@ var (
 )
 
 //go:noescape
-func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
+func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks, panels int)
 
 //go:noescape
 func gemm1x16Int16(a *int16, b *byte, kp int, c *int8, q *Output, blocks int)
@@ -46,7 +46,20 @@ func Gemm6x16Int16(a []int16, b []byte, kp, blocks int, c []int8, cStride int, q
 	a = a[:6*kp]
 	b = b[:blocks*(headerRows*16*4+16*kp*2)]
 	c = c[:5*cStride+16*blocks]
-	gemm6x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks)
+	gemm6x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks, 1)
+}
+
+// Gemm6x16Int16Panels (AVX2) is Gemm6x16Int16 on panels consecutive A
+// panels, exactly like Gemm6x16Int16PanelsGo: panel p is a[p*6*kp:][:6*kp]
+// and writes rows 6p..6p+5 of c.
+func Gemm6x16Int16Panels(a []int16, b []byte, kp, blocks int, c []int8, cStride int, q *Output, panels int) {
+	if blocks <= 0 || panels <= 0 {
+		return
+	}
+	a = a[:panels*6*kp]
+	b = b[:blocks*(headerRows*16*4+16*kp*2)]
+	c = c[:(6*panels-1)*cStride+16*blocks]
+	gemm6x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks, panels)
 }
 
 // Gemm1x16Int16 (AVX2) computes blocks consecutive 1 x 16 tiles over the

@@ -219,3 +219,43 @@ func TestGemm1x16Int16(t *testing.T) {
 		}
 	}
 }
+
+func TestGemm6x16Int16Panels(t *testing.T) {
+	if !HasAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, kp := range []int{2, 16, 24, 34, 144} {
+		for panels := 1; panels <= 5; panels++ {
+			blocks := 1 + rng.IntN(3)
+			var b []byte
+			for range blocks {
+				b = append(b, gemmRandomBlock(rng, 16, kp, 2)...)
+			}
+			q := gemmRandomOutput(rng)
+			a := make([]int16, panels*6*kp)
+			for i := range a {
+				a[i] = int16(rng.IntN(256) - 128)
+			}
+			cStride := 16*blocks + rng.IntN(5)
+			n := (6*panels-1)*cStride + 16*blocks
+			want, checkW := gemmGuarded(n)
+			got, checkG := gemmGuarded(n)
+			Gemm6x16Int16PanelsGo(a, b, kp, blocks, want, cStride, q, panels)
+			Gemm6x16Int16Panels(a, b, kp, blocks, got, cStride, q, panels)
+			if !slices.Equal(got, want) {
+				t.Fatalf("kp %d panels %d blocks %d: asm differs", kp, panels, blocks)
+			}
+			checkW(t, "twin")
+			checkG(t, "asm")
+			// Panel by panel through the one-panel kernel: the same bytes.
+			one, _ := gemmGuarded(n)
+			for p := range panels {
+				Gemm6x16Int16(a[p*6*kp:], b, kp, blocks, one[p*6*cStride:], cStride, q)
+			}
+			if !slices.Equal(one, want) {
+				t.Fatalf("kp %d panels %d: differs from one call per panel", kp, panels)
+			}
+		}
+	}
+}

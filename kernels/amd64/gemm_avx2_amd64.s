@@ -125,30 +125,40 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 	VPMADDWD     Y13, Y14, Y15 \
 	VPADDD       Y15, A1, A1
 
-// func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
+// func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks, panels int)
 //
-// Computes blocks consecutive 6 x 16 tiles that share the A panel: tile j
-// reads packed block j (they are contiguous: each one ends where the next
-// begins) and writes channels 16j..16j+15 of the 6 output rows.
+// For each of panels consecutive A panels (panel p at a + p*6*kp, its
+// outputs from row 6p of c), computes blocks consecutive 6 x 16 tiles
+// that share the panel: tile j reads packed block j (they are contiguous:
+// each one ends where the next begins) and writes channels 16j..16j+15 of
+// the 6 output rows. Several panels per call serve the 1x1 convolutions
+// whose panels are consecutive input pixels widened at once.
 //
 // Register contract:
 //   AX      A panel (row m at AX + m*DX), DX = 2*kp bytes per row
 //   SI, R8  A rows 0 and 3 during the k loop (rows 1, 2 at +DX, +2*DX; 4, 5 likewise)
 //   BX      block header, DI its weights (64 bytes per k-pair), CX k-pairs left
 //   R9      output row, R10 = cStride, R11 = q, R12 blocks left, R13 tile's first output
+//   R14     the panel's first output row (c + 6p*cStride)
+//   panels+56(FP)  panels left (counted down in place)
 //   Y0-Y11  accumulators: row m channels 0-7 in Y(2m), 8-15 in Y(2m+1)
 //   Y12-Y13 weights of one k-pair, Y14 broadcast A pair, Y15 product
-TEXT ·gemm6x16Int16(SB), NOSPLIT, $0-56
+TEXT ·gemm6x16Int16(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
-	MOVQ b+8(FP), BX
 	MOVQ kp+16(FP), DX
-	MOVQ c+24(FP), R13
+	MOVQ c+24(FP), R14
 	MOVQ cStride+32(FP), R10
 	MOVQ q+40(FP), R11
-	MOVQ blocks+48(FP), R12
 	SHLQ $1, DX
-	TESTQ R12, R12
-	JZ   done
+	CMPQ blocks+48(FP), $0
+	JEQ  done
+	CMPQ panels+56(FP), $0
+	JEQ  done
+
+panel:
+	MOVQ b+8(FP), BX
+	MOVQ blocks+48(FP), R12
+	MOVQ R14, R13
 
 block:
 	MOVQ AX, SI
@@ -225,6 +235,15 @@ nosat:
 	ADDQ $16, R13
 	DECQ R12
 	JNZ  block
+
+	// The next panel: 6 rows of A and of the output further.
+	LEAQ  (DX)(DX*2), CX
+	LEAQ  (AX)(CX*2), AX
+	MOVQ  R10, CX
+	IMULQ $6, CX
+	ADDQ  CX, R14
+	DECQ  panels+56(FP)
+	JNZ   panel
 	VZEROUPPER
 
 done:

@@ -80,6 +80,14 @@ func Gemm6x16Int16Go(a []int16, b []byte, kp, blocks int, c []int8, cStride int,
 	}
 }
 
+// Gemm6x16Int16PanelsGo is the twin of Gemm6x16Int16Panels: Gemm6x16Int16Go
+// on panels consecutive panels of a, panel p writing rows 6p..6p+5 of c.
+func Gemm6x16Int16PanelsGo(a []int16, b []byte, kp, blocks int, c []int8, cStride int, q *Output, panels int) {
+	for p := 0; p < panels; p++ {
+		Gemm6x16Int16Go(a[p*6*kp:], b, kp, blocks, c[p*6*cStride:], cStride, q)
+	}
+}
+
 // Gemm1x16Int16Go is the twin of Gemm1x16Int16: Gemm6x16Int16Go's tiles
 // with one row, a of kp int16, tile j writing c[16*j:][:16].
 func Gemm1x16Int16Go(a []int16, b []byte, kp, blocks int, c []int8, q *Output) {
