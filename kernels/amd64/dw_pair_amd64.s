@@ -40,21 +40,22 @@ GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 
 // DWP_PIXEL accumulates one half (lo at entry offset 0, hi at 32) of the
 // pixel whose row entries are at e into acc: the three row pairs (weights
-// w0-w2), the vertical pair built by VPBLENDW (even words of row 0's
-// entry e+128, odd words of row 1's entry e+64; weights wv) and the
-// (w[2][2], 0) pair (ws). t0/t1 are clobbered.
-#define DWP_PIXEL(acc, e, w0, w1, w2, wv, ws, t0, t1) \
+// w0-w2; row 1's entry is already in cur), the vertical pair built by
+// VPBLENDW (even words of row 0's entry e+128, odd words of row 1's entry
+// e+64, which it loads into nxt: the next pixel's cur; weights wv) and
+// the (w[2][2], 0) pair (ws). t is clobbered.
+#define DWP_PIXEL(acc, e, w0, w1, w2, wv, ws, t, cur, nxt) \
 	VPMADDWD e(R8), w0, acc; \
-	VPMADDWD e(R9), w1, t0; \
-	VPADDD   t0, acc, acc; \
-	VPMADDWD e(R10), w2, t0; \
-	VPADDD   t0, acc, acc; \
-	VMOVDQU  e+64(R9), t1; \
-	VPBLENDW $0x55, e+128(R8), t1, t1; \
-	VPMADDWD t1, wv, t1; \
-	VPADDD   t1, acc, acc; \
-	VPMADDWD e+128(R10), ws, t0; \
-	VPADDD   t0, acc, acc
+	VPMADDWD cur, w1, t; \
+	VPADDD   t, acc, acc; \
+	VPMADDWD e(R10), w2, t; \
+	VPADDD   t, acc, acc; \
+	VMOVDQU  e+64(R9), nxt; \
+	VPBLENDW $0x55, e+128(R8), nxt, t; \
+	VPMADDWD t, wv, t; \
+	VPADDD   t, acc, acc; \
+	VPMADDWD e+128(R10), ws, t; \
+	VPADDD   t, acc, acc
 
 // DWP_WEIGHTS loads the five weight vectors of half h (0 or 1).
 #define DWP_WEIGHTS(h, w0, w1, w2, wv, ws) \
@@ -143,14 +144,15 @@ block:
 
 group8:
 	DWP_WEIGHTS(0, Y8, Y9, Y10, Y11, Y12)
-	DWP_PIXEL(Y0, 0, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y1, 64, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y2, 128, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y3, 192, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y4, 256, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y5, 320, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y6, 384, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y7, 448, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	VMOVDQU   0(R9), Y14
+	DWP_PIXEL(Y0, 0, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	DWP_PIXEL(Y1, 64, Y8, Y9, Y10, Y11, Y12, Y13, Y15, Y14)
+	DWP_PIXEL(Y2, 128, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	DWP_PIXEL(Y3, 192, Y8, Y9, Y10, Y11, Y12, Y13, Y15, Y14)
+	DWP_PIXEL(Y4, 256, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	DWP_PIXEL(Y5, 320, Y8, Y9, Y10, Y11, Y12, Y13, Y15, Y14)
+	DWP_PIXEL(Y6, 384, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	DWP_PIXEL(Y7, 448, Y8, Y9, Y10, Y11, Y12, Y13, Y15, Y14)
 	DWP_CONSTS(0, Y8, Y9, Y10, Y11, Y12, Y14)
 	DWP_REQUANT(Y0, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
 	DWP_REQUANT(Y1, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
@@ -169,14 +171,15 @@ group8:
 	VMOVDQU   Y4, 64(SP)
 	VMOVDQU   Y6, 96(SP)
 	DWP_WEIGHTS(1, Y8, Y9, Y10, Y11, Y12)
-	DWP_PIXEL(Y0, 32, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y1, 96, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y2, 160, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y3, 224, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y4, 288, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y5, 352, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y6, 416, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
-	DWP_PIXEL(Y7, 480, Y8, Y9, Y10, Y11, Y12, Y13, Y14)
+	VMOVDQU   32(R9), Y14
+	DWP_PIXEL(Y0, 32, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	DWP_PIXEL(Y1, 96, Y8, Y9, Y10, Y11, Y12, Y13, Y15, Y14)
+	DWP_PIXEL(Y2, 160, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	DWP_PIXEL(Y3, 224, Y8, Y9, Y10, Y11, Y12, Y13, Y15, Y14)
+	DWP_PIXEL(Y4, 288, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	DWP_PIXEL(Y5, 352, Y8, Y9, Y10, Y11, Y12, Y13, Y15, Y14)
+	DWP_PIXEL(Y6, 416, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	DWP_PIXEL(Y7, 480, Y8, Y9, Y10, Y11, Y12, Y13, Y15, Y14)
 	DWP_CONSTS(1, Y8, Y9, Y10, Y11, Y12, Y14)
 	DWP_REQUANT(Y0, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
 	DWP_REQUANT(Y1, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
@@ -216,10 +219,11 @@ four:
 
 group:
 	DWP_WEIGHTS(0, Y4, Y5, Y6, Y7, Y8)
-	DWP_PIXEL(Y0, 0, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
-	DWP_PIXEL(Y1, 64, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
-	DWP_PIXEL(Y2, 128, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
-	DWP_PIXEL(Y3, 192, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	VMOVDQU   0(R9), Y10
+	DWP_PIXEL(Y0, 0, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	DWP_PIXEL(Y1, 64, Y4, Y5, Y6, Y7, Y8, Y9, Y11, Y10)
+	DWP_PIXEL(Y2, 128, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	DWP_PIXEL(Y3, 192, Y4, Y5, Y6, Y7, Y8, Y9, Y11, Y10)
 	DWP_CONSTS(0, Y4, Y5, Y6, Y7, Y8, Y11)
 	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
 	DWP_REQUANT(Y1, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
@@ -228,10 +232,11 @@ group:
 	VPACKSSDW Y1, Y0, Y12
 	VPACKSSDW Y3, Y2, Y13
 	DWP_WEIGHTS(1, Y4, Y5, Y6, Y7, Y8)
-	DWP_PIXEL(Y0, 32, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
-	DWP_PIXEL(Y1, 96, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
-	DWP_PIXEL(Y2, 160, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
-	DWP_PIXEL(Y3, 224, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	VMOVDQU   32(R9), Y10
+	DWP_PIXEL(Y0, 32, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	DWP_PIXEL(Y1, 96, Y4, Y5, Y6, Y7, Y8, Y9, Y11, Y10)
+	DWP_PIXEL(Y2, 160, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
+	DWP_PIXEL(Y3, 224, Y4, Y5, Y6, Y7, Y8, Y9, Y11, Y10)
 	DWP_CONSTS(1, Y4, Y5, Y6, Y7, Y8, Y11)
 	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
 	DWP_REQUANT(Y1, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
@@ -271,12 +276,14 @@ tail:
 
 pixel:
 	DWP_WEIGHTS(0, Y4, Y5, Y6, Y7, Y8)
-	DWP_PIXEL(Y0, 0, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	VMOVDQU   0(R9), Y10
+	DWP_PIXEL(Y0, 0, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
 	DWP_CONSTS(0, Y4, Y5, Y6, Y7, Y8, Y11)
 	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
 	VMOVDQA Y0, Y12
 	DWP_WEIGHTS(1, Y4, Y5, Y6, Y7, Y8)
-	DWP_PIXEL(Y0, 32, Y4, Y5, Y6, Y7, Y8, Y9, Y10)
+	VMOVDQU   32(R9), Y10
+	DWP_PIXEL(Y0, 32, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11)
 	DWP_CONSTS(1, Y4, Y5, Y6, Y7, Y8, Y11)
 	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
 	VPACKSSDW    Y0, Y12, Y12
