@@ -83,13 +83,22 @@ func (l Layout) ToStored(src []int, v []float32) []float32 {
 	p := l.perm(len(src))
 	strides := strides(src)
 	stored := l.StoredShape(src)
-	idx := make([]int, len(stored))
-	for i := range out {
+	if len(out) == 0 {
+		return out
+	}
+	// One stored row (the last stored dim) at a time; idx steps through
+	// the stored dims before it.
+	r := len(stored)
+	n, step := stored[r-1], strides[p[r-1]]
+	idx := make([]int, r-1)
+	for o := 0; o < len(out); o += n {
 		off := 0
 		for d, x := range idx {
 			off += x * strides[p[d]]
 		}
-		out[i] = v[off]
+		for j := range out[o : o+n] {
+			out[o+j] = v[off+j*step]
+		}
 		for d := len(idx) - 1; d >= 0; d-- {
 			idx[d]++
 			if idx[d] < stored[d] {

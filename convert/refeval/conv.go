@@ -25,7 +25,7 @@ func conv(op *graph.Conv, x, w, b, y *graph.Value, s *scratch) {
 	if !pointwise {
 		taps = convTaps(op, inSp, outSp, kSp)
 		if cg == 1 && len(inSp) == 2 {
-			depthwise2D(x, w, b, y, op.Group, taps)
+			depthwise2D(x, w, b, y, op, taps)
 			return
 		}
 		cols = grow(&s.a, rows*outSize)
@@ -56,44 +56,83 @@ func conv(op *graph.Conv, x, w, b, y *graph.Value, s *scratch) {
 
 // depthwise2D is conv for 2-D convolutions whose groups have one input
 // channel each (depthwise, with any channel multiplier). It computes what
-// im2col and sgemm compute, in the same order: each output starts at 0 and
-// adds the rounded products of its taps in kernel order (reading 0 in the
-// padding), then the bias; but without writing the columns, which for a
-// 3×3 depthwise layer cost as much as the products.
-func depthwise2D(x, w, b, y *graph.Value, groups int, taps [][]int) {
-	n := x.Shape[0]
+// im2col and sgemm compute, in the same order: each output starts at +0
+// and adds the rounded products of its taps in kernel order, then the
+// bias; but a row of outputs at a time and without writing the columns,
+// which for a 3×3 depthwise layer cost more than the products. The
+// padding's products w·0 are ±0 for a finite w and leave a sum that
+// started at +0 unchanged (a rounded sum is -0 only when both terms are),
+// so they are added only for a non-finite w, which makes them NaN.
+func depthwise2D(x, w, b, y *graph.Value, op *graph.Conv, taps [][]int) {
 	inH, inW := x.Shape[2], x.Shape[3]
 	m, kh, kw := w.Shape[0], w.Shape[2], w.Shape[3]
 	outH, outW := y.Shape[2], y.Shape[3]
-	mg := m / groups
+	mg := m / op.Group
+	sx := op.Strides[1]
 	tapY, tapX := taps[0], taps[1]
-	for img := range n {
+	// Kernel column kx reads input columns inside the image for the output
+	// columns [lo[kx], hi[kx]), from input column first[kx] on.
+	lo, hi, first := make([]int, kw), make([]int, kw), make([]int, kw)
+	for kx := range kw {
+		t := tapX[kx*outW : (kx+1)*outW]
+		l := 0
+		for l < outW && t[l] < 0 {
+			l++
+		}
+		h := l
+		for h < outW && t[h] >= 0 {
+			h++
+		}
+		lo[kx], hi[kx] = l, h
+		if l < h {
+			first[kx] = t[l]
+		}
+	}
+	for img := range x.Shape[0] {
 		for oc := range m {
-			plane := x.F[(img*groups+oc/mg)*inH*inW : (img*groups+oc/mg+1)*inH*inW]
+			ic := img*op.Group + oc/mg
+			plane := x.F[ic*inH*inW : (ic+1)*inH*inW]
 			wk := w.F[oc*kh*kw : (oc+1)*kh*kw]
 			out := y.F[(img*m+oc)*outH*outW : (img*m+oc+1)*outH*outW]
-			var bias float32
-			if b != nil {
-				bias = b.F[oc]
-			}
 			for oy := range outH {
 				row := out[oy*outW : (oy+1)*outW]
-				for ox := range row {
-					var acc float32
-					for ky := range kh {
-						iy := tapY[ky*outH+oy]
-						for kx, wv := range wk[ky*kw : (ky+1)*kw] {
-							var v float32
-							if ix := tapX[kx*outW+ox]; iy >= 0 && ix >= 0 {
-								v = plane[iy*inW+ix]
+				clear(row)
+				for ky := range kh {
+					iy := tapY[ky*outH+oy]
+					for kx, wv := range wk[ky*kw : (ky+1)*kw] {
+						l, h := lo[kx], hi[kx]
+						if iy < 0 {
+							l, h = 0, 0
+						}
+						if wv-wv != 0 { // ±Inf or NaN: w·0 in the padding is NaN
+							for ox := range row {
+								if ox < l || ox >= h {
+									row[ox] += float32(wv * 0)
+								}
 							}
-							acc += float32(wv * v)
+						}
+						if l >= h {
+							continue
+						}
+						src := plane[iy*inW+first[kx]:]
+						dst := row[l:h]
+						if sx == 1 {
+							src = src[:len(dst)]
+							for j, v := range src {
+								dst[j] += float32(wv * v)
+							}
+							continue
+						}
+						for j := range dst {
+							dst[j] += float32(wv * src[j*sx])
 						}
 					}
-					if b != nil {
-						acc += bias
+				}
+				if b != nil {
+					bias := b.F[oc]
+					for ox := range row {
+						row[ox] += bias
 					}
-					row[ox] = acc
 				}
 			}
 		}
