@@ -30,13 +30,13 @@ GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 // R14 set during the overlapping last group of four.
 // Groups of eight, per half: Y8-Y12 the half's five weight vectors during
 // the multiply-adds, then its requantization constants (Y8 M, Y9 Mo, Y10
-// Ke, Y11 Ko, Y12 CMP, Y14 R); Y0-Y7 the accumulators; Y13/Y14
-// temporaries; the lo halves' results (VPACKSSDW of pixel pairs) wait in
-// the 128-byte frame while the hi halves run; Y15 the VPERMD index of
-// DWP_STORE2.
-// Groups of four: the same with Y4-Y8 for weights and constants (Y11 R),
-// Y0-Y3 accumulators, Y9/Y10 temporaries, Y12/Y13 the lo halves' results,
-// Y14 the VPERMD index.
+// Ke, Y11 Ko, Y12 CMP, Y14 R); Y0-Y7 the accumulators; Y13 a temporary,
+// Y14/Y15 row 1's entries of the current and the next pixel, alternating;
+// the lo halves' results (VPACKSSDW of pixel pairs) wait in the 128-byte
+// frame while the hi halves run; then Y15 the VPERMD index of DWP_STORE2.
+// Groups of four and single pixels: the same with Y4-Y8 for weights and
+// constants (Y11 R), Y0-Y3 accumulators, Y9 a temporary, Y10/Y11 row 1's
+// entries, Y12/Y13 the lo halves' results, Y14 the VPERMD index.
 
 // DWP_PIXEL accumulates one half (lo at entry offset 0, hi at 32) of the
 // pixel whose row entries are at e into acc: the three row pairs (weights
