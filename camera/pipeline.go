@@ -45,6 +45,13 @@ type Config struct {
 	// Log receives problems: corrupt frames, stalls, reconnects, sink
 	// errors. Repeated messages are limited to one a second per kind.
 	Log *log.Logger
+	// SteadyWindow, when non-nil, is called on the inference goroutine
+	// when the steady-state window opens (open: 100 frames in, right
+	// before the malloc count is read) and closes (right after it is read
+	// again, when classification ends); an allocation profiler starts and
+	// stops there (cmd/edgeinfer camera --alloc-profile). What it
+	// allocates is outside the count.
+	SteadyWindow func(open bool)
 }
 
 // Pipeline classifies frames from a source: see the package doc.
@@ -61,15 +68,18 @@ type Pipeline struct {
 	frameW, frameH              int
 	framePF                     PixelFormat
 
-	// Allocation accounting: the process's malloc count once warmed up
-	// (after warmupFrames classified frames) and when the loop ends.
+	// Allocation accounting: the process's malloc count and GC cycles
+	// once warmed up (after warmupFrames classified frames and
+	// settleRuntime) and when the loop ends.
 	warmMallocs, endMallocs uint64
+	warmGCs, endGCs         uint32
 	warmFrames, endFrames   uint64
 	rssStart, rssWarm       int64
 }
 
 // warmupFrames is how many classified frames the allocation count leaves
-// out: buffers grow to the frame size and the runtime warms up.
+// out: buffers grow to the frame size, then settleRuntime prepares the
+// runtime's own bookkeeping for the load.
 const warmupFrames = 100
 
 // Kinds of rate-limited log messages.
@@ -147,9 +157,12 @@ func (p *Pipeline) Run(ctx context.Context) (Summary, error) {
 	if p.warmFrames > 0 {
 		var ms goruntime.MemStats
 		goruntime.ReadMemStats(&ms)
-		p.endMallocs = ms.Mallocs
+		p.endMallocs, p.endGCs = ms.Mallocs, ms.NumGC
 	}
 	rssEnd := residentBytes()
+	if p.warmFrames > 0 && p.cfg.SteadyWindow != nil {
+		p.cfg.SteadyWindow(false)
+	}
 
 	close(stop)
 	srcMu.Lock()
@@ -175,6 +188,7 @@ func (p *Pipeline) Run(ctx context.Context) (Summary, error) {
 	if n := p.endFrames - p.warmFrames; p.warmFrames > 0 && n > 0 {
 		sum.SteadyFrames = n
 		sum.SteadyMallocs = p.endMallocs - p.warmMallocs
+		sum.SteadyGCs = p.endGCs - p.warmGCs
 	}
 	return sum, err
 }
@@ -215,17 +229,18 @@ func (p *Pipeline) capture(slot *frameSlot, fill *Frame, stop <-chan struct{}, s
 				seq++
 				fill.Seq = seq
 				var ok bool
-				if fill, ok = slot.publish(fill, p.cfg.Latest, stop); !ok {
+				if fill, ok = slot.publish(fill, p.cfg.Latest, stop); !ok || stopped(stop) {
+					// Checked after every frame too: a source that
+					// keeps delivering after Close (a reader without
+					// a Close) would otherwise keep this goroutine.
 					slot.end(nil)
 					return
 				}
 				continue
 			}
-			select {
-			case <-stop:
+			if stopped(stop) {
 				slot.end(nil)
 				return
-			default:
 			}
 			if errors.Is(err, ErrCorruptFrame) {
 				n := p.corrupt.Add(1)
@@ -250,6 +265,16 @@ func (p *Pipeline) capture(slot *frameSlot, fill *Frame, stop <-chan struct{}, s
 			}
 			break
 		}
+	}
+}
+
+// stopped reports whether stop is closed, without waiting.
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -363,10 +388,7 @@ func (p *Pipeline) classify(f *Frame, slot *frameSlot) error {
 	}
 	r.Stats = p.stats(slot)
 	if r.Stats.Inferred == warmupFrames {
-		p.rssWarm = residentBytes() // before the count: reading /proc allocates
-		var ms goruntime.MemStats
-		goruntime.ReadMemStats(&ms)
-		p.warmMallocs, p.warmFrames = ms.Mallocs, warmupFrames
+		p.openSteadyWindow()
 	}
 	for i, s := range p.cfg.Sinks {
 		if err := s.Publish(r); err != nil {
@@ -384,6 +406,22 @@ func (p *Pipeline) classify(f *Frame, slot *frameSlot) error {
 	}
 	r.Frame = nil
 	return nil
+}
+
+// openSteadyWindow settles the runtime and reads the malloc count the
+// steady state is measured from. The count is exact: ReadMemStats stops
+// the world and flushes every P's allocation counters (runtime/metrics'
+// counts lag by what the Ps' cached spans hold). Restarting the world
+// may need threads, which settleRuntime has made.
+func (p *Pipeline) openSteadyWindow() {
+	settleRuntime()
+	p.rssWarm = residentBytes() // before the count: reading /proc allocates
+	if p.cfg.SteadyWindow != nil {
+		p.cfg.SteadyWindow(true)
+	}
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
+	p.warmMallocs, p.warmGCs, p.warmFrames = ms.Mallocs, ms.NumGC, warmupFrames
 }
 
 func (p *Pipeline) stats(slot *frameSlot) Stats {

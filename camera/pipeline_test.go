@@ -3,10 +3,12 @@ package camera
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -384,7 +386,9 @@ func (r *repeatReader) Read(b []byte) (int, error) {
 
 // The whole pipeline, capture goroutine and slot included, allocates
 // nothing per frame once running: the process's malloc count does not
-// move between frame 200 and frame 1200.
+// move between frame 200 and frame 1200, nor over the window the summary
+// reports (frames 101 to 1200), which opens and closes the SteadyWindow
+// hook once each.
 func TestPipelineSteadyStateAllocatesNothing(t *testing.T) {
 	frame := make([]byte, 64*48*3/2)
 	src, _ := streamSource(&repeatReader{data: frame}, nil, SourceOptions{Format: I420, Width: 64, Height: 48})
@@ -392,9 +396,14 @@ func TestPipelineSteadyStateAllocatesNothing(t *testing.T) {
 	rec := &memSink{at: map[uint64]*runtime.MemStats{}}
 	p, _ := grayPipeline(t, once(src), true, NewJSONLines(io.Discard), rec)
 	p.cfg.MaxFrames = 1200
+	var window []string
+	p.cfg.SteadyWindow = func(open bool) {
+		window = append(window, fmt.Sprintf("open=%v after %d", open, rec.n))
+	}
 	rec.marks = [2]uint64{200, 1200}
 	rec.ms = [2]*runtime.MemStats{&before, &after}
-	if _, err := p.Run(context.Background()); err != nil {
+	sum, err := p.Run(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
 	if before.Mallocs == 0 || after.Mallocs == 0 {
@@ -402,6 +411,13 @@ func TestPipelineSteadyStateAllocatesNothing(t *testing.T) {
 	}
 	if d := after.Mallocs - before.Mallocs; d != 0 {
 		t.Errorf("%d allocations over %d classified frames", d, rec.classifiedBetween)
+	}
+	if sum.SteadyMallocs != 0 || sum.SteadyFrames != 1100 {
+		t.Errorf("summary: %d allocations over %d steady frames; want 0 over 1100", sum.SteadyMallocs, sum.SteadyFrames)
+	}
+	// The window opens before the 100th result is published.
+	if want := []string{"open=true after 99", "open=false after 1200"}; !slices.Equal(window, want) {
+		t.Errorf("SteadyWindow calls %q, want %q", window, want)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	goruntime "runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -144,10 +146,16 @@ func cameraMain(cl *cli, args []string) error {
 	loop := fs.Bool("loop", false, "restart files and folders at their end")
 	restart := fs.Bool("restart", false, "restart a pipe: command when it exits or fails (V4L2 cameras are always reopened)")
 	noDrop := fs.Bool("no-drop", false, "classify every frame of a live source, in order (capture waits for inference)")
+	allocProfile := fs.String("alloc-profile", "", "record every heap allocation of the steady state (frame 100 to the end) in `FILE`, a pprof profile,\n"+
+		"and what was sampled before in FILE.base: go tool pprof -sample_index=alloc_objects -traces -base FILE.base BINARY FILE")
 	outs := addOutputFlags(fs)
 	operands, err := fs.parse(cl, args)
 	if err != nil {
 		return err
+	}
+	if *allocProfile != "" {
+		// Nothing is sampled until the window opens.
+		goruntime.MemProfileRate = 0
 	}
 	if len(operands) != 1 {
 		return usagef("want one MODEL operand, got %d (see 'edgeinfer camera -h')", len(operands))
@@ -218,11 +226,48 @@ func cameraMain(cl *cli, args []string) error {
 		}
 		return err
 	}
-	return runPipeline(cl, pipelineRun{
+	run := pipelineRun{
 		flags: pf, model: m, it: it, modelName: modelPath, open: open, logger: logger,
 		latest: kind.Live() && !*noDrop, reconnect: kind.Reopenable() || (kind == camera.KindCommand && *restart),
 		outputs: built,
-	})
+	}
+	if *allocProfile != "" {
+		run.steadyWindow = allocProfiler(*allocProfile, logger)
+	}
+	return runPipeline(cl, run)
+}
+
+// allocProfiler returns a camera.Config.SteadyWindow that records every
+// allocation of the window (MemProfileRate 1 while it is open) in path, a
+// pprof allocs profile written when it closes. Sampling is off until then
+// (cameraMain sets the rate to 0), but each P still samples its first
+// allocation after that change, so the profile as the window opens is
+// written to path.base for pprof's -base. A GC at the close publishes
+// the window's samples (the heap profile is as of the last completed GC)
+// before sampling stops; what is allocated after it is never published.
+func allocProfiler(path string, logger *log.Logger) func(open bool) {
+	write := func(path string) {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.Lookup("allocs").WriteTo(f, 0)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			logger.Printf("--alloc-profile: %v", err)
+		}
+	}
+	return func(open bool) {
+		if open {
+			write(path + ".base")
+			goruntime.MemProfileRate = 1
+			return
+		}
+		goruntime.GC()
+		goruntime.MemProfileRate = 0
+		write(path)
+	}
 }
 
 // pipelineRun is one run of the pipeline, from camera or demo.
@@ -236,6 +281,7 @@ type pipelineRun struct {
 	latest, reconnect bool
 	outputs           cameraOutputs
 	before            func() // prints before the summary (demo's accuracy)
+	steadyWindow      func(open bool)
 }
 
 // runPipeline runs until the source ends, --frames, or SIGINT/SIGTERM,
@@ -261,7 +307,7 @@ func runPipeline(cl *cli, r pipelineRun) error {
 		Open: r.open, Latest: r.latest, Reconnect: r.reconnect,
 		Model: r.model, Interpreter: r.it, Preprocess: prep, TopK: *r.flags.top,
 		Sinks: sinks, Trigger: r.outputs.Trigger, StallTimeout: *r.flags.stall,
-		MaxFrames: *r.flags.frames, Log: r.logger,
+		MaxFrames: *r.flags.frames, Log: r.logger, SteadyWindow: r.steadyWindow,
 	})
 	if err != nil {
 		return err
