@@ -47,6 +47,11 @@ type gemmKernel struct {
 	// convolution widens many panels at once and computes them in one call.
 	tilePanels func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput, panels int)
 
+	// tileHalf, when set, computes channels 0..NR/2-1 of one block for
+	// all MR rows, row m's at c[m*cStride:][:NR/2]: a last block with at
+	// most NR/2 real channels then costs half a tile and no copy.
+	tileHalf func(a, b []byte, kp int, c []int8, cStride int, q *gemmOutput)
+
 	// tile1, when set, is tile for a panel with one valid row: row 0 of
 	// the A panel against blocks consecutive blocks, tile j writing
 	// c[j*NR:][:NR]. A fully connected layer on one vector (and a
@@ -89,6 +94,25 @@ const gemmRequantRows = 7
 // over kp packed depth with int8 (kr-quad) or int16 weights.
 func gemmBlockBytes(nr, kp, bElem int) int {
 	return gemmRequantRows*nr*4 + nr*kp*bElem
+}
+
+// partialTile computes block b of pk, which holds width < NR real
+// channels, for a panel whose MR rows are all real, into out (row m at
+// out[m*cStride:][:width]): with tileHalf when width fits, else through
+// tile (MR x NR scratch) and a copy.
+func (gk *gemmKernel) partialTile(panel []byte, pk *gemmPacked, b, width int, out []int8, cStride int, tile []int8, q *gemmOutput) {
+	if gk.tileHalf != nil && width <= gk.nr/2 {
+		if width == gk.nr/2 {
+			gk.tileHalf(panel, pk.blocksFrom(b), pk.kp, out, cStride, q)
+			return
+		}
+		gk.tileHalf(panel, pk.blocksFrom(b), pk.kp, tile, gk.nr, q)
+	} else {
+		gk.tile(panel, pk.blocksFrom(b), pk.kp, 1, tile, gk.nr, q)
+	}
+	for r := 0; r < gk.mr; r++ {
+		copy(out[r*cStride:][:width], tile[r*gk.nr:][:width])
+	}
 }
 
 // roundUp rounds n up to a multiple of m.

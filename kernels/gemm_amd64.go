@@ -56,6 +56,9 @@ func registerAMD64GEMM() {
 			tilePanels: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput, panels int) {
 				amd64.Gemm6x16Int16Panels(int16s(a), b, kp, blocks, c, cStride, q, panels)
 			},
+			tileHalf: func(a, b []byte, kp int, c []int8, cStride int, q *gemmOutput) {
+				amd64.Gemm6x8Int16(int16s(a), b, kp, c, cStride, q)
+			},
 			convertA: func(dst []byte, src []int8) { amd64.WidenInt16(int16s(dst), src) },
 			im2colA: func(dst []byte, src []int8, pixels, pixStep, kh, rowStride, seg, kp int) {
 				amd64.Im2colInt16(int16s(dst), src, pixels, pixStep, kh, rowStride, seg, kp)

@@ -147,12 +147,8 @@ func (c *gemmConv) runDirect(in, out []int8, scratch []byte, lo, hi int) {
 			gk.tilePanels(a, pk.data, c.kp, full, out[p0*mr*g.OutC:], g.OutC, c.q, p1-p0)
 		}
 		for b := full; b < pk.blocks; b++ {
-			width := c.ocg - b*nr
 			for p := p0; p < p1; p++ {
-				gk.tile(a[(p-p0)*panelBytes:], pk.blocksFrom(b), c.kp, 1, tile, nr, c.q)
-				for r := 0; r < mr; r++ {
-					copy(out[(p*mr+r)*g.OutC+b*nr:][:width], tile[r*nr:][:width])
-				}
+				gk.partialTile(a[(p-p0)*panelBytes:], pk, b, c.ocg-b*nr, out[p*mr*g.OutC+b*nr:], g.OutC, tile, c.q)
 			}
 		}
 	}
@@ -194,6 +190,10 @@ func (c *gemmConv) runPanels(in, out []int8, scratch []byte, lo, hi int) {
 					for b := full; b < b1; b++ {
 						ch := grp*c.ocg + b*nr
 						width := min(nr, c.ocg-b*nr)
+						if rows == mr {
+							gk.partialTile(panel, pk, b, width, out[m0*g.OutC+ch:], g.OutC, tile, c.q)
+							continue
+						}
 						gk.tile(panel, pk.blocksFrom(b), c.kp, 1, tile, nr, c.q)
 						for r := 0; r < rows; r++ {
 							copy(out[(m0+r)*g.OutC+ch:][:width], tile[r*nr:][:width])

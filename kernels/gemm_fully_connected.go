@@ -52,6 +52,10 @@ func (f *gemmFC) run(in, out []int8, scratch []byte, lo, hi int) {
 		gk.tile(panel, pk.blocksFrom(lo), pk.kp, full, out[m0*n+lo*nr:], n, f.q)
 		for b := lo + full; b < hi; b++ {
 			width := min(nr, n-b*nr)
+			if rows == mr {
+				gk.partialTile(panel, pk, b, width, out[m0*n+b*nr:], n, tile, f.q)
+				continue
+			}
 			gk.tile(panel, pk.blocksFrom(b), pk.kp, 1, tile, nr, f.q)
 			for r := 0; r < rows; r++ {
 				copy(out[(m0+r)*n+b*nr:][:width], tile[r*nr:][:width])

@@ -31,6 +31,9 @@ func init() {
 		tilePanels: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput, panels int) {
 			amd64.Gemm6x16Int16PanelsGo(int16s(a), b, kp, blocks, c, cStride, q, panels)
 		},
+		tileHalf: func(a, b []byte, kp int, c []int8, cStride int, q *gemmOutput) {
+			amd64.Gemm6x8Int16Go(int16s(a), b, kp, c, cStride, q)
+		},
 		convertA: func(dst []byte, src []int8) { amd64.WidenInt16Go(int16s(dst), src) },
 		im2colA: func(dst []byte, src []int8, pixels, pixStep, kh, rowStride, seg, kp int) {
 			amd64.Im2colInt16Go(int16s(dst), src, pixels, pixStep, kh, rowStride, seg, kp)
@@ -82,6 +85,7 @@ func gemmConvCases() []convCase {
 		// 1x1 with K == kp: panels widened in chunks (and a partial last
 		// panel and channel block).
 		convCase{name: "pointwiseChunks", n: 1, inH: 23, inW: 19, inC: 24, outC: 40, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+		convCase{name: "pointwiseHalfBlock", n: 1, inH: 5, inW: 5, inC: 16, outC: 37, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 		convCase{name: "spatial1x1Wide", n: 1, inH: 1, inW: 1, inC: 300, outC: 70, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	)
 }

@@ -24,6 +24,9 @@ func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, b
 func gemm1x16Int16(a *int16, b *byte, kp int, c *int8, q *Output, blocks int)
 
 //go:noescape
+func gemm6x8Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output)
+
+//go:noescape
 func gemm6x16VNNI(a *byte, b *byte, kp int, c *int8, cStride int, q *Output, blocks int)
 
 //go:noescape
@@ -60,6 +63,16 @@ func Gemm6x16Int16Panels(a []int16, b []byte, kp, blocks int, c []int8, cStride 
 	b = b[:blocks*(headerRows*16*4+16*kp*2)]
 	c = c[:(6*panels-1)*cStride+16*blocks]
 	gemm6x16Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks, panels)
+}
+
+// Gemm6x8Int16 (AVX2) computes the 6 x 8 tile of channels 0-7 of one
+// packed block of Gemm6x16Int16, exactly like Gemm6x8Int16Go: row m's 8
+// outputs go to c[m*cStride:][:8].
+func Gemm6x8Int16(a []int16, b []byte, kp int, c []int8, cStride int, q *Output) {
+	a = a[:6*kp]
+	b = b[:headerRows*16*4+16*kp*2]
+	c = c[:5*cStride+8]
+	gemm6x8Int16(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q)
 }
 
 // Gemm1x16Int16 (AVX2) computes blocks consecutive 1 x 16 tiles over the

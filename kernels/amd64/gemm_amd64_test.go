@@ -259,3 +259,37 @@ func TestGemm6x16Int16Panels(t *testing.T) {
 		}
 	}
 }
+
+func TestGemm6x8Int16(t *testing.T) {
+	if !HasAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, kp := range []int{0, 2, 4, 16, 24, 34, 96, 144, 578} {
+		for trial := 0; trial < 8; trial++ {
+			b := gemmRandomBlock(rng, 16, kp, 2)
+			q := gemmRandomOutput(rng)
+			a := make([]int16, 6*kp)
+			for i := range a {
+				a[i] = int16(rng.IntN(256) - 128)
+				if trial == 0 {
+					a[i] = -128
+				}
+			}
+			cStride := 8 + rng.IntN(30)
+			n := 5*cStride + 8
+			want, checkW := gemmGuarded(n)
+			got, checkG := gemmGuarded(n)
+			for i := range want {
+				want[i], got[i] = 99, 99 // the bytes between rows stay
+			}
+			Gemm6x8Int16Go(a, b, kp, want, cStride, q)
+			Gemm6x8Int16(a, b, kp, got, cStride, q)
+			if !slices.Equal(got, want) {
+				t.Fatalf("kp %d trial %d cStride %d: asm\n%v\nwant\n%v", kp, trial, cStride, got, want)
+			}
+			checkW(t, "twin")
+			checkG(t, "asm")
+		}
+	}
+}

@@ -351,6 +351,104 @@ nosat:
 done:
 	RET
 
+// One k-pair of one row for gemm6x8Int16: broadcast the row's int16 pair
+// ADDR and multiply-add it with the weights of channels 0-7 (Y12).
+#define MADD_ROW8(ADDR, A) \
+	VPBROADCASTD ADDR, Y14 \
+	VPMADDWD     Y12, Y14, Y15 \
+	VPADDD       Y15, A, A
+
+// STORE8x2 adds the zero point to rows X0 and X1 (8 int32 each, channels
+// 0-7), clamps them and stores 8 bytes of each at (R9) and (R9)(R10*1);
+// R9 += 2*R10. The saturating packs are STORE16's.
+#define STORE8x2(X0, X1) \
+	VPACKSSDW    X1, X0, Y12 \
+	VPERMQ       $0xd8, Y12, Y12 \
+	VPADDSW      256(R11), Y12, Y12 \
+	VEXTRACTI128 $1, Y12, X13 \
+	VPACKSSWB    X13, X12, X12 \
+	VPMAXSB      320(R11), X12, X12 \
+	VPMINSB      352(R11), X12, X12 \
+	MOVQ         X12, (R9) \
+	VPEXTRQ      $1, X12, (R9)(R10*1) \
+	LEAQ         (R9)(R10*2), R9
+
+// func gemm6x8Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output)
+//
+// The 6 x 8 tile: channels 0-7 of one packed block of gemm6x16Int16
+// (its header and weights as laid out for 16 channels), for a last block
+// with at most 8 real channels (24, 40, ... output channels), whose other
+// half would be computed for nothing. Writes 8 bytes of each of the 6
+// output rows.
+//
+// Register contract:
+//   AX      A panel (row m at AX + m*DX), DX = 2*kp bytes per row
+//   SI, R8  A rows 0 and 3 during the k loop (rows 1, 2 at +DX, +2*DX; 4, 5 likewise)
+//   BX      block header, DI its weights (64 bytes per k-pair), CX k-pairs left
+//   R9      output row, R10 = cStride, R11 = q
+//   Y0, Y2, ..., Y10  accumulators of rows 0-5 (channels 0-7)
+//   Y12 weights of one k-pair, Y14 broadcast A pair, Y15 product, Y12-Y14 output stage
+TEXT ·gemm6x8Int16(SB), NOSPLIT, $0-48
+	MOVQ a+0(FP), AX
+	MOVQ b+8(FP), BX
+	MOVQ kp+16(FP), CX
+	MOVQ c+24(FP), R9
+	MOVQ cStride+32(FP), R10
+	MOVQ q+40(FP), R11
+	MOVQ CX, DX
+	SHLQ $1, DX
+	SHRQ $1, CX
+	MOVQ AX, SI
+	LEAQ (AX)(DX*2), R8
+	ADDQ DX, R8
+	LEAQ 448(BX), DI
+
+	VMOVDQU (BX), Y0
+	VMOVDQA Y0, Y2
+	VMOVDQA Y0, Y4
+	VMOVDQA Y0, Y6
+	VMOVDQA Y0, Y8
+	VMOVDQA Y0, Y10
+	TESTQ   CX, CX
+	JZ      requant
+
+kloop:
+	VMOVDQU (DI), Y12
+	MADD_ROW8((SI), Y0)
+	MADD_ROW8((SI)(DX*1), Y2)
+	MADD_ROW8((SI)(DX*2), Y4)
+	MADD_ROW8((R8), Y6)
+	MADD_ROW8((R8)(DX*1), Y8)
+	MADD_ROW8((R8)(DX*2), Y10)
+	ADDQ $4, SI
+	ADDQ $4, R8
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  kloop
+
+requant:
+	CMPL 192(R11), $0
+	JEQ  nosat
+	SATSHIFT(Y0, 0)
+	SATSHIFT(Y2, 0)
+	SATSHIFT(Y4, 0)
+	SATSHIFT(Y6, 0)
+	SATSHIFT(Y8, 0)
+	SATSHIFT(Y10, 0)
+
+nosat:
+	REQUANT(Y0, 0)
+	REQUANT(Y2, 0)
+	STORE8x2(Y0, Y2)
+	REQUANT(Y4, 0)
+	REQUANT(Y6, 0)
+	STORE8x2(Y4, Y6)
+	REQUANT(Y8, 0)
+	REQUANT(Y10, 0)
+	STORE8x2(Y8, Y10)
+	VZEROUPPER
+	RET
+
 // func widenRowsInt16(dst *int16, src *int8, srcStride, rows, n, kp int)
 //
 // For r < rows: dst[r*kp+i] = int16(src[r*srcStride+i]) for i < n, n a

@@ -88,6 +88,16 @@ func Gemm6x16Int16PanelsGo(a []int16, b []byte, kp, blocks int, c []int8, cStrid
 	}
 }
 
+// Gemm6x8Int16Go is the twin of Gemm6x8Int16: channels 0-7 of
+// Gemm6x16Int16Go's tile over one block, row m's at c[m*cStride:][:8].
+func Gemm6x8Int16Go(a []int16, b []byte, kp int, c []int8, cStride int, q *Output) {
+	var tile [6 * 16]int8
+	Gemm6x16Int16Go(a, b, kp, 1, tile[:], 16, q)
+	for m := 0; m < 6; m++ {
+		copy(c[m*cStride:][:8], tile[m*16:][:8])
+	}
+}
+
 // Gemm1x16Int16Go is the twin of Gemm1x16Int16: Gemm6x16Int16Go's tiles
 // with one row, a of kp int16, tile j writing c[16*j:][:16].
 func Gemm1x16Int16Go(a []int16, b []byte, kp, blocks int, c []int8, q *Output) {
