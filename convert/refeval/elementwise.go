@@ -101,26 +101,9 @@ func broadcast2(shape, as, bs []int, fn func(i, ia, ib int)) {
 func unary(op graph.Op, x, y []float32) {
 	switch op := op.(type) {
 	case *graph.Relu:
-		for i, v := range x {
-			if v < 0 {
-				v = 0
-			}
-			y[i] = v
-		}
+		clip(x, y, 0, float32(math.Inf(1)))
 	case *graph.Clip:
-		lo, hi := op.Min, op.Max
-		y = y[:len(x)]
-		for i, v := range x {
-			// max then min, as ONNX defines it: with Min > Max every
-			// element becomes Max.
-			if v < lo {
-				v = lo
-			}
-			if v > hi {
-				v = hi
-			}
-			y[i] = v
-		}
+		clip(x, y, op.Min, op.Max)
 	case *graph.LeakyRelu:
 		for i, v := range x {
 			if v < 0 {
@@ -144,6 +127,25 @@ func unary(op graph.Op, x, y []float32) {
 		for i, v := range x {
 			y[i] = float32(quant.Tanh(float64(v)))
 		}
+	}
+}
+
+// clip is max then min, as ONNX's Clip defines it (with lo > hi every
+// element becomes hi; NaN and -0 pass through). The selects work on the
+// bits, which the compiler turns into conditional moves: activations are
+// signed at random, and a branch per element mispredicts half the time.
+func clip(x, y []float32, lo, hi float32) {
+	y = y[:len(x)]
+	loBits, hiBits := math.Float32bits(lo), math.Float32bits(hi)
+	for i, v := range x {
+		b := math.Float32bits(v)
+		if v < lo {
+			b = loBits
+		}
+		if math.Float32frombits(b) > hi {
+			b = hiBits
+		}
+		y[i] = math.Float32frombits(b)
 	}
 }
 

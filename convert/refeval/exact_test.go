@@ -140,3 +140,37 @@ func randValue(r *rand.Rand, shape ...int) *graph.Value {
 	}
 	return v
 }
+
+// Relu and Clip keep NaN and -0 as the ONNX definition (max, then min)
+// computed with branches does, including Clip with Min > Max.
+func TestClipExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	x := randValue(r, 1000).F
+	specialValues(r, x, true)
+	x[0], x[1] = float32(math.Copysign(0, -1)), 0
+	definition := func(v, lo, hi float32) float32 {
+		if v < lo {
+			v = lo
+		}
+		if v > hi {
+			v = hi
+		}
+		return v
+	}
+	for _, c := range []struct {
+		op     graph.Op
+		lo, hi float32
+	}{
+		{&graph.Relu{}, 0, float32(math.Inf(1))},
+		{&graph.Clip{Min: 0, Max: 6}, 0, 6},
+		{&graph.Clip{Min: -1, Max: 0.5}, -1, 0.5},
+		{&graph.Clip{Min: 2, Max: 1}, 2, 1},
+	} {
+		got, want := make([]float32, len(x)), make([]float32, len(x))
+		unary(c.op, x, got)
+		for i, v := range x {
+			want[i] = definition(v, c.lo, c.hi)
+		}
+		sameBits(t, c.op.Type().String(), got, want)
+	}
+}
