@@ -45,7 +45,79 @@ func prepareMulAVX2(v Variant, p *MulInt8Params) (*PreparedBinaryInt8, bool) {
 	}
 	m := &mulAVX2{p: p, k: k}
 	run := func(a, b, out []int8, lo, hi int) { runContiguous(m, &p.Broadcast, a, b, out, lo, hi) }
+	if row, aRow := rowBroadcast(&p.Broadcast); row > 0 && row <= rowRepeatBytes/2 {
+		run = func(a, b, out []int8, lo, hi int) { m.rows(row, aRow, a, b, out, lo, hi) }
+	}
 	return &PreparedBinaryInt8{Variant: v, Units: p.Units(), run: run}, true
+}
+
+// rowBroadcast reports whether bc is [P, C] with one operand full and the
+// other one row of C repeated for every P (a squeeze-excite block's
+// channel scale times its feature map): it returns C and whether a is the
+// row, or 0 for any other broadcast.
+func rowBroadcast(bc *Broadcast) (c int, aRow bool) {
+	if bc.Rank != 2 || bc.OutShape[0] < 2 {
+		return 0, false
+	}
+	n := bc.OutShape[1]
+	switch {
+	case bc.AStride == [MaxRank]int{n, 1} && bc.BStride == [MaxRank]int{0, 1}:
+		return n, false
+	case bc.AStride == [MaxRank]int{0, 1} && bc.BStride == [MaxRank]int{n, 1}:
+		return n, true
+	}
+	return 0, false
+}
+
+// rowRepeatBytes is the stack buffer rows repeats the broadcast row into.
+const rowRepeatBytes = 4096
+
+// rows is the run of a row-broadcast MUL (rowBroadcast): runContiguous
+// would call the vector kernel once per pixel, C elements at a time, where
+// the call costs as much as the work for small C. rows repeats the row
+// into a stack buffer as often as fits and hands the kernel that many
+// pixels per call (the operands keep their order: the row is a when aRow).
+func (m *mulAVX2) rows(c int, aRow bool, a, b, out []int8, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	full, row := a, b
+	if aRow {
+		full, row = b, a
+	}
+	row = row[:c]
+	same := func(o, e int, r []int8) {
+		if aRow {
+			m.same(out[o:e], r, full[o:e])
+		} else {
+			m.same(out[o:e], full[o:e], r)
+		}
+	}
+	o := lo
+	if k := o % c; k != 0 { // finish the pixel lo starts in
+		e := min(hi, o-k+c)
+		same(o, e, row[k:k+e-o])
+		o = e
+	}
+	if o+c > hi {
+		if o < hi {
+			same(o, hi, row[:hi-o])
+		}
+		return
+	}
+	var rep [rowRepeatBytes]int8
+	reps := min(rowRepeatBytes/c, (hi-o)/c)
+	for i := 0; i < reps; i++ {
+		copy(rep[i*c:][:c], row)
+	}
+	for o+c <= hi {
+		n := min((hi-o)/c, reps) * c
+		same(o, o+n, rep[:n])
+		o += n
+	}
+	if o < hi {
+		same(o, hi, row[:hi-o])
+	}
 }
 
 // addAVX2 is mulAVX2 for ADD (and SUB).

@@ -16,6 +16,13 @@ func TestPreparedBinaryMatchesReference(t *testing.T) {
 	cases := append(broadcastCases(r),
 		broadcastCase{[]int{1, 14, 14, 67}, []int{1, 14, 14, 67}, []int{1, 14, 14, 67}},
 		broadcastCase{[]int{1, 7, 7, 96}, []int{1, 7, 7, 96}, []int{1, 1, 1, 96}},
+		// Row broadcasts (squeeze-excite scales): many pixels per call of
+		// the vector kernel, the row as either operand, chunks cut inside
+		// pixels, and a row too long to repeat.
+		broadcastCase{[]int{1, 28, 28, 32}, []int{1, 28, 28, 32}, []int{1, 1, 1, 32}},
+		broadcastCase{[]int{1, 9, 9, 40}, []int{1, 1, 1, 40}, []int{1, 9, 9, 40}},
+		broadcastCase{[]int{1, 5, 7, 13}, []int{1, 5, 7, 13}, []int{1, 1, 1, 13}},
+		broadcastCase{[]int{1, 2, 2, 2100}, []int{1, 2, 2, 2100}, []int{1, 1, 1, 2100}},
 		broadcastCase{[]int{1, 3, 3, 1001}, []int{1, 3, 3, 1001}, []int{1, 3, 3, 1001}})
 	for k, c := range cases {
 		qa, qb, qo := randQuant(r), randQuant(r), randQuant(r)
