@@ -11,7 +11,12 @@
 // dropped, so a result always describes the newest frame there was when
 // inference started, not one queued seconds earlier.
 //
-// Steady state allocates nothing per frame for raw sources (YUV, RGB):
-// frame buffers, the preprocessing tables and the result are made once.
-// JPEG decoding (MJPEG sources) allocates inside image/jpeg.
+// Steady state allocates nothing for raw sources (YUV, RGB), not even at
+// the process level: frame buffers, the preprocessing tables and the
+// result are made once, and 100 frames in the pipeline settles the Go
+// runtime's own lazily grown bookkeeping (threads, sudogs, timer heaps;
+// see settleRuntime), so the malloc count then stays still. JPEG decoding
+// (MJPEG sources) allocates inside image/jpeg, which cannot decode into a
+// reused image: 6 objects, 470 KiB per 640x480 4:2:0 frame
+// (BenchmarkDecodeJPEG).
 package camera

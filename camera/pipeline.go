@@ -74,6 +74,7 @@ type Pipeline struct {
 	warmMallocs, endMallocs uint64
 	warmGCs, endGCs         uint32
 	warmFrames, endFrames   uint64
+	rss                     *rssReader
 	rssStart, rssWarm       int64
 }
 
@@ -151,17 +152,19 @@ func (p *Pipeline) Run(ctx context.Context) (Summary, error) {
 			return true
 		})
 	}()
-	p.rssStart = residentBytes()
+	p.rss = openRSS()
+	defer p.rss.close()
+	p.rssStart = p.rss.bytes()
 	err := p.infer(ctx, slot, cur)
 	p.endFrames = p.stages[2].n
+	rssEnd := p.rss.bytes()
 	if p.warmFrames > 0 {
 		var ms goruntime.MemStats
 		goruntime.ReadMemStats(&ms)
 		p.endMallocs, p.endGCs = ms.Mallocs, ms.NumGC
-	}
-	rssEnd := residentBytes()
-	if p.warmFrames > 0 && p.cfg.SteadyWindow != nil {
-		p.cfg.SteadyWindow(false)
+		if p.cfg.SteadyWindow != nil {
+			p.cfg.SteadyWindow(false)
+		}
 	}
 
 	close(stop)
@@ -415,7 +418,7 @@ func (p *Pipeline) classify(f *Frame, slot *frameSlot) error {
 // may need threads, which settleRuntime has made.
 func (p *Pipeline) openSteadyWindow() {
 	settleRuntime()
-	p.rssWarm = residentBytes() // before the count: reading /proc allocates
+	p.rssWarm = p.rss.bytes()
 	if p.cfg.SteadyWindow != nil {
 		p.cfg.SteadyWindow(true)
 	}

@@ -33,7 +33,12 @@ const SourceSyntax = `  /dev/videoN, v4l2:PATH   a V4L2 camera (USB webcam); --f
 Raw streams carry no header: --format (yuv420, nv12, yuyv, rgb24, bgr24,
 gray, mjpeg), --size WxH, --align N (rows padded to N bytes; rpicam-vid
 yuv420 uses 64) and --range full|limited (rpicam-vid: full; ffmpeg
-yuv420p: limited, yuvj420p: full) describe them.`
+yuv420p: limited, yuvj420p: full) describe them.
+Raw streams allocate nothing per frame once running. MJPEG frames (mjpeg
+streams, .mjpeg files, V4L2 MJPEG) are decoded by Go's image/jpeg, which
+cannot reuse an image: each 640x480 4:2:0 frame allocates 6 objects,
+470 KiB, which the GC then collects; prefer a raw format where the
+camera offers one.`
 
 // Kind is what a --source value names.
 type Kind uint8
