@@ -93,13 +93,17 @@ type worker struct {
 const spinFor = 50 * time.Microsecond
 
 // spinInRun is how long a worker polls for the next op within a run. It
-// covers the longest stretch of ops that run on the caller alone
+// covers the stretches of ops that run on the caller alone
 // (EfficientNet-B0's squeeze-and-excitation blocks: a global mean and
-// tiny convolutions, up to ~170 µs), so the workers are polling, not
-// asleep, when the next parallel op comes: with spinFor there, a worker
-// was found asleep 3.7 times per EfficientNet-B0 run and joined those ops
-// 30-90 µs late.
-const spinInRun = 500 * time.Microsecond
+// tiny convolutions, 40-170 µs), so the workers are polling, not asleep,
+// when the next parallel op comes; a worker found asleep joins 30-90 µs
+// late. Wake-ups per EfficientNet-B0 run, by window: 50 µs 5.2, 100 µs
+// 0.43, 200 µs 0.07, 300 µs 0.02. It stays short of longer windows
+// because on an oversubscribed machine (more runnable threads than cores)
+// a polling worker takes CPU time from the threads doing the work: with
+// 500 µs, 2 threads ran MobileNetV2 30% slower than with 50 µs at a load
+// average of 20 on 2 cores.
+const spinInRun = 200 * time.Microsecond
 
 // parallel reports whether the caller and every worker can run at once
 // (GOMAXPROCS is not below the thread count); polling only pays then.
