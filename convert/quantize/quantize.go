@@ -51,8 +51,9 @@ type Options struct {
 	Progress func(stage string, done, total int)
 	// Workers is how many goroutines run the calibration samples through
 	// the float graph (and the int8 model) side by side; 0 means
-	// GOMAXPROCS. The model does not depend on it: every statistic takes
-	// the samples in order.
+	// GOMAXPROCS. Each holds its own interpreters, so memory grows with
+	// it. The model does not depend on it: every statistic takes the
+	// samples in order.
 	Workers int
 	// Pinned fixes the quantization of IR tensors by name, as an imported
 	// QDQ model prescribes (qdq.Strip); calibration measures the others.
