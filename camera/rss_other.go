@@ -2,7 +2,7 @@
 
 package camera
 
-// rssReader reads nothing where /proc/self/statm does not exist.
+// rssReader reads nothing where /proc/self/smaps_rollup does not exist.
 type rssReader struct{}
 
 func openRSS() *rssReader         { return nil }
