@@ -67,6 +67,9 @@ run $q cortex-a72 kernels kernels -test.skip 'Arm64'
 # multiply-add (convert/refeval's package doc), so arm64 converts the
 # committed ONNX models to the committed amd64 model files byte for byte.
 run $q cortex-a72 runtime runtime -test.skip "$perCPU|TestCorruptedModels"
+step "arm64 cortex-a72: the converter's golden conversions (every calibration method)"
+timed build arm64 "" convert convert
+run $q cortex-a72 convert convert -test.run 'TestCrossArchConversions'
 
 step "arm64 -tags purego"
 timed build arm64 purego arm64-purego kernels/arm64
