@@ -71,6 +71,9 @@ type Summary struct {
 	// SteadyGCs is how many GC cycles ran in that window (with nothing
 	// allocated, only the runtime's forced one every 2 minutes).
 	SteadyGCs uint32
+	// SteadyEventMallocs is the part of SteadyMallocs made logging the
+	// SteadyEvents (stalls, frames resuming, output errors) of the window.
+	SteadyEvents, SteadyEventMallocs uint64
 	// Resident memory (bytes) when the run started, after the first 100
 	// frames, and when classification ended; 0 where unknown.
 	RSSStart, RSSWarm, RSSEnd int64
@@ -89,7 +92,8 @@ func (s Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(w, "frames %s; model %s; %d thread(s), kernels %s\n", s.FrameFmt, s.Model, s.Threads, s.Variant)
 	}
 	if s.SteadyFrames > 0 {
-		fmt.Fprintf(w, "steady state: %d allocations over %d frames (%.3f per frame, %d GC cycles)", s.SteadyMallocs, s.SteadyFrames, float64(s.SteadyMallocs)/float64(s.SteadyFrames), s.SteadyGCs)
+		fmt.Fprintf(w, "steady state: %d allocations over %d frames (%.3f per frame, %d GC cycles, %d logging %d events)",
+			s.SteadyMallocs, s.SteadyFrames, float64(s.SteadyMallocs)/float64(s.SteadyFrames), s.SteadyGCs, s.SteadyEventMallocs, s.SteadyEvents)
 		if s.RSSWarm > 0 {
 			fmt.Fprintf(w, "; RSS %.1f MiB at start, %.1f MiB after 100 frames, %.1f MiB at the end", mib(s.RSSStart), mib(s.RSSWarm), mib(s.RSSEnd))
 		}

@@ -73,6 +73,7 @@ type Pipeline struct {
 	// settleRuntime) and when the loop ends.
 	warmMallocs, endMallocs uint64
 	warmGCs, endGCs         uint32
+	events, eventMallocs    uint64 // logged in the window, and what logging them allocated
 	warmFrames, endFrames   uint64
 	rss                     *rssReader
 	rssStart, rssWarm       int64
@@ -192,6 +193,7 @@ func (p *Pipeline) Run(ctx context.Context) (Summary, error) {
 		sum.SteadyFrames = n
 		sum.SteadyMallocs = p.endMallocs - p.warmMallocs
 		sum.SteadyGCs = p.endGCs - p.warmGCs
+		sum.SteadyEvents, sum.SteadyEventMallocs = p.events, p.eventMallocs
 	}
 	return sum, err
 }
@@ -336,7 +338,9 @@ func (p *Pipeline) infer(ctx context.Context, slot *frameSlot, cur *Frame) error
 				if !stalled {
 					stalled = true
 					n := p.stalls.Add(1)
-					p.logf(logStall, "no frame for %v (stall %d)", time.Since(lastFrame).Round(time.Millisecond), n)
+					p.logEvent(func() {
+						p.logf(logStall, "no frame for %v (stall %d)", time.Since(lastFrame).Round(time.Millisecond), n)
+					})
 				}
 				stall.Reset(p.cfg.StallTimeout)
 			}
@@ -344,7 +348,9 @@ func (p *Pipeline) infer(ctx context.Context, slot *frameSlot, cur *Frame) error
 		}
 		cur = f
 		if stalled {
-			p.cfg.Log.Printf("frames resumed after %v", time.Since(lastFrame).Round(time.Millisecond))
+			p.logEvent(func() {
+				p.cfg.Log.Printf("frames resumed after %v", time.Since(lastFrame).Round(time.Millisecond))
+			})
 			stalled = false
 		}
 		lastFrame = time.Now()
@@ -399,7 +405,9 @@ func (p *Pipeline) classify(f *Frame, slot *frameSlot) error {
 			r.Stats.SinkErrors = p.sinkErrors
 			if now := time.Now(); now.Sub(p.sinkLastLog[i]) >= time.Second {
 				p.sinkLastLog[i] = now
-				p.cfg.Log.Printf("output %d: %v (%d output errors so far)", i, err, p.sinkErrors)
+				p.logEvent(func() {
+					p.cfg.Log.Printf("output %d: %v (%d output errors so far)", i, err, p.sinkErrors)
+				})
 			}
 		}
 	}
@@ -409,6 +417,26 @@ func (p *Pipeline) classify(f *Frame, slot *frameSlot) error {
 	}
 	r.Frame = nil
 	return nil
+}
+
+// logEvent runs log, which logs an event on the inference goroutine (a
+// stall, frames resuming, an output's error), and inside the steady-state
+// window counts what it allocated (fmt's and log's buffers, boxed
+// arguments) apart: an event is not a frame. Two ReadMemStats per event
+// (tens of microseconds) are nothing next to the second-long stall or the
+// rate-limited error being logged.
+func (p *Pipeline) logEvent(log func()) {
+	if p.warmFrames == 0 {
+		log()
+		return
+	}
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
+	before := ms.Mallocs
+	log()
+	goruntime.ReadMemStats(&ms)
+	p.events++
+	p.eventMallocs += ms.Mallocs - before
 }
 
 // openSteadyWindow settles the runtime and reads the malloc count the

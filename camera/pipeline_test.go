@@ -446,3 +446,56 @@ func (s *memSink) Publish(r *Result) error {
 }
 
 func (s *memSink) Close() error { return nil }
+
+// A stall inside the steady-state window is logged, and what logging it
+// allocates (fmt, log) is counted apart: the frames still allocate
+// nothing.
+func TestPipelineCountsEventAllocationsApart(t *testing.T) {
+	frame := make([]byte, 64*48*3/2)
+	var results atomic.Uint64
+	r := &stallingReader{r: &repeatReader{data: frame}, results: &results, stallAt: 300, stall: 1500 * time.Millisecond}
+	src, _ := streamSource(r, nil, SourceOptions{Format: I420, Width: 64, Height: 48})
+	p, logs := grayPipeline(t, once(src), true, NewJSONLines(io.Discard), countingSink{&results})
+	p.cfg.MaxFrames = 600
+	p.cfg.StallTimeout = time.Second
+	sum, err := p.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Stats.Stalls != 1 || sum.SteadyEvents != 2 {
+		t.Fatalf("%d stalls, %d events in the window; want 1 stall logged and its end (log: %q)", sum.Stats.Stalls, sum.SteadyEvents, logs.String())
+	}
+	if sum.SteadyEventMallocs == 0 || sum.SteadyMallocs != sum.SteadyEventMallocs {
+		t.Errorf("%d allocations in the window, %d of them logging events; want all of them, and some", sum.SteadyMallocs, sum.SteadyEventMallocs)
+	}
+}
+
+// stallingReader reads from r, but once results reaches stallAt it waits
+// stall before its next read. A first 1 ms wait, early, makes the
+// goroutine's sleep timer (allocated by its first time.Sleep).
+type stallingReader struct {
+	r       io.Reader
+	results *atomic.Uint64
+	stallAt uint64
+	stall   time.Duration
+	warm    bool
+	stalled bool
+}
+
+func (s *stallingReader) Read(b []byte) (int, error) {
+	if !s.warm {
+		s.warm = true
+		time.Sleep(time.Millisecond)
+	}
+	if !s.stalled && s.results.Load() >= s.stallAt {
+		s.stalled = true
+		time.Sleep(s.stall)
+	}
+	return s.r.Read(b)
+}
+
+// countingSink counts results without allocating.
+type countingSink struct{ n *atomic.Uint64 }
+
+func (c countingSink) Publish(*Result) error { c.n.Add(1); return nil }
+func (c countingSink) Close() error          { return nil }
