@@ -92,7 +92,7 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 			continue
 		}
 		s := step{run: op.bind(&it.mem), op: i}
-		s.bounds, s.grain = chunkBounds(op.units, op.work, threads)
+		s.bounds, s.grain = chunkBounds(op.units, op.work, threads, m.constBytes(i))
 		parallel = parallel || len(s.bounds) > 2
 		it.steps = append(it.steps, s)
 	}
@@ -112,8 +112,14 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 
 // chunkBounds splits [0, units) into at most threads contiguous shares of
 // at least minChunkWork each (by the op's work estimate), and returns the
-// grain in which they are claimed.
-func chunkBounds(units int, work int64, threads int) (bounds []int, grain int) {
+// grain in which they are claimed. An op whose constants (weights) exceed
+// maxRereadBytes is claimed a whole share at a time: every kernel call
+// streams them again from L3 or memory, while a cache-blocked GEMM reuses
+// them across the panels of one call. ResNet-18 (3x3 convolutions with
+// 0.6-2.4 MB of weights), 1 -> 2 threads, 4 interleaved rounds: grains of
+// 1/8 share 1.72x (p50), whole shares for such ops 1.76x, p50 20.9 against
+// 23.0 ms at 2 threads.
+func chunkBounds(units int, work int64, threads, constBytes int) (bounds []int, grain int) {
 	n := int64(threads)
 	if most := work / minChunkWork; most < n {
 		n = most
@@ -131,8 +137,27 @@ func chunkBounds(units int, work int64, threads int) (bounds []int, grain int) {
 	}
 	share := (int64(units) + n - 1) / n
 	grains := min(work/n/minGrainWork, grainsPerShare, share)
+	if constBytes > maxRereadBytes {
+		grains = 1
+	}
 	grains = max(grains, 1)
 	return bounds, int((share + grains - 1) / grains)
+}
+
+// maxRereadBytes is the most constant bytes an op may read again on every
+// kernel call (see chunkBounds): half a Raspberry Pi 5 core's 512 KiB L2,
+// the GEMMs' weight budget (kernels.gemmWeightBudget).
+const maxRereadBytes = 256 << 10
+
+// constBytes is the size of op i's constant inputs (weights, biases).
+func (m *Model) constBytes(i int) int {
+	n := 0
+	for _, t := range m.graph.Operators[i].Inputs {
+		if t >= 0 {
+			n += len(m.consts[t])
+		}
+	}
+	return n
 }
 
 // maxSplitUnits bounds the units of an op that is split: a share packs

@@ -30,7 +30,7 @@ func TestPoolCoversEveryUnitOnce(t *testing.T) {
 							counts[u].Add(1)
 						}
 					}}
-					s.bounds, s.grain = chunkBounds(units, work, threads)
+					s.bounds, s.grain = chunkBounds(units, work, threads, r.IntN(2*maxRereadBytes))
 					if len(s.bounds) == 2 {
 						s.bounds = []int{0, units / 2, units} // force a split
 					}
@@ -122,6 +122,7 @@ func TestChunkBounds(t *testing.T) {
 		units   int
 		work    int64
 		threads int
+		consts  int
 		bounds  []int
 		grain   int
 	}{
@@ -137,10 +138,13 @@ func TestChunkBounds(t *testing.T) {
 		{units: 3, work: 1 << 20, threads: 8, bounds: []int{0, 1, 2, 3}, grain: 1},
 		// MobileNetV2's 7x7 GEMMs: 9 panels, 4 and 5.
 		{units: 9, work: 470400, threads: 2, bounds: []int{0, 4, 9}, grain: 1},
+		// The same with more weights than stay cached between calls: whole shares.
+		{units: 9, work: 470400, threads: 2, consts: maxRereadBytes + 1, bounds: []int{0, 4, 9}, grain: 5},
+		{units: 2091, work: 677376, threads: 2, consts: maxRereadBytes + 1, bounds: []int{0, 1045, 2091}, grain: 1046},
 	} {
-		bounds, grain := chunkBounds(c.units, c.work, c.threads)
+		bounds, grain := chunkBounds(c.units, c.work, c.threads, c.consts)
 		if fmt.Sprint(bounds) != fmt.Sprint(c.bounds) || grain != c.grain {
-			t.Errorf("chunkBounds(%d, %d, %d) = %v, %d; want %v, %d", c.units, c.work, c.threads, bounds, grain, c.bounds, c.grain)
+			t.Errorf("chunkBounds(%d, %d, %d, %d) = %v, %d; want %v, %d", c.units, c.work, c.threads, c.consts, bounds, grain, c.bounds, c.grain)
 		}
 	}
 }
