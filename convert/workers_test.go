@@ -15,7 +15,8 @@ import (
 // Converting with one worker and with several writes the same file, byte
 // for byte: every calibration statistic and report sum takes the samples
 // in order (LeNet-5 from models/small on its committed calibration set;
-// the histogram methods bin every value, bias correction the channel
+// the histogram methods bin every value (the order decides the bins),
+// bias correction sums the channel
 // means, and the report runs the int8 model on every sample).
 func TestWorkersSameBytes(t *testing.T) {
 	dir := filepath.Join("..", "models", "small", "lenet5")
@@ -24,7 +25,7 @@ func TestWorkersSameBytes(t *testing.T) {
 		t.Skipf("no committed LeNet-5: %v", err)
 	}
 	calibSrc := "raw:" + filepath.Join(dir, "calib.f32")
-	for _, method := range []string{"minmax", "percentile", "entropy", "mse"} {
+	for _, method := range []string{"minmax", "percentile", "entropy"} {
 		var first []byte
 		for _, workers := range []int{1, 2, 5} {
 			res, err := convert.Convert(model, convert.Options{Calib: calibSrc, Quantize: quantize.Options{
