@@ -14,10 +14,10 @@ import (
 
 // Converting with one worker and with several writes the same file, byte
 // for byte: every calibration statistic and report sum takes the samples
-// in order (LeNet-5 from models/small on its committed calibration set;
-// the histogram methods bin every value (the order decides the bins),
-// bias correction sums the channel
-// means, and the report runs the int8 model on every sample).
+// in order (LeNet-5 from models/small on its committed calibration set:
+// the histogram methods bin every value, and the first sample sets the
+// bins; bias correction sums the channel means; the report runs the int8
+// model on every sample).
 func TestWorkersSameBytes(t *testing.T) {
 	dir := filepath.Join("..", "models", "small", "lenet5")
 	model := filepath.Join(dir, "model.onnx")
