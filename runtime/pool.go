@@ -25,7 +25,8 @@ import (
 //
 // Handoff. An op takes a few to hundreds of microseconds, so the caller
 // publishes an op by storing one atomic word (seq) that the workers poll
-// for spinFor before they block on a channel; a goroutine woken from a
+// (for spinInRun within a run, spinFor after its last parallel op) before
+// they block on a channel; a goroutine woken from a
 // channel is queued on the waker's P and starts only when that P yields or
 // another steals it, which costs tens of microseconds per op. The polls are
 // short because on an oversubscribed machine a polling thread takes CPU
@@ -209,7 +210,9 @@ func (p *pool) run(s *step) {
 		p.shares[k].r.Store(r)
 	}
 	p.job = s
-	p.spin.Store(p.parallel())
+	if sp := p.parallel(); p.spin.Load() != sp {
+		p.spin.Store(sp) // stored only on change: the workers poll its cache line
+	}
 	next := (p.seq.Load()>>genShift + 1) << genShift // open, nobody joined
 	if s.last {
 		next |= lastBit
