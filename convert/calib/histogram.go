@@ -59,24 +59,38 @@ func (h *Histogram) Add(x []float32) {
 	}
 }
 
-// addExtremes is Add without the bins: it counts the finite values of x
-// and updates the extremes exactly as Add does.
-func (h *Histogram) addExtremes(x []float32) {
-	if h.n == 0 {
-		h.min, h.max = math.Inf(1), math.Inf(-1)
-	}
-	lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
-	n := 0
+// Extremes is the count and the extremes of one sample's finite values:
+// all that a minmax observer keeps. Unlike bins, they merge in any order
+// to the same result, so calibration computes them for several samples at
+// once (ExtremesOf) and merges them in sample order (ObserveExtremes).
+type Extremes struct {
+	n        int
+	min, max float32
+}
+
+// ExtremesOf counts the finite values of x and finds their extremes (-0
+// below +0, as Go's min and max order them).
+func ExtremesOf(x []float32) Extremes {
+	e := Extremes{min: float32(math.Inf(1)), max: float32(math.Inf(-1))}
 	for _, v := range x {
 		if v-v != 0 { // NaN or ±Inf
 			continue
 		}
-		n++
-		lo, hi = min(lo, v), max(hi, v)
+		e.n++
+		e.min, e.max = min(e.min, v), max(e.max, v)
 	}
-	if n > 0 {
-		h.n += float64(n)
-		h.min, h.max = min(h.min, float64(lo)), max(h.max, float64(hi))
+	return e
+}
+
+// addExtremes is Add without the bins: it counts the finite values and
+// updates the extremes exactly as Add does.
+func (h *Histogram) addExtremes(e Extremes) {
+	if h.n == 0 {
+		h.min, h.max = math.Inf(1), math.Inf(-1)
+	}
+	if e.n > 0 {
+		h.n += float64(e.n)
+		h.min, h.max = min(h.min, float64(e.min)), max(h.max, float64(e.max))
 	}
 }
 

@@ -69,10 +69,25 @@ func NewObserver(method string, percentile float64) (*Observer, error) {
 // ignored.
 func (o *Observer) Observe(x []float32) {
 	if o.extremesOnly {
-		o.h.addExtremes(x)
+		o.h.addExtremes(ExtremesOf(x))
 		return
 	}
 	o.h.Add(x)
+}
+
+// NeedsValues reports whether the observer bins the values; one that does
+// not (minmax) can take a sample as its Extremes instead.
+func (o *Observer) NeedsValues() bool { return !o.extremesOnly }
+
+// ObserveExtremes is Observe for an observer that does not need the
+// values, with the sample's ExtremesOf. It reports false, observing
+// nothing, for an observer that does.
+func (o *Observer) ObserveExtremes(e Extremes) bool {
+	if !o.extremesOnly {
+		return false
+	}
+	o.h.addExtremes(e)
+	return true
 }
 
 // Histogram returns the observed distribution. A minmax observer counts

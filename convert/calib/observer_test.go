@@ -314,6 +314,20 @@ func TestMinMaxWithoutBins(t *testing.T) {
 	if _, _, ok := mm.RangeBy("entropy"); ok {
 		t.Error("a minmax observer gave an entropy range without a histogram")
 	}
+	// Extremes merge in any order: the 1000-value chunks in reverse.
+	rev, _ := NewObserver("minmax", 0)
+	for end := len(xs); end > 0; end -= 1000 {
+		if !rev.ObserveExtremes(ExtremesOf(xs[end-1000 : end])) {
+			t.Fatal("a minmax observer refused extremes")
+		}
+	}
+	rlo, rhi, _ := rev.Range()
+	if rev.Histogram().Count() != h.Count() || math.Float32bits(rlo) != math.Float32bits(lo) || math.Float32bits(rhi) != math.Float32bits(hi) {
+		t.Errorf("extremes in reverse: count %v range [%v, %v], want %v [%v, %v]", rev.Histogram().Count(), rlo, rhi, h.Count(), lo, hi)
+	}
+	if full.ObserveExtremes(ExtremesOf(xs)) || !full.NeedsValues() || mm.NeedsValues() {
+		t.Error("a histogram observer took extremes instead of values")
+	}
 	// Only zeros: the extremes are ±0 as the histogram has them.
 	for _, z := range [][]float32{{0, float32(math.Copysign(0, -1))}, {float32(math.Copysign(0, -1))}} {
 		mm, _ := NewObserver("minmax", 0)

@@ -68,8 +68,17 @@ func collect(g *graph.Graph, src calib.Source, n, workers int, method string, pe
 		means[k] = make([]float64, channelsOf(g.Tensors[t].Shape))
 		st.means[t] = means[k]
 	}
+	// A minmax observer's extremes are found by the worker (they merge in
+	// any order); per worker and observed tensor.
+	extremes := make([][]calib.Extremes, len(its))
+	for w := range extremes {
+		extremes[w] = make([]calib.Extremes, len(observe))
+	}
 	var srcMu sync.Mutex // Sources are not safe for concurrent use
-	err = eachSample(n, len(its), len(observe)+len(meanOf), progress, func(w, i int, apply func(int, func())) error {
+	// One turn per sample for all the statistics: a handoff per tensor
+	// would wake the waiting worker hundreds of times a sample, and on a
+	// busy machine each wake-up can wait for a CPU for milliseconds.
+	err = eachSample(n, len(its), 1, progress, func(w, i int, apply func(int, func())) error {
 		srcMu.Lock()
 		ins, err := sampleValues(g, src, i)
 		srcMu.Unlock()
@@ -81,11 +90,20 @@ func collect(g *graph.Graph, src calib.Source, n, workers int, method string, pe
 			return fmt.Errorf("quantize: sample %d: %w", i, err)
 		}
 		for k, t := range observe {
-			apply(k, func() { observers[k].Observe(it.Value(t).F) })
+			if !observers[k].NeedsValues() {
+				extremes[w][k] = calib.ExtremesOf(it.Value(t).F)
+			}
 		}
-		for k, t := range meanOf {
-			apply(len(observe)+k, func() { counts[k] += accumulateChannels(means[k], it.Value(t)) })
-		}
+		apply(0, func() {
+			for k, t := range observe {
+				if !observers[k].ObserveExtremes(extremes[w][k]) {
+					observers[k].Observe(it.Value(t).F)
+				}
+			}
+			for k, t := range meanOf {
+				counts[k] += accumulateChannels(means[k], it.Value(t))
+			}
+		})
 		return nil
 	})
 	if err != nil {

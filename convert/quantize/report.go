@@ -225,12 +225,15 @@ func measure(g *graph.Graph, res *lower.Result, qm *format.Model, src calib.Sour
 	first := probeOf[g.Outputs[0]]
 	classes := classifierRows(g.Tensors[g.Outputs[0]].Shape)
 	agree, rows := 0, 0
-	bufs := make([][][]float32, len(its)) // per worker, per probe
+	// Per worker and probe: the float graph's values in stored order, and
+	// the int8 model's.
+	wants, bufs := make([][][]float32, len(its)), make([][][]float32, len(its))
 	for w := range bufs {
-		bufs[w] = make([][]float32, len(probes))
+		wants[w], bufs[w] = make([][]float32, len(probes)), make([][]float32, len(probes))
 	}
 	var srcMu sync.Mutex // Sources are not safe for concurrent use
-	err = eachSample(n, len(its), len(probes), progress, func(w, s int, apply func(int, func())) error {
+	// One turn per sample for all the sums (see collect).
+	err = eachSample(n, len(its), 1, progress, func(w, s int, apply func(int, func())) error {
 		srcMu.Lock()
 		ins, err := sampleValues(g, src, s)
 		srcMu.Unlock()
@@ -257,19 +260,22 @@ func measure(g *graph.Graph, res *lower.Result, qm *format.Model, src calib.Sour
 			} else if buf, err = it.OutputFloat32(outIndex[p.model], buf, format.NHWC); err != nil {
 				return err
 			}
-			bufs[w][k] = buf
-			apply(k, func() {
-				p.add(want, buf)
+			wants[w][k], bufs[w][k] = want, buf
+		}
+		apply(0, func() {
+			for k, p := range probes {
+				want, got := wants[w][k], bufs[w][k]
+				p.add(want, got)
 				if p == first && classes > 1 {
 					for r := 0; r+classes <= len(want); r += classes {
-						if argmax(want[r:r+classes]) == argmax(buf[r:r+classes]) {
+						if argmax(want[r:r+classes]) == argmax(got[r:r+classes]) {
 							agree++
 						}
 						rows++
 					}
 				}
-			})
-		}
+			}
+		})
 		return nil
 	})
 	if err != nil {
