@@ -15,12 +15,12 @@ import (
 // allocated over a long run was the runtime's bookkeeping, grown lazily to
 // the load's peaks:
 //
-//   - OS threads: when a goroutine blocks in a syscall (writing a JSON
-//     line), when the world restarts after a stop (a GC, ReadMemStats) or
-//     when the network poller wakes a goroutine (the stdin pipe), the
-//     scheduler wants another M; if none is idle it creates one, and each
-//     M is a few heap objects (runtime.allocm: the m, its g0 and gsignal
-//     goroutines). Ms are never freed, so creating the most the process
+//   - OS threads: when a goroutine is woken while a P is idle (seen:
+//     runtime.ready -> wakep -> startm -> newm), blocks in a syscall
+//     (writing a JSON line) or the world restarts after a stop (a GC,
+//     ReadMemStats), the scheduler wants another M; if none is idle it
+//     creates one, 7 heap objects (runtime.allocm: the m, its g0 and
+//     gsignal goroutines, profiling stacks). Ms are never freed, so creating the most the process
 //     can ever use up front leaves later hand-offs nothing to allocate.
 //   - Heap: a GC now finishes the start-up garbage (model loading, the
 //     first frames) and returns the freed pages to the OS, so RSS after
@@ -33,14 +33,19 @@ import (
 //     empty too. Goroutines block on one P and wake on another, so the
 //     caches drift; holding more sudogs than all caches but one can keep
 //     means the central list is never empty. The GC above drops the central
-//     list, so they are created after it.
+//     list, so they are created after it. A later GC (the forced one every
+//     2 minutes when nothing allocates) drops it again; the Ps' caches
+//     then cover the drift only while they hold enough, which is likely
+//     but not certain (a 10,000-frame run with one in its window: still
+//     0 allocations).
 //   - Timer heaps: a timer waits in the heap of the P it was started on,
 //     and a channel timer (the stall timer) only while a goroutine is
 //     blocked on it; a P's heap is a slice that grows by appending the
 //     first time that P holds one, two, four timers (seen: 16 bytes in the
 //     inference loop's select, the first time it blocked on that P).
 //
-// It costs a few milliseconds and a few hundred kilobytes, once.
+// It runs once: a GC, a few dozen thread starts, 35 KiB of sudogs (two
+// Ps) and at most 100 ms of waiting in growTimerHeaps.
 func settleRuntime() {
 	procs := runtime.GOMAXPROCS(0)
 	// At most every goroutine can hold an M at once (running, in a
