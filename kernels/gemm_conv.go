@@ -8,7 +8,9 @@ package kernels
 // (Groups == InC) go to the variant's depthwise preparation.
 //
 // The prepared op's units are panels of MR output pixels numbered across
-// the batch (N*OutH*OutW pixels), not the reference's output rows.
+// the batch (N*OutH*OutW pixels), not the reference's output rows; with
+// fewer than gemmFewPanels panels (and one group), (block, panel) pairs
+// numbered block-first (see gemmConv.blockUnits).
 func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32) (*PreparedInt8, bool) {
 	g := &p.ConvGeom
 	if g.Groups == g.InC {
@@ -33,10 +35,26 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 	for grp := range c.packed {
 		c.packed[grp] = packGEMM(gk, filter[grp*c.ocg*c.k:], c.k, c.ocg, c.k, bias, &p.Requant, grp*c.ocg, p.InZeroPoint)
 	}
-	units := (c.m + gk.mr - 1) / gk.mr
-	c.layoutScratch(units)
-	return NewPreparedInt8(v, units, c.scratchBytes, c.run), true
+	c.panels = (c.m + gk.mr - 1) / gk.mr
+	c.layoutScratch(c.panels)
+	units := c.panels
+	if g.Groups == 1 && c.panels < gemmFewPanels && c.packed[0].blocks > 1 {
+		c.blockUnits = true
+		units = c.panels * c.packed[0].blocks
+	}
+	pr := NewPreparedInt8(v, units, c.scratchBytes, c.run)
+	pr.WholeShares = c.blockUnits
+	return pr, true
 }
+
+// gemmFewPanels is the panel count below which a one-group convolution's
+// units are (block, panel) pairs numbered block-first instead of panels:
+// on a 7x7 output (9 panels of 6) a split by panels gives one thread 4 and
+// the other 5, and both stream every weight (300-410 KB in MobileNetV2's
+// last layers); a split by blocks balances to one tile and gives each
+// thread its own part of the weights. With many panels the panel split
+// balances well and reads each A panel once, so it stays.
+const gemmFewPanels = 16
 
 // gemmConv is a convolution (any window, stride, dilation, padding and
 // group count except depthwise) as one GEMM per group over im2col rows.
@@ -50,6 +68,12 @@ type gemmConv struct {
 	zp       int8
 	q        *gemmOutput
 	packed   []*gemmPacked // per group
+	panels   int           // panels of MR output pixels
+
+	// blockUnits: the units are (block, panel) pairs, unit u being block
+	// u/panels of panel u%panels (one group only), so that a contiguous
+	// range of units is a contiguous range of output-channel blocks.
+	blockUnits bool
 
 	// Cache blocking: when one group's packed weights exceed
 	// gemmWeightBudget, the run packs up to cachePanels A panels, then
@@ -116,13 +140,44 @@ func (c *gemmConv) layoutScratch(units int) {
 // only so that tests can force several chunks on small shapes.
 var gemmDirectBudget = 32 << 10
 
-// run computes panels [lo, hi) of MR output pixels.
+// run computes units [lo, hi): panels of MR output pixels, or (block,
+// panel) pairs when blockUnits. A range of pairs is run as a partial first
+// block, the whole blocks in between over every panel (each A panel
+// packed once for all of them) and a partial last block.
 func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
-	if c.directPanels > 0 {
-		c.runDirect(in, out, scratch, lo, hi)
+	if !c.blockUnits {
+		c.runBlocks(in, out, scratch, lo, hi, 0, c.packed[0].blocks)
 		return
 	}
-	c.runPanels(in, out, scratch, lo, hi)
+	np := c.panels
+	if lo >= hi {
+		return
+	}
+	if b, p := lo/np, lo%np; p != 0 {
+		end := min(hi, (b+1)*np)
+		c.runBlocks(in, out, scratch, p, end-b*np, b, b+1)
+		lo = end
+	}
+	if b0, b1 := lo/np, hi/np; b0 < b1 {
+		c.runBlocks(in, out, scratch, 0, np, b0, b1)
+		lo = b1 * np
+	}
+	if lo < hi {
+		b := lo / np
+		c.runBlocks(in, out, scratch, 0, hi-b*np, b, b+1)
+	}
+}
+
+// runBlocks computes output-channel blocks [b0, b1) of panels [lo, hi).
+func (c *gemmConv) runBlocks(in, out []int8, scratch []byte, lo, hi, b0, b1 int) {
+	if lo >= hi || b0 >= b1 {
+		return
+	}
+	if c.directPanels > 0 {
+		c.runDirect(in, out, scratch, lo, hi, b0, b1)
+		return
+	}
+	c.runPanels(in, out, scratch, lo, hi, b0, b1)
 }
 
 // runDirect is run for a 1x1 convolution whose A panels are consecutive
@@ -130,12 +185,12 @@ func (c *gemmConv) run(in, out []int8, scratch []byte, lo, hi int) {
 // convertA call and computed with one tilePanels call (the blocks of NR
 // real channels) plus one tile per panel for a last, partial block; a
 // last panel with fewer than MR pixels goes through runPanels.
-func (c *gemmConv) runDirect(in, out []int8, scratch []byte, lo, hi int) {
+func (c *gemmConv) runDirect(in, out []int8, scratch []byte, lo, hi, b0, b1 int) {
 	gk := c.gk
 	g := &c.p.ConvGeom
 	mr, nr := gk.mr, gk.nr
 	pk := c.packed[0]
-	full := c.ocg / nr
+	full := max(b0, min(b1, c.ocg/nr)) // blocks of [b0, b1) with NR real channels end here
 	tile := int8s(scratch[c.tileOff:][:mr*nr])
 	panelBytes := mr * c.kp * gk.aElem
 	fullHi := min(hi, c.m/mr)
@@ -143,22 +198,23 @@ func (c *gemmConv) runDirect(in, out []int8, scratch []byte, lo, hi int) {
 		p1 := min(fullHi, p0+c.directPanels)
 		a := scratch[c.directOff:][:(p1-p0)*panelBytes]
 		gk.convertA(a, in[p0*mr*g.InC:][:(p1-p0)*mr*g.InC])
-		if full > 0 {
-			gk.tilePanels(a, pk.data, c.kp, full, out[p0*mr*g.OutC:], g.OutC, c.q, p1-p0)
+		if full > b0 {
+			gk.tilePanels(a, pk.blocksFrom(b0), c.kp, full-b0, out[p0*mr*g.OutC+b0*nr:], g.OutC, c.q, p1-p0)
 		}
-		for b := full; b < pk.blocks; b++ {
+		for b := full; b < b1; b++ {
 			for p := p0; p < p1; p++ {
 				gk.partialTile(a[(p-p0)*panelBytes:], pk, b, c.ocg-b*nr, out[p*mr*g.OutC+b*nr:], g.OutC, tile, c.q)
 			}
 		}
 	}
 	if fullHi < hi {
-		c.runPanels(in, out, scratch, max(lo, fullHi), hi)
+		c.runPanels(in, out, scratch, max(lo, fullHi), hi, b0, b1)
 	}
 }
 
-// runPanels computes panels [lo, hi) one (or cachePanels) at a time.
-func (c *gemmConv) runPanels(in, out []int8, scratch []byte, lo, hi int) {
+// runPanels computes blocks [bLo, bHi) of panels [lo, hi) one (or
+// cachePanels) panel at a time.
+func (c *gemmConv) runPanels(in, out []int8, scratch []byte, lo, hi, bLo, bHi int) {
 	gk := c.gk
 	g := &c.p.ConvGeom
 	mr, nr := gk.mr, gk.nr
@@ -170,8 +226,8 @@ func (c *gemmConv) runPanels(in, out []int8, scratch []byte, lo, hi int) {
 			for pn := pc; pn < pe; pn++ {
 				c.packPanel(scratch[c.panelOff+(pn-pc)*c.panelBytes:][:c.panelBytes], cols, in, pn, grp)
 			}
-			for b0 := 0; b0 < pk.blocks; b0 += c.groupBlocks {
-				b1 := min(pk.blocks, b0+c.groupBlocks)
+			for b0 := bLo; b0 < bHi; b0 += c.groupBlocks {
+				b1 := min(bHi, b0+c.groupBlocks)
 				for pn := pc; pn < pe; pn++ {
 					panel := scratch[c.panelOff+(pn-pc)*c.panelBytes:][:c.panelBytes]
 					m0 := pn * mr

@@ -160,8 +160,9 @@ func testPrepareConv2DInt8Cases(t *testing.T, use func(convCase) bool) {
 				if !ok {
 					t.Fatal("no fast path")
 				}
-				got := runPrepared(t, pr, in, n, func(i int) int { return i / g.OutC / gk.mr })
+				got := runPrepared(t, pr, in, n, convUnitOf(pr, g, gk))
 				compareInt8(t, got, want, convWhere(g))
+				checkRanges(t, pr, in, got, r)
 			})
 		}
 	}

@@ -104,12 +104,19 @@ type PreparedInt8 struct {
 	// Units is the number of work units of Run: the caller splits [0, Units)
 	// into contiguous ranges, one per concurrent call. For a GEMM
 	// convolution a unit is one panel of MR output pixels (numbered across
-	// the batch); for fully connected, one block of NR output channels; for
+	// the batch), or, for one with few panels, one block of NR output
+	// channels of one panel, numbered block-first; for fully connected, one block of NR output channels; for
 	// depthwise, the reference kernel's output row.
 	Units int
 	// ScratchBytes is how much scratch one Run call needs (im2col or
 	// A-panel conversion); concurrent calls need separate scratch. 0: none.
 	ScratchBytes int
+	// WholeShares asks the caller to run each concurrent share of units
+	// as one call rather than in small ranges: every call repeats work
+	// that does not shrink with its range (a convolution whose units are
+	// (block, panel) pairs converts the A panels of its range once per
+	// call, about a sixth of a unit's work at K = 960).
+	WholeShares bool
 
 	run func(in, out []int8, scratch []byte, lo, hi int)
 }

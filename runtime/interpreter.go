@@ -92,7 +92,12 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 			continue
 		}
 		s := step{run: op.bind(&it.mem), op: i}
-		s.bounds, s.grain = chunkBounds(op.units, op.work, threads, m.constBytes(i))
+		reread := m.constBytes(i)
+		if op.wholeShares {
+			// Claimed like an op with large weights: a whole share at a time.
+			reread = max(reread, maxRereadBytes+1)
+		}
+		s.bounds, s.grain = chunkBounds(op.units, op.work, threads, reread)
 		parallel = parallel || len(s.bounds) > 2
 		it.steps = append(it.steps, s)
 	}

@@ -18,6 +18,9 @@ type opPlan struct {
 	units  int    // the kernel's work units: [0, units) is split across threads
 	work   int64  // rough operation count, to decide how many threads pay off
 	macs   int64
+	// wholeShares: claim each thread's share in one call (the kernel
+	// repeats per-call work; kernels.PreparedInt8.WholeShares).
+	wholeShares bool
 
 	alias         aliasKind
 	inPlaceInputs []int // tensors the output may overwrite (aliasInPlace)
