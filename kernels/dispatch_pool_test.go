@@ -13,7 +13,7 @@ import (
 func TestPreparedMeanMatchesReference(t *testing.T) {
 	r := newRand(44)
 	for _, g := range []ReduceGeom{
-		{1, 49, 1152}, {2, 196, 40}, {1, 300, 96}, {3, 9, 17}, {1, 7, 1}, {4, 1, 64}, {1, 784, 300},
+		{1, 49, 1152}, {2, 196, 40}, {1, 300, 96}, {3, 9, 17}, {1, 7, 1}, {4, 1, 64}, {1, 784, 300}, {2, 9, 400},
 	} {
 		p := &MeanInt8Params{ReduceGeom: g, InZeroPoint: int32(r.IntN(256) - 128), OutZeroPoint: int32(r.IntN(256) - 128),
 			ActMin: -128, ActMax: 127}
@@ -41,7 +41,14 @@ func TestPreparedMeanMatchesReference(t *testing.T) {
 				}
 				continue
 			}
-			got := runChecked(t, r, n, prep.Units, func(i int) int { return i / g.Inner },
+			// Units: one per outer slice, or runs of meanUnitColumns
+			// channels numbered slice-major (the AVX2 mean; the last run of
+			// a slice takes the tail).
+			unitOf := func(i int) int { return i / g.Inner }
+			if perSlice := prep.Units / g.Outer; perSlice > 1 {
+				unitOf = func(i int) int { return i/g.Inner*perSlice + min(perSlice-1, i%g.Inner/32) }
+			}
+			got := runChecked(t, r, n, prep.Units, unitOf,
 				func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
 			compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
 			checkNoAllocs(t, name, func() { prep.Run(in, got, nil, 0, prep.Units) })
