@@ -140,10 +140,13 @@ func bilinearPixel(pixel func(x, y int) [3]uint8, sx, sy float64, w, h, channels
 	y0, y1, fy := neighbours(sy, h)
 	p00, p01, p10, p11 := pixel(x0, y0), pixel(x1, y0), pixel(x0, y1), pixel(x1, y1)
 	var out [3]uint8
+	// Every product is rounded explicitly (float64(...)) so that arm64,
+	// where the compiler would fuse a*b+c into one FMA, gets amd64's bits:
+	// calibration images and 'run IMAGE' must give the same input anywhere.
 	for c := range channels {
-		top := float64(p00[c])*(1-fx) + float64(p01[c])*fx
-		bottom := float64(p10[c])*(1-fx) + float64(p11[c])*fx
-		v := top*(1-fy) + bottom*fy
+		top := float64(float64(p00[c])*(1-fx)) + float64(float64(p01[c])*fx)
+		bottom := float64(float64(p10[c])*(1-fx)) + float64(float64(p11[c])*fx)
+		v := float64(top*(1-fy)) + float64(bottom*fy)
 		out[c] = uint8(min(max(math.Round(v), 0), 255))
 	}
 	return out
