@@ -115,7 +115,8 @@ type PreparedInt8 struct {
 	// as one call rather than in small ranges: every call repeats work
 	// that does not shrink with its range (a convolution whose units are
 	// (block, panel) pairs converts the A panels of its range once per
-	// call, about a sixth of a unit's work at K = 960).
+	// call: half of MobileNetV2's 7x7x960 -> 320 took 132 us in eighths
+	// of the share against 106 us in one call, AVX2, one thread).
 	WholeShares bool
 
 	run func(in, out []int8, scratch []byte, lo, hi int)
