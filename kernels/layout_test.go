@@ -390,3 +390,60 @@ func BenchmarkPad(b *testing.B) {
 		Pad(&p, in, out, 0, p.Units())
 	}
 }
+
+// TestTransposeInnerBytes covers the swap-the-last-two fast path on the
+// shapes models give it (ShuffleNet's channel shuffle [1,H,W,2,C] to
+// [1,H,W,C,2], NHWC to NCHW) and odd ones, against the naive gather, with
+// random unit splits (runLayout).
+func TestTransposeInnerBytes(t *testing.T) {
+	r := newRand(12)
+	cases := []struct{ shape, perm []int }{
+		{[]int{1, 28, 28, 2, 58}, []int{0, 1, 2, 4, 3}},
+		{[]int{1, 7, 7, 2, 232}, []int{0, 1, 2, 4, 3}},
+		{[]int{1, 5, 3, 7}, []int{0, 3, 1, 2}},
+		{[]int{2, 5, 3, 7}, []int{0, 3, 1, 2}},
+		{[]int{3, 1, 9}, []int{0, 2, 1}},
+		{[]int{13, 1}, []int{1, 0}},
+		{[]int{4, 3, 2, 5}, []int{0, 1, 3, 2}},
+	}
+	hits := 0
+	for k, c := range cases {
+		outShape := make([]int, len(c.shape))
+		for d, s := range c.perm {
+			outShape[d] = c.shape[s]
+		}
+		in := randBytes(r, elements(c.shape))
+		p, err := NewTransposeParams(c.shape, c.perm, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := p.Rank - 1
+		if last >= 1 && p.Perm[last] == last-1 && p.Perm[last-1] == last && (last == 1 || p.Perm[0] == 0) {
+			hits++
+		}
+		want := naiveLayout(in, c.shape, outShape, 1, nil, func(o, i []int) bool {
+			for d, s := range c.perm {
+				i[s] = o[d]
+			}
+			return true
+		})
+		runLayout(t, r, fmt.Sprintf("case %d: transpose %v by %v", k, c.shape, c.perm), &p, outShape, in, want, Transpose)
+	}
+	if hits < 5 {
+		t.Errorf("only %d of %d cases reach the fast path", hits, len(cases))
+	}
+}
+
+func BenchmarkTransposeChannelShuffle(b *testing.B) {
+	shape := []int{1, 28, 28, 2, 58}
+	p, err := NewTransposeParams(shape, []int{0, 1, 2, 4, 3}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, out := make([]byte, elements(shape)), make([]byte, elements(shape))
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Transpose(&p, in, out, 0, p.Units())
+	}
+}
