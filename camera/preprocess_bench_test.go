@@ -14,18 +14,29 @@ import (
 // (MobileNetV2's), per source format.
 func BenchmarkPreprocess(b *testing.B) {
 	for _, pf := range []PixelFormat{I420, NV12, YUYV, RGB24} {
-		b.Run(pf.String(), func(b *testing.B) {
-			m, it := imageModel(b, 224, 224, format.Preprocessing{Fit: format.FitCenterCrop, Interpolation: format.ResizeBilinear})
-			p, err := NewPreprocessor(m, it, 0, PreprocessOptions{})
-			if err != nil {
-				b.Fatal(err)
+		for _, split := range []bool{false, true} {
+			name := pf.String()
+			if split {
+				name += "/split"
 			}
-			f := randomFrame(rand.New(rand.NewSource(1)), pf, 640, 480, 0, LimitedRange)
-			b.ReportAllocs()
-			for b.Loop() {
-				p.Process(f)
-			}
-		})
+			b.Run(name, func(b *testing.B) {
+				benchmarkPreprocess(b, pf, split)
+			})
+		}
+	}
+}
+
+func benchmarkPreprocess(b *testing.B, pf PixelFormat, split bool) {
+	m, it := imageModel(b, 224, 224, format.Preprocessing{Fit: format.FitCenterCrop, Interpolation: format.ResizeBilinear})
+	p, err := NewPreprocessor(m, it, 0, PreprocessOptions{Split: split})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	f := randomFrame(rand.New(rand.NewSource(1)), pf, 640, 480, 0, LimitedRange)
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Process(f)
 	}
 }
 

@@ -8,22 +8,22 @@ import "github.com/edgeinfer/edgeinfer/format"
 // converted, so a 640x480 frame fitted to 224x224 converts about 200k
 // pixels, not 307k, and never materializes an RGB frame.
 
-func (p *Preprocessor) sample(f *Frame) {
+func (p *Preprocessor) sample(f *Frame, r0, r1 int) {
 	if p.order == format.Gray && f.Format != Gray {
-		p.sampleToGray(f)
+		p.sampleToGray(f, r0, r1)
 		return
 	}
 	switch f.Format {
 	case I420, I422, I444:
-		p.samplePlanar(f)
+		p.samplePlanar(f, r0, r1)
 	case NV12:
-		p.sampleNV12(f)
+		p.sampleNV12(f, r0, r1)
 	case YUYV:
-		p.sampleYUYV(f)
+		p.sampleYUYV(f, r0, r1)
 	case RGB24, BGR24:
-		p.samplePacked(f)
+		p.samplePacked(f, r0, r1)
 	case Gray:
-		p.sampleGray(f)
+		p.sampleGray(f, r0, r1)
 	}
 }
 
@@ -39,10 +39,10 @@ func (p *Preprocessor) rgbOffsets() (ro, bo int) {
 // below are specialized for colour models): it interpolates the luma of
 // the four RGB neighbours, as SetInputImage does, reading pixels one by
 // one.
-func (p *Preprocessor) sampleToGray(f *Frame) {
+func (p *Preprocessor) sampleToGray(f *Frame, r0, r1 int) {
 	gray := func(x, y int) uint8 { return grayOf(f.pixelRGB(x, y)) }
-	o := 0
-	for _, ty := range p.ys {
+	o := r0 * p.w * p.c // every row writes w pixels
+	for _, ty := range p.ys[r0:r1] {
 		if ty.i0 < 0 {
 			o = p.bars(o, p.w)
 			continue
@@ -75,14 +75,14 @@ func (p *Preprocessor) bars(o, n int) int {
 	return end
 }
 
-func (p *Preprocessor) samplePlanar(f *Frame) {
+func (p *Preprocessor) samplePlanar(f *Frame, r0, r1 int) {
 	ro, bo := p.rgbOffsets()
 	t := tablesFor(f.Range)
 	sx, sy := f.Format.chromaShift()
 	yPlane, uPlane, vPlane := f.Planes[0], f.Planes[1], f.Planes[2]
 	yStride, uStride, vStride := f.Strides[0], f.Strides[1], f.Strides[2]
-	o := 0
-	for _, ty := range p.ys {
+	o := r0 * p.w * p.c // every row writes w pixels
+	for _, ty := range p.ys[r0:r1] {
 		if ty.i0 < 0 {
 			o = p.bars(o, p.w)
 			continue
@@ -111,13 +111,13 @@ func (p *Preprocessor) samplePlanar(f *Frame) {
 	}
 }
 
-func (p *Preprocessor) sampleNV12(f *Frame) {
+func (p *Preprocessor) sampleNV12(f *Frame, r0, r1 int) {
 	ro, bo := p.rgbOffsets()
 	t := tablesFor(f.Range)
 	yPlane, uvPlane := f.Planes[0], f.Planes[1]
 	yStride, uvStride := f.Strides[0], f.Strides[1]
-	o := 0
-	for _, ty := range p.ys {
+	o := r0 * p.w * p.c // every row writes w pixels
+	for _, ty := range p.ys[r0:r1] {
 		if ty.i0 < 0 {
 			o = p.bars(o, p.w)
 			continue
@@ -145,12 +145,12 @@ func (p *Preprocessor) sampleNV12(f *Frame) {
 	}
 }
 
-func (p *Preprocessor) sampleYUYV(f *Frame) {
+func (p *Preprocessor) sampleYUYV(f *Frame, r0, r1 int) {
 	ro, bo := p.rgbOffsets()
 	t := tablesFor(f.Range)
 	plane, stride := f.Planes[0], f.Strides[0]
-	o := 0
-	for _, ty := range p.ys {
+	o := r0 * p.w * p.c // every row writes w pixels
+	for _, ty := range p.ys[r0:r1] {
 		if ty.i0 < 0 {
 			o = p.bars(o, p.w)
 			continue
@@ -176,15 +176,15 @@ func (p *Preprocessor) sampleYUYV(f *Frame) {
 	}
 }
 
-func (p *Preprocessor) samplePacked(f *Frame) {
+func (p *Preprocessor) samplePacked(f *Frame, r0, r1 int) {
 	ro, bo := p.rgbOffsets()
 	plane, stride := f.Planes[0], f.Strides[0]
 	ri, bi := 0, 2
 	if f.Format == BGR24 {
 		ri, bi = 2, 0
 	}
-	o := 0
-	for _, ty := range p.ys {
+	o := r0 * p.w * p.c // every row writes w pixels
+	for _, ty := range p.ys[r0:r1] {
 		if ty.i0 < 0 {
 			o = p.bars(o, p.w)
 			continue
@@ -205,10 +205,10 @@ func (p *Preprocessor) samplePacked(f *Frame) {
 	}
 }
 
-func (p *Preprocessor) sampleGray(f *Frame) {
+func (p *Preprocessor) sampleGray(f *Frame, r0, r1 int) {
 	plane, stride := f.Planes[0], f.Strides[0]
-	o := 0
-	for _, ty := range p.ys {
+	o := r0 * p.w * p.c // every row writes w pixels
+	for _, ty := range p.ys[r0:r1] {
 		if ty.i0 < 0 {
 			o = p.bars(o, p.w)
 			continue

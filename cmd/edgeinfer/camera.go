@@ -294,10 +294,14 @@ func runPipeline(cl *cli, r pipelineRun) error {
 	if err != nil {
 		return err
 	}
+	// With 2 or more inference threads, a second core is idle while a
+	// frame is prepared: split its rows over two goroutines.
+	po.Split = r.it.Threads() >= 2
 	prep, err := camera.NewPreprocessor(r.model, r.it, 0, po)
 	if err != nil {
 		return err
 	}
+	defer prep.Close()
 	var sinks []camera.Sink
 	if !*r.flags.quiet {
 		sinks = append(sinks, camera.NewJSONLines(cl.stdout))
