@@ -27,7 +27,11 @@ func BenchmarkPreprocess(b *testing.B) {
 }
 
 func benchmarkPreprocess(b *testing.B, pf PixelFormat, split bool) {
-	m, it := imageModel(b, 224, 224, format.Preprocessing{Fit: format.FitCenterCrop, Interpolation: format.ResizeBilinear})
+	threads := 1
+	if split {
+		threads = 2
+	}
+	m, it := imageModelThreads(b, 224, 224, format.Preprocessing{Fit: format.FitCenterCrop, Interpolation: format.ResizeBilinear}, threads)
 	p, err := NewPreprocessor(m, it, 0, PreprocessOptions{Split: split})
 	if err != nil {
 		b.Fatal(err)

@@ -20,7 +20,7 @@ func TestPreprocessSplitSameBytes(t *testing.T) {
 			for _, order := range []format.ColorOrder{format.RGB, format.Gray} {
 				for _, dst := range [][2]int{{20, 20}, {17, 23}, {31, 2}} {
 					prep := format.Preprocessing{ColorOrder: order, Fit: fit, Interpolation: format.ResizeBilinear}
-					m, it := imageModel(t, dst[1], dst[0], prep)
+					m, it := imageModelThreads(t, dst[1], dst[0], prep, 2)
 					f := randomFrame(rng, pf, 64, 37, rng.Intn(3)*7, YUVRange(rng.Intn(2)))
 					whole, err := NewPreprocessor(m, it, 0, PreprocessOptions{})
 					if err != nil {

@@ -14,6 +14,12 @@ import (
 // identity). Preprocessed inputs can be read back as pixels.
 func imageModel(t testing.TB, h, w int, prep format.Preprocessing) (*runtime.Model, *runtime.Interpreter) {
 	t.Helper()
+	return imageModelThreads(t, h, w, prep, 1)
+}
+
+// imageModelThreads is imageModel with an interpreter of the given threads.
+func imageModelThreads(t testing.TB, h, w int, prep format.Preprocessing, threads int) (*runtime.Model, *runtime.Interpreter) {
+	t.Helper()
 	c := 3
 	if prep.ColorOrder == format.Gray {
 		c = 1
@@ -35,7 +41,7 @@ func imageModel(t testing.TB, h, w int, prep format.Preprocessing) (*runtime.Mod
 	if err != nil {
 		t.Fatal(err)
 	}
-	it, err := m.NewInterpreter(runtime.Options{Threads: 1})
+	it, err := m.NewInterpreter(runtime.Options{Threads: threads})
 	if err != nil {
 		t.Fatal(err)
 	}
