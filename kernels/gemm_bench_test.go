@@ -52,13 +52,20 @@ func BenchmarkGEMM(b *testing.B) {
 // BenchmarkPreparedConv2DInt8 runs the reference benchmark shapes through
 // every assembly variant's prepared convolution.
 func BenchmarkPreparedConv2DInt8(b *testing.B) {
+	benchmarkPreparedConvs(b, convBenchCases)
+}
+
+// benchmarkPreparedConvs runs the non-depthwise cases through every
+// assembly variant's prepared convolution: best-GMAC/s (and best-µs) is the
+// fastest call, %peak its share of the variant's measured peak.
+func benchmarkPreparedConvs(b *testing.B, cases []convCase) {
 	for _, v := range Variants() {
 		if gemmKernels[v] == nil {
 			continue
 		}
-		for _, c := range convBenchCases {
+		for _, c := range cases {
 			g, _ := c.geom()
-			if g.Groups == g.InC {
+			if g.Groups == g.InC { // depthwise: not a GEMM
 				continue
 			}
 			b.Run(fmt.Sprintf("%s/%s", v, c.name), func(b *testing.B) {
@@ -77,6 +84,7 @@ func BenchmarkPreparedConv2DInt8(b *testing.B) {
 				reportMACs(b, macs, run)
 				best := bestRate(macs, 50*time.Millisecond, run)
 				b.ReportMetric(best, "best-GMAC/s")
+				b.ReportMetric(macs/best/1e3, "best-µs")
 				b.ReportMetric(cpuRate(macs, 20, run), "cpu-GMAC/s")
 				if pk := variantPeak(v); pk > 0 {
 					b.ReportMetric(100*best/pk, "%peak")

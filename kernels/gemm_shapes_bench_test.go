@@ -1,10 +1,6 @@
 package kernels
 
-import (
-	"fmt"
-	"testing"
-	"time"
-)
+import "testing"
 
 // gemmShapeCases are the GEMM convolutions that the per-op profiles of
 // MobileNetV2, EfficientNet-B0 and ResNet-18 (edgeinfer bench --profile)
@@ -24,34 +20,9 @@ var gemmShapeCases = []convCase{
 }
 
 // BenchmarkGEMMShapes runs gemmShapeCases through every assembly
-// variant's prepared convolution; best-GMAC/s is the fastest call.
+// variant's prepared convolution.
 //
 //	go test -run - -bench GEMMShapes -benchtime 20x ./kernels/
 func BenchmarkGEMMShapes(b *testing.B) {
-	for _, v := range Variants() {
-		if gemmKernels[v] == nil {
-			continue
-		}
-		for _, c := range gemmShapeCases {
-			g, _ := c.geom()
-			b.Run(fmt.Sprintf("%s/%s", v, c.name), func(b *testing.B) {
-				r := newRand(9)
-				p := &Conv2DInt8Params{ConvGeom: g, InZeroPoint: -5, Requant: randRequant(r, g.OutC, 1e4, 1)}
-				in := randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
-				f := randInt8s(r, g.OutC*g.KH*g.KW*g.InC/g.Groups, -127, 127)
-				out := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
-				pr, ok := PrepareConv2DInt8(v, p, f, make([]int32, g.OutC))
-				if !ok {
-					b.Fatal("no fast path")
-				}
-				scratch := make([]byte, pr.ScratchBytes)
-				macs := float64(g.N*g.OutH*g.OutW*g.OutC) * float64(g.KH*g.KW*g.InC/g.Groups)
-				run := func() { pr.Run(in, out, scratch, 0, pr.Units) }
-				reportMACs(b, macs, run)
-				best := bestRate(macs, 100*time.Millisecond, run)
-				b.ReportMetric(best, "best-GMAC/s")
-				b.ReportMetric(macs/best/1e3, "best-µs")
-			})
-		}
-	}
+	benchmarkPreparedConvs(b, gemmShapeCases)
 }

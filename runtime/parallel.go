@@ -13,7 +13,8 @@ type ParallelJob struct {
 // job's cost in the units of the ops' estimates (about one per
 // multiply-add or byte touched): a job below 2 × 2048 stays on the
 // calling goroutine. fn must compute each unit the same way whatever
-// range it is called with, so results do not depend on the threads.
+// range it is called with, so results do not depend on the threads. Like
+// RunParallel, it must not be called while Run or another job runs.
 func (it *Interpreter) NewParallelJob(units int, work int64, fn func(lo, hi int)) *ParallelJob {
 	j := &ParallelJob{s: step{run: fn, op: -1}}
 	threads := it.threads

@@ -16,18 +16,9 @@ func TestGemm6x16Int16(t *testing.T) {
 	for _, kp := range []int{0, 2, 4, 6, 8, 14, 16, 18, 30, 32, 34, 62, 64, 66, 128, 130, 576, 1154} {
 		for trial := 0; trial < 8; trial++ {
 			blocks := 1 + trial%3
-			var b []byte
-			for range blocks {
-				b = append(b, gemmRandomBlock(rng, 16, kp, 2)...)
-			}
+			b := gemmRandomBlocks(rng, blocks, 16, kp, 2)
 			q := gemmRandomOutput(rng)
-			a := make([]int16, 6*kp)
-			for i := range a {
-				a[i] = int16(rng.IntN(256) - 128)
-				if trial == 0 {
-					a[i] = -128 // largest products, all one sign
-				}
-			}
+			a := gemmRandomInt16s(rng, 6*kp, trial == 0)
 			cStride := 16*blocks + rng.IntN(5)
 			want, checkW := gemmGuarded(5*cStride + 16*blocks)
 			got, checkG := gemmGuarded(5*cStride + 16*blocks)
@@ -50,10 +41,7 @@ func TestGemm6x16VNNI(t *testing.T) {
 	for _, kp := range []int{0, 4, 8, 12, 16, 20, 60, 64, 68, 128, 132, 576, 1156} {
 		for trial := 0; trial < 8; trial++ {
 			blocks := 1 + trial%3
-			var b []byte
-			for range blocks {
-				b = append(b, gemmRandomBlock(rng, 16, kp, 1)...)
-			}
+			b := gemmRandomBlocks(rng, blocks, 16, kp, 1)
 			q := gemmRandomOutput(rng)
 			a := make([]byte, 6*kp)
 			for i := range a {
@@ -121,10 +109,7 @@ func TestGemm8x32VNNI512(t *testing.T) {
 	for _, kp := range []int{0, 4, 8, 12, 16, 60, 64, 68, 128, 132, 576, 1156} {
 		for trial := 0; trial < 8; trial++ {
 			blocks := 1 + trial%3
-			var b []byte
-			for range blocks {
-				b = append(b, gemmRandomBlock(rng, 32, kp, 1)...)
-			}
+			b := gemmRandomBlocks(rng, blocks, 32, kp, 1)
 			q := gemmRandomOutput(rng)
 			a := make([]byte, 8*kp)
 			for i := range a {
@@ -187,18 +172,9 @@ func TestGemm1x16Int16(t *testing.T) {
 	for _, kp := range []int{0, 2, 4, 6, 8, 10, 14, 16, 18, 30, 32, 34, 62, 64, 66, 130, 576, 1154, 1280} {
 		for trial := 0; trial < 8; trial++ {
 			blocks := 1 + trial%4
-			var b []byte
-			for range blocks {
-				b = append(b, gemmRandomBlock(rng, 16, kp, 2)...)
-			}
+			b := gemmRandomBlocks(rng, blocks, 16, kp, 2)
 			q := gemmRandomOutput(rng)
-			a := make([]int16, kp)
-			for i := range a {
-				a[i] = int16(rng.IntN(256) - 128)
-				if trial == 0 {
-					a[i] = -128 // largest products, all one sign
-				}
-			}
+			a := gemmRandomInt16s(rng, kp, trial == 0)
 			want, checkW := gemmGuarded(16 * blocks)
 			got, checkG := gemmGuarded(16 * blocks)
 			Gemm1x16Int16Go(a, b, kp, blocks, want, q)
@@ -228,15 +204,9 @@ func TestGemm6x16Int16Panels(t *testing.T) {
 	for _, kp := range []int{2, 16, 24, 34, 144} {
 		for panels := 1; panels <= 5; panels++ {
 			blocks := 1 + rng.IntN(3)
-			var b []byte
-			for range blocks {
-				b = append(b, gemmRandomBlock(rng, 16, kp, 2)...)
-			}
+			b := gemmRandomBlocks(rng, blocks, 16, kp, 2)
 			q := gemmRandomOutput(rng)
-			a := make([]int16, panels*6*kp)
-			for i := range a {
-				a[i] = int16(rng.IntN(256) - 128)
-			}
+			a := gemmRandomInt16s(rng, panels*6*kp, false)
 			cStride := 16*blocks + rng.IntN(5)
 			n := (6*panels-1)*cStride + 16*blocks
 			want, checkW := gemmGuarded(n)
@@ -269,13 +239,7 @@ func TestGemm6x8Int16(t *testing.T) {
 		for trial := 0; trial < 8; trial++ {
 			b := gemmRandomBlock(rng, 16, kp, 2)
 			q := gemmRandomOutput(rng)
-			a := make([]int16, 6*kp)
-			for i := range a {
-				a[i] = int16(rng.IntN(256) - 128)
-				if trial == 0 {
-					a[i] = -128
-				}
-			}
+			a := gemmRandomInt16s(rng, 6*kp, trial == 0)
 			cStride := 8 + rng.IntN(30)
 			n := 5*cStride + 8
 			want, checkW := gemmGuarded(n)
@@ -292,4 +256,27 @@ func TestGemm6x8Int16(t *testing.T) {
 			checkG(t, "asm")
 		}
 	}
+}
+
+// gemmRandomBlocks is blocks gemmRandomBlock results back to back.
+func gemmRandomBlocks(rng *rand.Rand, blocks, nr, kp, bElem int) []byte {
+	var b []byte
+	for range blocks {
+		b = append(b, gemmRandomBlock(rng, nr, kp, bElem)...)
+	}
+	return b
+}
+
+// gemmRandomInt16s returns n sign-extended int8 activations, or with
+// extreme all -128 (the largest products, all of one sign) after drawing
+// the same random values.
+func gemmRandomInt16s(rng *rand.Rand, n int, extreme bool) []int16 {
+	a := make([]int16, n)
+	for i := range a {
+		a[i] = int16(rng.IntN(256) - 128)
+		if extreme {
+			a[i] = -128
+		}
+	}
+	return a
 }

@@ -61,21 +61,26 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 	SRDHM(X, H) \
 	RDBP(X, H)
 
-// STORE16 adds the zero point to the 16 int32 of X0 (channels 0-7) and X1
-// (8-15), clamps them to [ActMin, ActMax] and stores the bytes at (R9);
-// R9 += R10. Saturating packs make this exact for any int32:
+// PACK16 adds the zero point to the 16 int32 of X0 and X1 (in that
+// order), clamps them to [ActMin, ActMax] and leaves the 16 bytes in X12
+// (Y13 is clobbered). Saturating packs make this exact for any int32:
 // sat8(sat16(sat16(v) + zp)) is clamp(v + zp, -128, 127) because a value
 // that saturates int16 is far outside int8 either way.
-#define STORE16(X0, X1) \
+#define PACK16(X0, X1) \
 	VPACKSSDW    X1, X0, Y12 \
 	VPERMQ       $0xd8, Y12, Y12 \
 	VPADDSW      256(R11), Y12, Y12 \
 	VEXTRACTI128 $1, Y12, X13 \
 	VPACKSSWB    X13, X12, X12 \
 	VPMAXSB      320(R11), X12, X12 \
-	VPMINSB      352(R11), X12, X12 \
-	VMOVDQU      X12, (R9) \
-	ADDQ         R10, R9
+	VPMINSB      352(R11), X12, X12
+
+// STORE16 stores PACK16 of X0 (channels 0-7) and X1 (8-15) at (R9);
+// R9 += R10.
+#define STORE16(X0, X1) \
+	PACK16(X0, X1) \
+	VMOVDQU X12, (R9) \
+	ADDQ    R10, R9
 
 // SATSHIFT_6x16 and REQUANT_STORE_6x16 are the output stage of a 6 x 16
 // tile whose row m accumulates in Y(2m) (channels 0-7) and Y(2m+1)
@@ -358,20 +363,13 @@ done:
 	VPMADDWD     Y12, Y14, Y15 \
 	VPADDD       Y15, A, A
 
-// STORE8x2 adds the zero point to rows X0 and X1 (8 int32 each, channels
-// 0-7), clamps them and stores 8 bytes of each at (R9) and (R9)(R10*1);
-// R9 += 2*R10. The saturating packs are STORE16's.
+// STORE8x2 stores PACK16 of rows X0 and X1 (8 int32 each, channels 0-7)
+// as 8 bytes at (R9) and 8 at (R9)(R10*1); R9 += 2*R10.
 #define STORE8x2(X0, X1) \
-	VPACKSSDW    X1, X0, Y12 \
-	VPERMQ       $0xd8, Y12, Y12 \
-	VPADDSW      256(R11), Y12, Y12 \
-	VEXTRACTI128 $1, Y12, X13 \
-	VPACKSSWB    X13, X12, X12 \
-	VPMAXSB      320(R11), X12, X12 \
-	VPMINSB      352(R11), X12, X12 \
-	MOVQ         X12, (R9) \
-	VPEXTRQ      $1, X12, (R9)(R10*1) \
-	LEAQ         (R9)(R10*2), R9
+	PACK16(X0, X1) \
+	MOVQ    X12, (R9) \
+	VPEXTRQ $1, X12, (R9)(R10*1) \
+	LEAQ    (R9)(R10*2), R9
 
 // func gemm6x8Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output)
 //
