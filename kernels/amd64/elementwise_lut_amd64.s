@@ -2,51 +2,68 @@
 
 #include "textflag.h"
 
-// LUT_STEP(h) looks the indexes up in sub-table h and keeps the bytes
-// whose high nibble is h.
-#define LUT_STEP(h) \
-	VMOVDQU   h*32(BX), Y4; \
-	VPSHUFB   Y1, Y4, Y4; \
-	VPCMPEQB  512+h*32(BX), Y2, Y5; \
-	VPBLENDVB Y5, Y4, Y3, Y3
+// LUT_STEP_REG(tab, idx, r, tmp): idx -= 16 with signed saturation, then
+// r ^= VPSHUFB(tab, idx) (0 where idx < 0). LUT_STEP_MEM reads the
+// difference table at off(BX) into tmp first.
+#define LUT_STEP_REG(tab, idx, r, tmp) \
+	VPSUBSB Y6, idx, idx; \
+	VPSHUFB idx, tab, tmp; \
+	VPXOR   tmp, r, r
+
+#define LUT_STEP_MEM(off, idx, r, tmp) \
+	VPSUBSB Y6, idx, idx; \
+	VMOVDQU off(BX), tmp; \
+	VPSHUFB idx, tmp, tmp; \
+	VPXOR   tmp, r, r
 
 // func lutInt8AVX2(out, in *int8, blocks int, t *LUTTable)
 //
 // Register contract: DI out, SI in, CX blocks of 32 bytes left, BX t;
-// Y0 the indexes q ^ 0x80, Y1 their low nibbles, Y2 their high nibbles,
-// Y3 the result, Y4 a sub-table and its lookup, Y5 the high-nibble match.
+// Y0 the upper half's index (q), Y1 the lower half's (q ^ 0x80), Y2 and Y4
+// their lookups, Y3 and Y5 scratch, Y6 the step (16); Y7-Y10 hold the
+// lower half's D_0..D_3 and Y15 its D_4, Y11-Y14 the upper half's D_0..D_3
+// (see elementwise_lut.go); the other six difference tables are read
+// from t every block. The two halves' steps alternate so that their
+// dependency chains overlap.
 TEXT ·lutInt8AVX2(SB), NOSPLIT, $0-32
-	MOVQ out+0(FP), DI
-	MOVQ in+8(FP), SI
-	MOVQ blocks+16(FP), CX
-	MOVQ t+24(FP), BX
+	MOVQ  out+0(FP), DI
+	MOVQ  in+8(FP), SI
+	MOVQ  blocks+16(FP), CX
+	MOVQ  t+24(FP), BX
 	TESTQ CX, CX
-	JLE  done
+	JLE   done
+	VMOVDQU 512(BX), Y6
+	VMOVDQU 0(BX), Y7
+	VMOVDQU 32(BX), Y8
+	VMOVDQU 64(BX), Y9
+	VMOVDQU 96(BX), Y10
+	VMOVDQU 128(BX), Y15
+	VMOVDQU 256(BX), Y11
+	VMOVDQU 288(BX), Y12
+	VMOVDQU 320(BX), Y13
+	VMOVDQU 352(BX), Y14
 
 loop:
 	VMOVDQU (SI), Y0
-	VPXOR   1056(BX), Y0, Y0
-	VPAND   1024(BX), Y0, Y1
-	VPSRLW  $4, Y0, Y2
-	VPAND   1024(BX), Y2, Y2
-	VMOVDQU (BX), Y3
-	VPSHUFB Y1, Y3, Y3
-	LUT_STEP(1)
-	LUT_STEP(2)
-	LUT_STEP(3)
-	LUT_STEP(4)
-	LUT_STEP(5)
-	LUT_STEP(6)
-	LUT_STEP(7)
-	LUT_STEP(8)
-	LUT_STEP(9)
-	LUT_STEP(10)
-	LUT_STEP(11)
-	LUT_STEP(12)
-	LUT_STEP(13)
-	LUT_STEP(14)
-	LUT_STEP(15)
-	VMOVDQU Y3, (DI)
+	VPXOR   544(BX), Y0, Y1
+	VPSHUFB Y1, Y7, Y2
+	VPSHUFB Y0, Y11, Y4
+	LUT_STEP_REG(Y8, Y1, Y2, Y3)
+	LUT_STEP_REG(Y12, Y0, Y4, Y5)
+	LUT_STEP_REG(Y9, Y1, Y2, Y3)
+	LUT_STEP_REG(Y13, Y0, Y4, Y5)
+	LUT_STEP_REG(Y10, Y1, Y2, Y3)
+	LUT_STEP_REG(Y14, Y0, Y4, Y5)
+	LUT_STEP_REG(Y15, Y1, Y2, Y3)
+	LUT_STEP_MEM(384, Y0, Y4, Y5)
+	LUT_STEP_MEM(160, Y1, Y2, Y3)
+	LUT_STEP_MEM(416, Y0, Y4, Y5)
+	LUT_STEP_MEM(192, Y1, Y2, Y3)
+	LUT_STEP_MEM(448, Y0, Y4, Y5)
+	LUT_STEP_MEM(224, Y1, Y2, Y3)
+	LUT_STEP_MEM(480, Y0, Y4, Y5)
+	VPXOR   Y4, Y2, Y2
+	VMOVDQU Y2, (DI)
 	ADDQ    $32, SI
 	ADDQ    $32, DI
 	DECQ    CX
