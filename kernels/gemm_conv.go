@@ -15,7 +15,11 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 	g := &p.ConvGeom
 	if g.Groups == g.InC {
 		if prep := depthwisePreparers[v]; prep != nil {
-			return prep(p, filter, bias)
+			pr, ok := prep(p, filter, bias)
+			if ok && pr.Units == g.Units() { // the reference's output rows
+				pr.out = unitOutput{unitBytes: g.OutW * g.OutC, total: g.N * g.OutH * g.OutW * g.OutC}
+			}
+			return pr, ok
 		}
 		return nil, false
 	}
@@ -44,6 +48,10 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 	}
 	pr := NewPreparedInt8(v, units, c.scratchBytes, c.run)
 	pr.WholeShares = c.blockUnits
+	pr.out = unitOutput{unitBytes: gk.mr * g.OutC, total: c.m * g.OutC}
+	if c.blockUnits {
+		pr.out = unitOutput{blocks: c.packed[0].blocks, panels: c.panels, mr: gk.mr, nr: gk.nr, channels: g.OutC, pixels: c.m}
+	}
 	return pr, true
 }
 

@@ -120,6 +120,7 @@ type PreparedInt8 struct {
 	WholeShares bool
 
 	run func(in, out []int8, scratch []byte, lo, hi int)
+	out unitOutput // the output bytes each unit writes (OutputSpans)
 }
 
 // Run computes work units [lo, hi) of the op from in into out. scratch has
