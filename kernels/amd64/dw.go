@@ -18,11 +18,12 @@ package amd64
 // products exactly into int32 (|x*w| <= 128*128). An odd tap count pairs the
 // last tap with a zero weight.
 //
-// 3x3 windows at stride 1 along W without dilation or left shifts take the
-// pair-row path (dw_pair.go): every input row is widened once per Run call
+// 3x3 windows at stride 1 along W, 3x3 at stride 2 and 5x5 at stride 1
+// or 2, without dilation or left shifts, take the pair-row paths
+// (dw_pair.go, dw_rows.go): every input row is widened once per Run call
 // into the VPMADDWD pairs of adjacent columns, padding is rows and columns
-// of zero points, and a branch-free kernel walks each output row with the
-// weights and a cheaper requantization in registers. Otherwise:
+// of zero points, and branch-free kernels walk each output row with a
+// cheaper requantization. Otherwise:
 //
 // The kernels: dwConvAVX2 (dw_amd64.s, twin dwConvGeneric) reads the tap
 // offsets from a table and handles any window and left shifts;
@@ -251,13 +252,14 @@ type (
 
 // dwMicro is the microkernel a run uses: kxk when non-nil, else taps;
 // with s1x2 as well, pairs of pixels go to s1x2 (on packedS1) and an odd
-// last pixel to kxk. When pair and pairRow are set and the layer has a
-// pair packing, the pair-row kernels take the whole run instead.
+// last pixel to kxk. When pair, rows and pairRow are set and the layer
+// has a pair packing, the pair-row kernels take the whole run instead.
 type dwMicro struct {
 	taps    dwKernel
 	kxk     dwKernelKxK
 	s1x2    dwKernelKxK
 	pair    dwPairKernel
+	rows    dwRowsKernel
 	pairRow dwPairRowKernel
 }
 
@@ -292,7 +294,7 @@ func (d *DepthwiseInt8) call(m dwMicro, out, in *int8, count, inStep, outStep, b
 
 // RunGeneric computes output rows [lo, hi) with the pure-Go microkernel.
 func (d *DepthwiseInt8) RunGeneric(in, out []int8, scratch []byte, lo, hi int) {
-	d.run(dwMicro{taps: dwConvGeneric, pair: dwConv3x3PairGeneric, pairRow: dwPairRowGeneric}, in, out, scratch, lo, hi)
+	d.run(dwMicro{taps: dwConvGeneric, pair: dwConv3x3PairGeneric, rows: dwRowsGeneric, pairRow: dwPairRowGeneric}, in, out, scratch, lo, hi)
 }
 
 // fastRequant reports whether REQUANT8_FAST applies: no left shift, and
@@ -315,8 +317,8 @@ func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi in
 	// ring starts empty every call): measured on MobileNetV2's layers, the
 	// tap kernels are then as fast or faster; from two rows on the pair
 	// rows win.
-	if k.pair != nil && d.pair != nil && hi-lo >= 2 && len(scratch) >= d.pairScratchBytes() {
-		d.runPair(k.pair, k.pairRow, in, out, scratch, lo, hi)
+	if k.pairRow != nil && d.pair != nil && hi-lo >= 2 && len(scratch) >= d.pairScratchBytes() {
+		d.runPair(k, in, out, scratch, lo, hi)
 		return
 	}
 	g := &d.g

@@ -8,8 +8,31 @@ package amd64
 //go:noescape
 func dwConv3x3PairAVX2(out *int8, r0, r1, r2 *int16, s0, s1, s2, count, blocks, outStep int, packed *int32, clamp *int8)
 
-// dwPairRowAVX2 builds pair-row entries (dw_pair_amd64.s); see
-// dwPairRowGeneric.
+// dwRowsAVX2 is the rows kernel (dw_rows_amd64.s); see dwRowsGeneric. kh
+// is at most dwPairMaxRows.
+//
+//go:noescape
+func dwRowsAVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
+
+// dwPairRowAVX2 builds pair-row entries of adjacent pixels
+// (dw_pair_amd64.s): dwPairRowGeneric with step == c.
 //
 //go:noescape
 func dwPairRowAVX2(dst *int16, src *int8, n, blocks, c, blockStride int)
+
+// dwPairRowStridedAVX2 builds pair-row entries whose first pixels lie
+// step bytes apart (dw_rows_amd64.s); see dwPairRowGeneric.
+//
+//go:noescape
+func dwPairRowStridedAVX2(dst *int16, src *int8, n, blocks, c, step, blockStride int)
+
+// dwPairRowStepAVX2 is the AVX2 pair-row builder: dwPairRowAVX2, which
+// widens each pixel once for two entries, at stride 1 (step == c), else
+// dwPairRowStridedAVX2.
+func dwPairRowStepAVX2(dst *int16, src *int8, n, blocks, c, step, blockStride int) {
+	if step == c {
+		dwPairRowAVX2(dst, src, n, blocks, c, blockStride)
+		return
+	}
+	dwPairRowStridedAVX2(dst, src, n, blocks, c, step, blockStride)
+}

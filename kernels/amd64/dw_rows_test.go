@@ -1,0 +1,125 @@
+package amd64_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"unsafe"
+
+	"github.com/edgeinfer/edgeinfer/kernels"
+	"github.com/edgeinfer/edgeinfer/kernels/amd64"
+	"github.com/edgeinfer/edgeinfer/quant"
+)
+
+// randomRowsCase is a random depthwise convolution of the shapes the rows
+// kernel takes: 5x5 at stride 1 or 2 along W, 3x3 at stride 2, any
+// stride along H; widths 1-40 (groups of eight and four output pixels,
+// the overlapping last group, fewer than four pixels), channel tails,
+// padding 0..K-1 on each side (asymmetric, VALID and SAME), right shifts
+// 0-20 (r == 0 has no rounding step), input and output zero points at
+// the int8 extremes, clamps, large biases.
+func randomRowsCase(r *rand.Rand) dwCase {
+	k, sw := 5, 1+r.IntN(2)
+	if r.IntN(3) == 0 {
+		k, sw = 3, 2
+	}
+	g := kernels.ConvGeom{
+		N: 1 + r.IntN(2), InH: 1 + r.IntN(9), InW: 1 + r.IntN(40),
+		InC: []int{16, 19, 32, 48, 80, 144, 200}[r.IntN(7)],
+		KH:  k, KW: k, StrideH: 1 + r.IntN(2), StrideW: sw, DilationH: 1, DilationW: 1,
+		PadTop: r.IntN(k), PadLeft: r.IntN(k),
+	}
+	padB, padR := r.IntN(k), r.IntN(k)
+	g.OutH = (g.InH+g.PadTop+padB-k)/g.StrideH + 1
+	g.OutW = (g.InW+g.PadLeft+padR-k)/g.StrideW + 1
+	if g.InH+g.PadTop+padB < k || g.InW+g.PadLeft+padR < k {
+		return randomRowsCase(r)
+	}
+	g.OutC, g.Groups = g.InC, g.InC
+	zps := []int32{-128, 127, int32(r.IntN(256) - 128)}
+	c := dwCase{p: kernels.Conv2DInt8Params{ConvGeom: g, InZeroPoint: zps[r.IntN(3)]}}
+	c.in = make([]int8, g.N*g.InH*g.InW*g.InC)
+	for i := range c.in {
+		c.in[i] = int8(r.IntN(256) - 128)
+	}
+	c.filter = make([]int8, g.OutC*k*k)
+	for i := range c.filter {
+		c.filter[i] = int8(r.IntN(255) - 127)
+	}
+	c.bias = make([]int32, g.OutC)
+	for i := range c.bias {
+		c.bias[i] = int32(r.IntN(1<<21) - 1<<20)
+	}
+	rq := &c.p.Requant
+	rq.Multiplier, rq.Shift = make([]int32, g.OutC), make([]int32, g.OutC)
+	for i := range rq.Multiplier {
+		m, s := quant.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, -r.IntN(21)))
+		rq.Multiplier[i], rq.Shift[i] = m, int32(s)
+	}
+	rq.OutZeroPoint = zps[r.IntN(3)]
+	rq.ActMin, rq.ActMax = -128, 127
+	if r.IntN(2) == 0 {
+		rq.ActMin = -128 + int32(r.IntN(100))
+		rq.ActMax = rq.ActMin + int32(r.IntN(int(127-rq.ActMin)+1))
+	}
+	return c
+}
+
+// TestDepthwiseRowsMatchReference runs the rows kernel's shapes on every
+// runner and compares with kernels.Conv2DInt8, rows split at random like
+// the runtime's workers (each Run call rebuilds its ring of pair rows),
+// guard bands around the input, the output and the scratch.
+func TestDepthwiseRowsMatchReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 17))
+	for iter := range 200 {
+		c := randomRowsCase(r)
+		g := &c.p.ConvGeom
+		want := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
+		kernels.Conv2DInt8(&c.p, c.in, c.filter, c.bias, want, 0, g.Units())
+		d := c.pack(t)
+		if !amd64.UsesRowsKernel(d) {
+			t.Fatalf("iter %d %+v: the rows kernel does not take it", iter, *g)
+		}
+		inBuf := make([]int8, len(c.in)+128)
+		in := inBuf[64 : 64+len(c.in) : 64+len(c.in)]
+		copy(in, c.in)
+		for _, run := range dwRunners {
+			s8, checkScratch := guardedOut(t, d.ScratchBytes())
+			scratch := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s8))), len(s8))
+			got, check := guardedOut(t, len(want))
+			for lo := 0; lo < g.Units(); {
+				hi := min(g.Units(), lo+1+r.IntN(4))
+				run.run(d, in, got, scratch, lo, hi)
+				lo = hi
+			}
+			check()
+			checkScratch()
+			for i := range want {
+				if got[i] != want[i] {
+					px, ch := i/g.OutC, i%g.OutC
+					t.Fatalf("iter %d %s %+v zp %d: pixel %d (y %d x %d) channel %d: got %d, want %d",
+						iter, run.name, *g, c.p.InZeroPoint, px, px/g.OutW%g.OutH, px%g.OutW, ch, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestDepthwiseRowsNoAllocs checks that runs on the rows kernel allocate
+// nothing, at both strides.
+func TestDepthwiseRowsNoAllocs(t *testing.T) {
+	for _, sh := range []struct{ hw, c, k, s int }{{14, 480, 5, 1}, {14, 672, 5, 2}, {28, 192, 3, 2}} {
+		c := benchDepthwiseCase(sh.hw, sh.c, sh.k, sh.s)
+		d := c.pack(t)
+		if !amd64.UsesRowsKernel(d) {
+			t.Fatalf("%+v: the rows kernel does not take it", sh)
+		}
+		out := make([]int8, d.Units()*c.p.OutW*sh.c)
+		scratch := make([]byte, d.ScratchBytes())
+		for _, run := range dwRunners {
+			if n := testing.AllocsPerRun(3, func() { run.run(d, c.in, out, scratch, 0, d.Units()) }); n != 0 {
+				t.Errorf("%+v %s: %v allocations per run", sh, run.name, n)
+			}
+		}
+	}
+}
