@@ -191,6 +191,7 @@ func (p *planner) lutInt8(plan opPlan, table []int8, channels int) opPlan {
 	inT, outT := p.in(0), p.out()
 	if channels == 1 {
 		plan.lut = table
+		plan.lookup = &tableLookup{table: table, in: inT, name: p.op.Op.String()}
 	}
 	run := kernels.LUTInt8
 	plan.kernel = "LUTInt8"

@@ -40,9 +40,11 @@ func (p *planner) conv2D() (opPlan, error) {
 			if g.N*g.OutH*g.OutW == 1 {
 				plan.work = macs / gemvSpeedup
 			}
+			plan.conv = &convOutput{out: outT, prepared: pr}
 			return plan, nil
 		}
 		return opPlan{kernel: "Conv2DInt8", units: g.Units(), work: macs, macs: macs,
+			conv: &convOutput{out: outT, rowBytes: g.OutW * g.OutC},
 			bind: func(mem *memory) func(lo, hi int) {
 				in, w, b, out := mem.int8(inT), mem.int8(wT), mem.int32(bT), mem.int8(outT)
 				return func(lo, hi int) { kernels.Conv2DInt8(kp, in, w, b, out, lo, hi) }

@@ -58,10 +58,21 @@ func fusePointwiseMul(g *format.Model, ops []opPlan, variant kernels.Variant) {
 			n := g.Tensors[mop.Outputs[0]].Elements()
 			ops[j] = fusedLUTPlan(table, x, mop.Outputs[0], n, variant)
 			ops[j].detail = fmt.Sprintf("x*%s(x)", g.Operators[i].Op)
-			ops[i] = opPlan{kernel: "fused", detail: "fused", alias: aliasView}
+			ops[j].lookup.name = ops[j].detail
+			if g.Operators[i].Op == format.OpLogistic {
+				ops[j].lookup.name = "SiLU"
+			}
+			ops[i] = absorbedPlan()
 			break
 		}
 	}
+}
+
+// absorbedPlan is the plan of an op whose work another op took over: a
+// view of its first input (its output is never read), so the arena gives
+// it no memory of its own, and nothing runs.
+func absorbedPlan() opPlan {
+	return opPlan{kernel: "fused", detail: "fused", alias: aliasView, absorbed: true}
 }
 
 // sameShape reports whether tensors a, b and c have one shape (no
@@ -106,10 +117,12 @@ func composeMulLUT(lut []int8, mul *kernels.MulInt8Params, fFirst bool) ([]int8,
 // fusedLUTPlan is the plan of a table lookup from tensor in to out (n
 // elements) that replaces a fused pair of ops. Its lut stays nil: the
 // tensor it reads is not its graph operator's first input, so it must not
-// take part in another fusion as the pointwise op.
+// take part in another fusion as the pointwise op (its lookup names the
+// tensor, for fuseConvTable).
 func fusedLUTPlan(table []int8, in, out, n int, variant kernels.Variant) opPlan {
 	kp := &kernels.LUTParams{Elements: n, Channels: 1, Table: table}
-	plan := opPlan{kernel: "LUTInt8", units: n, work: int64(n), alias: aliasInPlace, inPlaceInputs: []int{in}}
+	plan := opPlan{kernel: "LUTInt8", units: n, work: int64(n), alias: aliasInPlace, inPlaceInputs: []int{in},
+		lookup: &tableLookup{table: table, in: in}}
 	if pr, ok := kernels.PrepareLUTInt8(variant, kp); ok {
 		plan.bind = func(mem *memory) func(lo, hi int) {
 			x, y := mem.int8(in), mem.int8(out)

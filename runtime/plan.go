@@ -31,6 +31,15 @@ type opPlan struct {
 	lut []int8
 	mul *kernels.MulInt8Params
 
+	// lookup is set on every op that is one int8 table lookup (a
+	// single-table pointwise op or a fused MUL(x, f(x))), conv on int8
+	// convolutions: fuseConvTable (fuse_conv.go) folds the first into the
+	// second. absorbed marks an op whose work another op took over (a
+	// view whose output nothing reads).
+	lookup   *tableLookup
+	conv     *convOutput
+	absorbed bool
+
 	// bind returns the op's kernel call on one interpreter's memory, for
 	// units [lo, hi). nil for views, which run nothing.
 	bind func(mem *memory) func(lo, hi int)
@@ -84,6 +93,7 @@ func plan(g *format.Model) (*Model, error) {
 		m.ops[i] = op
 	}
 	fusePointwiseMul(g, m.ops, variant)
+	fuseConvTable(g, m.ops, variant)
 	m.arena = planArena(g, m.ops)
 	return m, nil
 }
