@@ -1,0 +1,48 @@
+package yuvsimd
+
+// Kernel is one implementation of SampleRow. Every kernel writes the same
+// bytes as Go: a kernel is a speed choice, never a numerics choice.
+type Kernel uint8
+
+const (
+	// Go is the pure-Go definition, on every platform.
+	Go Kernel = iota
+	// AVX2 (amd64) gathers the taps with VPGATHERDD and computes 8
+	// columns per step in int32 lanes.
+	AVX2
+)
+
+func (kn Kernel) String() string {
+	switch kn {
+	case Go:
+		return "go"
+	case AVX2:
+		return "avx2"
+	}
+	return "unknown"
+}
+
+// Best is the fastest kernel this build and CPU run.
+func Best() Kernel { return bestKernel }
+
+// SampleRow writes the pixels of every column of cols to dst (3 bytes a
+// column, RGB, or BGR when bgr is set), sampled from the rows r and
+// converted with k. A kernel this build or CPU cannot run falls back to Go.
+func (kn Kernel) SampleRow(dst []byte, cols *Columns, r *Rows, k *Coeffs, bgr bool) {
+	n := cols.n
+	dst = dst[:3*n]
+	done := 0
+	if kn != Go {
+		done = sampleRowAsm(kn, dst, cols, r, k, bgr)
+	}
+	if done < n {
+		sampleRowGo(dst[3*done:], cols, done, n, r, k, bgr)
+	}
+}
+
+// readable reports whether every tap's 4-byte read lies inside the rows:
+// the assembly loads 4 bytes at each left tap and shifts the others out.
+func (c *Columns) readable(r *Rows) bool {
+	y, ch := int(c.maxY)+4, int(c.maxC)+4
+	return y <= len(r.Y0) && y <= len(r.Y1) && ch <= len(r.U0) && ch <= len(r.U1) && ch <= len(r.V0) && ch <= len(r.V1)
+}

@@ -1,0 +1,7 @@
+//go:build !amd64 || !gc || purego
+
+package yuvsimd
+
+var bestKernel = Go
+
+func sampleRowAsm(Kernel, []byte, *Columns, *Rows, *Coeffs, bool) int { return 0 }
