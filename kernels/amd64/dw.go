@@ -18,8 +18,8 @@ package amd64
 // products exactly into int32 (|x*w| <= 128*128). An odd tap count pairs the
 // last tap with a zero weight.
 //
-// 3x3 windows at stride 1 along W, 3x3 at stride 2 and 5x5 at stride 1
-// or 2, without dilation or left shifts, take the pair-row paths
+// 3x3 windows at stride 1 along W and 5x5 at stride 1 or 2, without
+// dilation or left shifts, take the pair-row paths
 // (dw_pair.go, dw_rows.go): every input row is widened once per Run call
 // into the VPMADDWD pairs of adjacent columns, padding is rows and columns
 // of zero points, and branch-free kernels walk each output row with a

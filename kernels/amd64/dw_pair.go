@@ -248,9 +248,11 @@ func (d *DepthwiseInt8) pairRowBytes() int { return d.blocks * d.pair.entries * 
 // of the columns of border entries: up to all columns the entries cover.
 func (d *DepthwiseInt8) pairPadPixels() int { return (d.pair.entries-1)*d.pair.colStep + 2 }
 
-// dwRowsTableBytes is the size of the rows kernel's row table (see
-// dwRowsGeneric) at the start of runPair's scratch.
-const dwRowsTableBytes = 2 * dwPairMaxRows * 8
+// dwRowsTableBytes is the space of the rows kernel's row table (see
+// dwRowsGeneric, 2*dwPairMaxRows words) at the start of runPair's
+// scratch, a multiple of 64 so that the pair rows after it stay aligned
+// (an entry's halves then never cross a cache line).
+const dwRowsTableBytes = 128
 
 // pairScratchBytes is the scratch runPair needs: 64-byte aligned, the
 // rows kernel's row table, KH pair rows and the padded copy of border

@@ -8,11 +8,27 @@ package amd64
 //go:noescape
 func dwConv3x3PairAVX2(out *int8, r0, r1, r2 *int16, s0, s1, s2, count, blocks, outStep int, packed *int32, clamp *int8)
 
-// dwRowsAVX2 is the rows kernel (dw_rows_amd64.s); see dwRowsGeneric. kh
-// is at most dwPairMaxRows.
-//
+// dwRowsAVX2 is the rows kernel (dw_rows_amd64.s); see dwRowsGeneric. The
+// assembly has one variant per pair layout rowsTakes admits, each with
+// its window row of a group of eight pixels unrolled: three pairs at
+// stride 1 (pairStep 128 bytes) and at stride 2 (64).
+func dwRowsAVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8) {
+	switch {
+	case pairs == 3 && pairStep == 2*dwPairEntry:
+		dwRowsP3S1AVX2(out, rows, kh, pairs, pairStep, count, blocks, outStep, packed, clamp)
+	case pairs == 3 && pairStep == dwPairEntry:
+		dwRowsP3S2AVX2(out, rows, kh, pairs, pairStep, count, blocks, outStep, packed, clamp)
+	default:
+		// Not reached while rowsTakes admits only these layouts.
+		dwRowsGeneric(out, rows, kh, pairs, pairStep, count, blocks, outStep, packed, clamp)
+	}
+}
+
 //go:noescape
-func dwRowsAVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
+func dwRowsP3S1AVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
+
+//go:noescape
+func dwRowsP3S2AVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
 
 // dwPairRowAVX2 builds pair-row entries of adjacent pixels
 // (dw_pair_amd64.s): dwPairRowGeneric with step == c.

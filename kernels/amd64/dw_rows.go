@@ -2,9 +2,9 @@ package amd64
 
 // The rows kernel: depthwise windows of KH rows and KW columns on pair rows
 // (dw_pair.go), at stride 1 or 2 along W. It takes the 5x5 windows
-// (EfficientNet-B0) and the 3x3 windows at stride 2 (MobileNetV2's and
-// EfficientNet-B0's downsampling layers); 3x3 at stride 1 keeps
-// dwConv3x3PairAVX2, whose vertical pair saves a sixth of the multiplies.
+// (EfficientNet-B0); 3x3 at stride 1 keeps dwConv3x3PairAVX2, whose
+// vertical pair saves a sixth of the multiplies, and 3x3 at stride 2 the
+// tap kernels (see rowsTakes).
 //
 // Window row ky contributes ceil(KW/2) weight pairs, taps (ky, 2p) and
 // (ky, 2p+1) (a zero weight past the last column): output pixel ox
@@ -13,28 +13,34 @@ package amd64
 // with the next. At stride 2 the pair rows hold only the even columns'
 // pairs (x[2k], x[2k+1]), half the widening work, and it is entry ox + p.
 // Either way a pixel's entries lie pairStep bytes apart (128 or 64) and the
-// next pixel's follow 64 bytes on, so one kernel serves both strides:
-// 5x5 takes 15 VPMADDWD per 8 channels for 25 taps (83% of the multiply
-// slots), 3x3 at stride 2 six for 9.
+// next pixel's follow 64 bytes on. 5x5 takes 15 VPMADDWD per 8 channels
+// for 25 taps (83% of the multiply slots).
 //
 // The kernel walks a group of 8 (then 4, then 1) output pixels per half
-// block: window rows outer, pairs inner, one weight vector in a register
-// multiplying the 8 pixels' entries straight from memory into 8
-// accumulators. So each VPMADDWD costs one load of its entry and a weight
-// load serves eight of them; the group's accumulators then requantize with
-// dw_pair.go's 9-operation sequence.
+// block, window rows outer. In a group of eight, a row's three weight
+// vectors sit in registers and each of the row's entries that the group
+// reads (12 at stride 1, 10 at stride 2) is loaded once and multiplied
+// into the accumulators of every pixel that reads it: 24 VPMADDWD for 15
+// loads, where multiply-adds with the entry as a memory operand loaded
+// each entry three times (that version ran the 5x5 stride-1 layers 1.2x
+// faster than dwConv5x5AVX2, this one 1.5x). Groups of four and single
+// pixels loop over the pairs with memory operands. The group's
+// accumulators then requantize with dw_pair.go's 9-operation sequence.
 //
-// Measured against dwConv5x5AVX2 / dwConv3x3AVX2 (tap kernels widening
-// every tap of every pixel) in the same benchmark runs: see the report of
-// this change and BenchmarkDepthwise.
+// The pair rows cost one widening per input pixel per Run call. At stride
+// 2 along H and W that is four input pixels per output pixel, which for
+// 3x3 windows (six VPMADDWD per 8 channels) took a third of the time: the
+// rows kernel ran MobileNetV2's and EfficientNet-B0's 3x3 stride-2 layers
+// at 0.75-0.92x of dwConv3x3AVX2, so they stay on the tap kernels. 5x5 at
+// stride 2 measured 0.96-1.13x and runs here.
 
 import "unsafe"
 
 // rowsTakes reports whether the rows kernel takes the window: 5x5 at
-// stride 1 or 2 along W, 3x3 at stride 2 (dilation and the requantization
-// are checked by packPair).
+// stride 1 or 2 along W (dilation and the requantization are checked by
+// packPair).
 func rowsTakes(g *DepthwiseGeom) bool {
-	return g.KH == g.KW && (g.KH == 5 && g.StrideW <= 2 || g.KH == 3 && g.StrideW == 2)
+	return g.KH == 5 && g.KW == 5 && g.StrideW <= 2
 }
 
 // rowsHalfLen is the int32s of one half block's constants: kh*pairs

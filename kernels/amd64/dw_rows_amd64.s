@@ -26,27 +26,106 @@
 // accumulators, Y5-Y8 products; then Y4-Y8 and Y11 the constants, Y9 a
 // temporary, Y12/Y13 the lo halves' results, Y14 the VPERMD index.
 
-// DWR_MADD8 accumulates the weight pair in Y8 times the entries of 8
-// pixels at e(R8) (64 bytes apart) into Y0-Y7.
-#define DWR_MADD8(e) \
-	VPMADDWD e+0(R8), Y8, Y9; \
-	VPMADDWD e+64(R8), Y8, Y10; \
-	VPMADDWD e+128(R8), Y8, Y11; \
-	VPMADDWD e+192(R8), Y8, Y12; \
-	VPADDD   Y9, Y0, Y0; \
-	VPADDD   Y10, Y1, Y1; \
-	VPADDD   Y11, Y2, Y2; \
-	VPADDD   Y12, Y3, Y3; \
-	VPMADDWD e+256(R8), Y8, Y13; \
-	VPMADDWD e+320(R8), Y8, Y14; \
-	VPMADDWD e+384(R8), Y8, Y15; \
-	VPMADDWD e+448(R8), Y8, Y9; \
-	VPADDD   Y13, Y4, Y4; \
-	VPADDD   Y14, Y5, Y5; \
-	VPADDD   Y15, Y6, Y6; \
-	VPADDD   Y9, Y7, Y7
+// DWR_MA accumulates the entry in Y11 times the weight pair w into acc
+// (t a product).
+#define DWR_MA(w, acc, t) \
+	VPMADDWD Y11, w, t; \
+	VPADDD   t, acc, acc
 
-// DWR_MADD4 is DWR_MADD8 for 4 pixels, weights in Y4, into Y0-Y3.
+// DWR_ROW8_P3S1 is the group of eight's window row for three weight pairs at stride 1 (5x5): the weight
+// pairs at (R13) in Y8-Y10, each of the 12 entries at e(R8), e+64(R8), ...
+// loaded once into Y11 and multiplied into the accumulators of the
+// pixels that read it (pixel i reads entry i + 2p for pair p); R13
+// advances past the row's weights.
+#define DWR_ROW8_P3S1(e) \
+	VMOVDQU 0(R13), Y8; \
+	VMOVDQU 32(R13), Y9; \
+	VMOVDQU 64(R13), Y10; \
+	VMOVDQU e+0(R8), Y11; \
+	DWR_MA(Y8, Y0, Y12); \
+	VMOVDQU e+64(R8), Y11; \
+	DWR_MA(Y8, Y1, Y13); \
+	VMOVDQU e+128(R8), Y11; \
+	DWR_MA(Y8, Y2, Y14); \
+	DWR_MA(Y9, Y0, Y15); \
+	VMOVDQU e+192(R8), Y11; \
+	DWR_MA(Y8, Y3, Y12); \
+	DWR_MA(Y9, Y1, Y13); \
+	VMOVDQU e+256(R8), Y11; \
+	DWR_MA(Y8, Y4, Y14); \
+	DWR_MA(Y9, Y2, Y15); \
+	DWR_MA(Y10, Y0, Y12); \
+	VMOVDQU e+320(R8), Y11; \
+	DWR_MA(Y8, Y5, Y13); \
+	DWR_MA(Y9, Y3, Y14); \
+	DWR_MA(Y10, Y1, Y15); \
+	VMOVDQU e+384(R8), Y11; \
+	DWR_MA(Y8, Y6, Y12); \
+	DWR_MA(Y9, Y4, Y13); \
+	DWR_MA(Y10, Y2, Y14); \
+	VMOVDQU e+448(R8), Y11; \
+	DWR_MA(Y8, Y7, Y15); \
+	DWR_MA(Y9, Y5, Y12); \
+	DWR_MA(Y10, Y3, Y13); \
+	VMOVDQU e+512(R8), Y11; \
+	DWR_MA(Y9, Y6, Y14); \
+	DWR_MA(Y10, Y4, Y15); \
+	VMOVDQU e+576(R8), Y11; \
+	DWR_MA(Y9, Y7, Y12); \
+	DWR_MA(Y10, Y5, Y13); \
+	VMOVDQU e+640(R8), Y11; \
+	DWR_MA(Y10, Y6, Y14); \
+	VMOVDQU e+704(R8), Y11; \
+	DWR_MA(Y10, Y7, Y15); \
+	ADDQ $96, R13
+
+// DWR_ROW8_P3S2 is the group of eight's window row for three weight pairs at stride 2 (5x5): the weight
+// pairs at (R13) in Y8-Y10, each of the 10 entries at e(R8), e+64(R8), ...
+// loaded once into Y11 and multiplied into the accumulators of the
+// pixels that read it (pixel i reads entry i + 1p for pair p); R13
+// advances past the row's weights.
+#define DWR_ROW8_P3S2(e) \
+	VMOVDQU 0(R13), Y8; \
+	VMOVDQU 32(R13), Y9; \
+	VMOVDQU 64(R13), Y10; \
+	VMOVDQU e+0(R8), Y11; \
+	DWR_MA(Y8, Y0, Y12); \
+	VMOVDQU e+64(R8), Y11; \
+	DWR_MA(Y8, Y1, Y13); \
+	DWR_MA(Y9, Y0, Y14); \
+	VMOVDQU e+128(R8), Y11; \
+	DWR_MA(Y8, Y2, Y15); \
+	DWR_MA(Y9, Y1, Y12); \
+	DWR_MA(Y10, Y0, Y13); \
+	VMOVDQU e+192(R8), Y11; \
+	DWR_MA(Y8, Y3, Y14); \
+	DWR_MA(Y9, Y2, Y15); \
+	DWR_MA(Y10, Y1, Y12); \
+	VMOVDQU e+256(R8), Y11; \
+	DWR_MA(Y8, Y4, Y13); \
+	DWR_MA(Y9, Y3, Y14); \
+	DWR_MA(Y10, Y2, Y15); \
+	VMOVDQU e+320(R8), Y11; \
+	DWR_MA(Y8, Y5, Y12); \
+	DWR_MA(Y9, Y4, Y13); \
+	DWR_MA(Y10, Y3, Y14); \
+	VMOVDQU e+384(R8), Y11; \
+	DWR_MA(Y8, Y6, Y15); \
+	DWR_MA(Y9, Y5, Y12); \
+	DWR_MA(Y10, Y4, Y13); \
+	VMOVDQU e+448(R8), Y11; \
+	DWR_MA(Y8, Y7, Y14); \
+	DWR_MA(Y9, Y6, Y15); \
+	DWR_MA(Y10, Y5, Y12); \
+	VMOVDQU e+512(R8), Y11; \
+	DWR_MA(Y9, Y7, Y13); \
+	DWR_MA(Y10, Y6, Y14); \
+	VMOVDQU e+576(R8), Y11; \
+	DWR_MA(Y10, Y7, Y15); \
+	ADDQ $96, R13
+
+// DWR_MADD4 accumulates the weight pair in Y4 times the entries of 4
+// pixels at e(R8) (64 bytes apart) into Y0-Y3.
 #define DWR_MADD4(e) \
 	VPMADDWD e+0(R8), Y4, Y5; \
 	VPMADDWD e+64(R8), Y4, Y6; \
@@ -66,7 +145,8 @@
 	VMOVDQU 128(R13), cmp; \
 	VMOVDQU 160(R13), r
 
-// func dwRowsAVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
+// DWR_KERNEL is the body of the rows kernels, ROW8 the window row of a
+// group of eight:
 //
 // blocks blocks of 16 channels of count output pixels of a window of kh
 // rows of pairs weight pairs on pair rows: rows[ky] is window row ky's
@@ -81,314 +161,285 @@
 // the previous one (recomputing up to three pixels, with the same
 // results), or one at a time when count < 4.
 // Register contract: above.
-TEXT ·dwRowsAVX2(SB), NOSPLIT, $216-80
-	CMPQ count+40(FP), $0
-	JLE  done
-	CMPQ blocks+48(FP), $0
-	JLE  done
-	MOVQ outStep+56(FP), R11
-	MOVQ clamp+72(FP), R12
-	MOVQ pairStep+32(FP), DX
-	LEAQ 128(SP), SI
-	MOVQ rows+8(FP), R8
-	XORQ AX, AX
-
-copyrows:
-	MOVQ (R8)(AX*8), R10
-	MOVQ R10, (SI)(AX*8)
-	INCQ AX
-	CMPQ AX, kh+16(FP)
-	JLT  copyrows
-	MOVQ kh+16(FP), AX
-	IMULQ pairs+24(FP), AX
-	SHLQ $5, AX
-	ADDQ $192, AX
-	MOVQ AX, 184(SP)
-	MOVQ out+0(FP), AX
-	MOVQ AX, 192(SP)
-	MOVQ blocks+48(FP), AX
-	MOVQ AX, 200(SP)
-	MOVQ packed+64(FP), BX
-
-block:
-	MOVQ 192(SP), DI
-	XORQ R9, R9
-	MOVQ $0, 208(SP)
-	MOVQ count+40(FP), R15
-	MOVQ R15, CX
-	SHRQ $3, CX
-	JZ   four
-	ANDQ $7, R15
-
-group8:
-	MOVQ   BX, R13
-	VPXOR  Y0, Y0, Y0
-	VPXOR  Y1, Y1, Y1
-	VPXOR  Y2, Y2, Y2
-	VPXOR  Y3, Y3, Y3
-	VPXOR  Y4, Y4, Y4
-	VPXOR  Y5, Y5, Y5
-	VPXOR  Y6, Y6, Y6
-	VPXOR  Y7, Y7, Y7
-	XORQ   AX, AX
-
-row8lo:
-	MOVQ (SI)(AX*8), R8
-	ADDQ R9, R8
-	MOVQ pairs+24(FP), R10
-
-pair8lo:
-	VMOVDQU (R13), Y8
-	DWR_MADD8(0)
-	ADDQ    $32, R13
-	ADDQ    DX, R8
-	DECQ    R10
-	JNZ     pair8lo
-	INCQ    AX
-	CMPQ    AX, kh+16(FP)
-	JLT     row8lo
-	DWR_CONSTS(Y8, Y9, Y10, Y11, Y12, Y14)
-	DWP_REQUANT(Y0, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y1, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y2, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y3, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y4, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y5, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y6, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y7, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	VPACKSSDW Y1, Y0, Y0
-	VPACKSSDW Y3, Y2, Y2
-	VPACKSSDW Y5, Y4, Y4
-	VPACKSSDW Y7, Y6, Y6
-	VMOVDQU   Y0, 0(SP)
-	VMOVDQU   Y2, 32(SP)
-	VMOVDQU   Y4, 64(SP)
-	VMOVDQU   Y6, 96(SP)
-	ADDQ      $192, R13
-	VPXOR     Y0, Y0, Y0
-	VPXOR     Y1, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VPXOR     Y3, Y3, Y3
-	VPXOR     Y4, Y4, Y4
-	VPXOR     Y5, Y5, Y5
-	VPXOR     Y6, Y6, Y6
-	VPXOR     Y7, Y7, Y7
-	XORQ      AX, AX
-
-row8hi:
-	MOVQ (SI)(AX*8), R8
-	ADDQ R9, R8
-	MOVQ pairs+24(FP), R10
-
-pair8hi:
-	VMOVDQU (R13), Y8
-	DWR_MADD8(32)
-	ADDQ    $32, R13
-	ADDQ    DX, R8
-	DECQ    R10
-	JNZ     pair8hi
-	INCQ    AX
-	CMPQ    AX, kh+16(FP)
-	JLT     row8hi
-	DWR_CONSTS(Y8, Y9, Y10, Y11, Y12, Y14)
-	DWP_REQUANT(Y0, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y1, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y2, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y3, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y4, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y5, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y6, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	DWP_REQUANT(Y7, Y8, Y9, Y10, Y11, Y12, Y14, Y13)
-	VPACKSSDW Y1, Y0, Y0
-	VPACKSSDW Y3, Y2, Y2
-	VPACKSSDW Y5, Y4, Y4
-	VPACKSSDW Y7, Y6, Y6
-	VMOVDQU   dwPairPerm<>(SB), Y15
-	VMOVDQU   0(SP), Y1
-	VMOVDQU   32(SP), Y3
-	VMOVDQU   64(SP), Y5
-	VMOVDQU   96(SP), Y7
-	LEAQ      (R11)(R11*2), R13
-	LEAQ      (DI)(R11*4), AX
-	DWP_STORE2(Y1, Y0, X1, Y15, (DI), (DI)(R11*1))
-	DWP_STORE2(Y3, Y2, X3, Y15, (DI)(R11*2), (DI)(R13*1))
-	DWP_STORE2(Y5, Y4, X5, Y15, (AX), (AX)(R11*1))
-	DWP_STORE2(Y7, Y6, X7, Y15, (AX)(R11*2), (AX)(R13*1))
-	ADDQ $512, R9
-	LEAQ (DI)(R11*8), DI
-	DECQ CX
-	JNZ  group8
-
-four:
-	VMOVDQU dwPairPerm<>(SB), Y14
-	MOVQ    R15, CX
-	SHRQ    $2, CX
-	JZ      tail
-
-group4:
-	MOVQ  BX, R13
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	XORQ  AX, AX
-
-row4lo:
-	MOVQ (SI)(AX*8), R8
-	ADDQ R9, R8
-	MOVQ pairs+24(FP), R10
-
-pair4lo:
-	VMOVDQU (R13), Y4
-	DWR_MADD4(0)
-	ADDQ    $32, R13
-	ADDQ    DX, R8
-	DECQ    R10
-	JNZ     pair4lo
-	INCQ    AX
-	CMPQ    AX, kh+16(FP)
-	JLT     row4lo
-	DWR_CONSTS(Y4, Y5, Y6, Y7, Y8, Y11)
-	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	DWP_REQUANT(Y1, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	DWP_REQUANT(Y2, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	DWP_REQUANT(Y3, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	VPACKSSDW Y1, Y0, Y12
-	VPACKSSDW Y3, Y2, Y13
-	ADDQ      $192, R13
-	VPXOR     Y0, Y0, Y0
-	VPXOR     Y1, Y1, Y1
-	VPXOR     Y2, Y2, Y2
-	VPXOR     Y3, Y3, Y3
-	XORQ      AX, AX
-
-row4hi:
-	MOVQ (SI)(AX*8), R8
-	ADDQ R9, R8
-	MOVQ pairs+24(FP), R10
-
-pair4hi:
-	VMOVDQU (R13), Y4
-	DWR_MADD4(32)
-	ADDQ    $32, R13
-	ADDQ    DX, R8
-	DECQ    R10
-	JNZ     pair4hi
-	INCQ    AX
-	CMPQ    AX, kh+16(FP)
-	JLT     row4hi
-	DWR_CONSTS(Y4, Y5, Y6, Y7, Y8, Y11)
-	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	DWP_REQUANT(Y1, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	DWP_REQUANT(Y2, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	DWP_REQUANT(Y3, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	VPACKSSDW Y1, Y0, Y0
-	VPACKSSDW Y3, Y2, Y2
-	LEAQ      (R11)(R11*2), R13
-	DWP_STORE2(Y12, Y0, X12, Y14, (DI), (DI)(R11*1))
-	DWP_STORE2(Y13, Y2, X13, Y14, (DI)(R11*2), (DI)(R13*1))
-	ADDQ $256, R9
-	LEAQ (DI)(R11*4), DI
-	DECQ CX
-	JNZ  group4
-
-tail:
-	CMPQ  208(SP), $0
-	JNE   next
-	MOVQ  R15, CX
-	ANDQ  $3, CX
-	JZ    next
-	CMPQ  count+40(FP), $4
-	JLT   pixel
-	// Back up to the last four pixels.
-	MOVQ  $4, AX
-	SUBQ  CX, AX
-	MOVQ  AX, CX
-	SHLQ  $6, CX
-	SUBQ  CX, R9
-	IMULQ R11, AX
-	SUBQ  AX, DI
-	MOVQ  $1, 208(SP)
-	MOVQ  $1, CX
-	JMP   group4
-
-pixel:
-	MOVQ  BX, R13
-	VPXOR Y0, Y0, Y0
-	XORQ  AX, AX
-
-row1lo:
-	MOVQ (SI)(AX*8), R8
-	ADDQ R9, R8
-	MOVQ pairs+24(FP), R10
-
-pair1lo:
-	VMOVDQU  (R13), Y4
-	VPMADDWD 0(R8), Y4, Y5
-	VPADDD   Y5, Y0, Y0
-	ADDQ     $32, R13
-	ADDQ     DX, R8
-	DECQ     R10
-	JNZ      pair1lo
-	INCQ     AX
-	CMPQ     AX, kh+16(FP)
-	JLT      row1lo
-	DWR_CONSTS(Y4, Y5, Y6, Y7, Y8, Y11)
-	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	VMOVDQA Y0, Y12
-	ADDQ    $192, R13
-	VPXOR   Y0, Y0, Y0
-	XORQ    AX, AX
-
-row1hi:
-	MOVQ (SI)(AX*8), R8
-	ADDQ R9, R8
-	MOVQ pairs+24(FP), R10
-
-pair1hi:
-	VMOVDQU  (R13), Y4
-	VPMADDWD 32(R8), Y4, Y5
-	VPADDD   Y5, Y0, Y0
-	ADDQ     $32, R13
-	ADDQ     DX, R8
-	DECQ     R10
-	JNZ      pair1hi
-	INCQ     AX
-	CMPQ     AX, kh+16(FP)
-	JLT      row1hi
-	DWR_CONSTS(Y4, Y5, Y6, Y7, Y8, Y11)
-	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9)
-	VPACKSSDW    Y0, Y12, Y12
-	VEXTRACTI128 $1, Y12, X13
-	VPACKSSWB    X13, X12, X12
-	VPSHUFB      dwPairShuffle<>(SB), X12, X12
-	VPMAXSB      (R12), X12, X12
-	VPMINSB      32(R12), X12, X12
-	VMOVDQU      X12, (DI)
-	ADDQ $64, R9
-	ADDQ R11, DI
-	DECQ CX
-	JNZ  pixel
-
-next:
-	ADDQ $16, 192(SP)
-	MOVQ rows+8(FP), R8
-	XORQ AX, AX
-
-advance:
-	MOVQ 56(R8)(AX*8), R10
-	ADDQ R10, (SI)(AX*8)
-	INCQ AX
-	CMPQ AX, kh+16(FP)
-	JLT  advance
-	MOVQ 184(SP), AX
-	LEAQ (BX)(AX*2), BX
-	DECQ 200(SP)
-	JNZ  block
-
-done:
-	VZEROUPPER
+#define DWR_KERNEL(ROW8) \
+	CMPQ count+40(FP), $0; \
+	JLE  done; \
+	CMPQ blocks+48(FP), $0; \
+	JLE  done; \
+	MOVQ outStep+56(FP), R11; \
+	MOVQ clamp+72(FP), R12; \
+	MOVQ pairStep+32(FP), DX; \
+	LEAQ 128(SP), SI; \
+	MOVQ rows+8(FP), R8; \
+	XORQ AX, AX; \
+copyrows: \
+	MOVQ (R8)(AX*8), R10; \
+	MOVQ R10, (SI)(AX*8); \
+	INCQ AX; \
+	CMPQ AX, kh+16(FP); \
+	JLT  copyrows; \
+	MOVQ kh+16(FP), AX; \
+	IMULQ pairs+24(FP), AX; \
+	SHLQ $5, AX; \
+	ADDQ $192, AX; \
+	MOVQ AX, 184(SP); \
+	MOVQ out+0(FP), AX; \
+	MOVQ AX, 192(SP); \
+	MOVQ blocks+48(FP), AX; \
+	MOVQ AX, 200(SP); \
+	MOVQ packed+64(FP), BX; \
+block: \
+	MOVQ 192(SP), DI; \
+	XORQ R9, R9; \
+	MOVQ $0, 208(SP); \
+	MOVQ count+40(FP), R15; \
+	MOVQ R15, CX; \
+	SHRQ $3, CX; \
+	JZ   four; \
+	ANDQ $7, R15; \
+group8: \
+	MOVQ   BX, R13; \
+	VPXOR  Y0, Y0, Y0; \
+	VPXOR  Y1, Y1, Y1; \
+	VPXOR  Y2, Y2, Y2; \
+	VPXOR  Y3, Y3, Y3; \
+	VPXOR  Y4, Y4, Y4; \
+	VPXOR  Y5, Y5, Y5; \
+	VPXOR  Y6, Y6, Y6; \
+	VPXOR  Y7, Y7, Y7; \
+	XORQ   AX, AX; \
+row8lo: \
+	MOVQ (SI)(AX*8), R8; \
+	ADDQ R9, R8; \
+	ROW8(0); \
+	INCQ AX; \
+	CMPQ AX, kh+16(FP); \
+	JLT  row8lo; \
+	DWR_CONSTS(Y8, Y9, Y10, Y11, Y12, Y14); \
+	DWP_REQUANT(Y0, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y1, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y2, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y3, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y4, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y5, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y6, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y7, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	VPACKSSDW Y1, Y0, Y0; \
+	VPACKSSDW Y3, Y2, Y2; \
+	VPACKSSDW Y5, Y4, Y4; \
+	VPACKSSDW Y7, Y6, Y6; \
+	VMOVDQU   Y0, 0(SP); \
+	VMOVDQU   Y2, 32(SP); \
+	VMOVDQU   Y4, 64(SP); \
+	VMOVDQU   Y6, 96(SP); \
+	ADDQ      $192, R13; \
+	VPXOR     Y0, Y0, Y0; \
+	VPXOR     Y1, Y1, Y1; \
+	VPXOR     Y2, Y2, Y2; \
+	VPXOR     Y3, Y3, Y3; \
+	VPXOR     Y4, Y4, Y4; \
+	VPXOR     Y5, Y5, Y5; \
+	VPXOR     Y6, Y6, Y6; \
+	VPXOR     Y7, Y7, Y7; \
+	XORQ      AX, AX; \
+row8hi: \
+	MOVQ (SI)(AX*8), R8; \
+	ADDQ R9, R8; \
+	ROW8(32); \
+	INCQ AX; \
+	CMPQ AX, kh+16(FP); \
+	JLT  row8hi; \
+	DWR_CONSTS(Y8, Y9, Y10, Y11, Y12, Y14); \
+	DWP_REQUANT(Y0, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y1, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y2, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y3, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y4, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y5, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y6, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	DWP_REQUANT(Y7, Y8, Y9, Y10, Y11, Y12, Y14, Y13); \
+	VPACKSSDW Y1, Y0, Y0; \
+	VPACKSSDW Y3, Y2, Y2; \
+	VPACKSSDW Y5, Y4, Y4; \
+	VPACKSSDW Y7, Y6, Y6; \
+	VMOVDQU   dwPairPerm<>(SB), Y15; \
+	VMOVDQU   0(SP), Y1; \
+	VMOVDQU   32(SP), Y3; \
+	VMOVDQU   64(SP), Y5; \
+	VMOVDQU   96(SP), Y7; \
+	LEAQ      (R11)(R11*2), R13; \
+	LEAQ      (DI)(R11*4), AX; \
+	DWP_STORE2(Y1, Y0, X1, Y15, (DI), (DI)(R11*1)); \
+	DWP_STORE2(Y3, Y2, X3, Y15, (DI)(R11*2), (DI)(R13*1)); \
+	DWP_STORE2(Y5, Y4, X5, Y15, (AX), (AX)(R11*1)); \
+	DWP_STORE2(Y7, Y6, X7, Y15, (AX)(R11*2), (AX)(R13*1)); \
+	ADDQ $512, R9; \
+	LEAQ (DI)(R11*8), DI; \
+	DECQ CX; \
+	JNZ  group8; \
+four: \
+	VMOVDQU dwPairPerm<>(SB), Y14; \
+	MOVQ    R15, CX; \
+	SHRQ    $2, CX; \
+	JZ      tail; \
+group4: \
+	MOVQ  BX, R13; \
+	VPXOR Y0, Y0, Y0; \
+	VPXOR Y1, Y1, Y1; \
+	VPXOR Y2, Y2, Y2; \
+	VPXOR Y3, Y3, Y3; \
+	XORQ  AX, AX; \
+row4lo: \
+	MOVQ (SI)(AX*8), R8; \
+	ADDQ R9, R8; \
+	MOVQ pairs+24(FP), R10; \
+pair4lo: \
+	VMOVDQU (R13), Y4; \
+	DWR_MADD4(0); \
+	ADDQ    $32, R13; \
+	ADDQ    DX, R8; \
+	DECQ    R10; \
+	JNZ     pair4lo; \
+	INCQ    AX; \
+	CMPQ    AX, kh+16(FP); \
+	JLT     row4lo; \
+	DWR_CONSTS(Y4, Y5, Y6, Y7, Y8, Y11); \
+	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	DWP_REQUANT(Y1, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	DWP_REQUANT(Y2, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	DWP_REQUANT(Y3, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	VPACKSSDW Y1, Y0, Y12; \
+	VPACKSSDW Y3, Y2, Y13; \
+	ADDQ      $192, R13; \
+	VPXOR     Y0, Y0, Y0; \
+	VPXOR     Y1, Y1, Y1; \
+	VPXOR     Y2, Y2, Y2; \
+	VPXOR     Y3, Y3, Y3; \
+	XORQ      AX, AX; \
+row4hi: \
+	MOVQ (SI)(AX*8), R8; \
+	ADDQ R9, R8; \
+	MOVQ pairs+24(FP), R10; \
+pair4hi: \
+	VMOVDQU (R13), Y4; \
+	DWR_MADD4(32); \
+	ADDQ    $32, R13; \
+	ADDQ    DX, R8; \
+	DECQ    R10; \
+	JNZ     pair4hi; \
+	INCQ    AX; \
+	CMPQ    AX, kh+16(FP); \
+	JLT     row4hi; \
+	DWR_CONSTS(Y4, Y5, Y6, Y7, Y8, Y11); \
+	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	DWP_REQUANT(Y1, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	DWP_REQUANT(Y2, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	DWP_REQUANT(Y3, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	VPACKSSDW Y1, Y0, Y0; \
+	VPACKSSDW Y3, Y2, Y2; \
+	LEAQ      (R11)(R11*2), R13; \
+	DWP_STORE2(Y12, Y0, X12, Y14, (DI), (DI)(R11*1)); \
+	DWP_STORE2(Y13, Y2, X13, Y14, (DI)(R11*2), (DI)(R13*1)); \
+	ADDQ $256, R9; \
+	LEAQ (DI)(R11*4), DI; \
+	DECQ CX; \
+	JNZ  group4; \
+tail: \
+	CMPQ  208(SP), $0; \
+	JNE   next; \
+	MOVQ  R15, CX; \
+	ANDQ  $3, CX; \
+	JZ    next; \
+	CMPQ  count+40(FP), $4; \
+	JLT   pixel; \
+	MOVQ  $4, AX; \
+	SUBQ  CX, AX; \
+	MOVQ  AX, CX; \
+	SHLQ  $6, CX; \
+	SUBQ  CX, R9; \
+	IMULQ R11, AX; \
+	SUBQ  AX, DI; \
+	MOVQ  $1, 208(SP); \
+	MOVQ  $1, CX; \
+	JMP   group4; \
+pixel: \
+	MOVQ  BX, R13; \
+	VPXOR Y0, Y0, Y0; \
+	XORQ  AX, AX; \
+row1lo: \
+	MOVQ (SI)(AX*8), R8; \
+	ADDQ R9, R8; \
+	MOVQ pairs+24(FP), R10; \
+pair1lo: \
+	VMOVDQU  (R13), Y4; \
+	VPMADDWD 0(R8), Y4, Y5; \
+	VPADDD   Y5, Y0, Y0; \
+	ADDQ     $32, R13; \
+	ADDQ     DX, R8; \
+	DECQ     R10; \
+	JNZ      pair1lo; \
+	INCQ     AX; \
+	CMPQ     AX, kh+16(FP); \
+	JLT      row1lo; \
+	DWR_CONSTS(Y4, Y5, Y6, Y7, Y8, Y11); \
+	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	VMOVDQA Y0, Y12; \
+	ADDQ    $192, R13; \
+	VPXOR   Y0, Y0, Y0; \
+	XORQ    AX, AX; \
+row1hi: \
+	MOVQ (SI)(AX*8), R8; \
+	ADDQ R9, R8; \
+	MOVQ pairs+24(FP), R10; \
+pair1hi: \
+	VMOVDQU  (R13), Y4; \
+	VPMADDWD 32(R8), Y4, Y5; \
+	VPADDD   Y5, Y0, Y0; \
+	ADDQ     $32, R13; \
+	ADDQ     DX, R8; \
+	DECQ     R10; \
+	JNZ      pair1hi; \
+	INCQ     AX; \
+	CMPQ     AX, kh+16(FP); \
+	JLT      row1hi; \
+	DWR_CONSTS(Y4, Y5, Y6, Y7, Y8, Y11); \
+	DWP_REQUANT(Y0, Y4, Y5, Y6, Y7, Y8, Y11, Y9); \
+	VPACKSSDW    Y0, Y12, Y12; \
+	VEXTRACTI128 $1, Y12, X13; \
+	VPACKSSWB    X13, X12, X12; \
+	VPSHUFB      dwPairShuffle<>(SB), X12, X12; \
+	VPMAXSB      (R12), X12, X12; \
+	VPMINSB      32(R12), X12, X12; \
+	VMOVDQU      X12, (DI); \
+	ADDQ $64, R9; \
+	ADDQ R11, DI; \
+	DECQ CX; \
+	JNZ  pixel; \
+next: \
+	ADDQ $16, 192(SP); \
+	MOVQ rows+8(FP), R8; \
+	XORQ AX, AX; \
+advance: \
+	MOVQ 56(R8)(AX*8), R10; \
+	ADDQ R10, (SI)(AX*8); \
+	INCQ AX; \
+	CMPQ AX, kh+16(FP); \
+	JLT  advance; \
+	MOVQ 184(SP), AX; \
+	LEAQ (BX)(AX*2), BX; \
+	DECQ 200(SP); \
+	JNZ  block; \
+done: \
+	VZEROUPPER; \
 	RET
+
+// func dwRowsP3S1AVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
+TEXT ·dwRowsP3S1AVX2(SB), NOSPLIT, $216-80
+	DWR_KERNEL(DWR_ROW8_P3S1)
+
+// func dwRowsP3S2AVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
+TEXT ·dwRowsP3S2AVX2(SB), NOSPLIT, $216-80
+	DWR_KERNEL(DWR_ROW8_P3S2)
 
 // func dwPairRowStridedAVX2(dst *int16, src *int8, n, blocks, c, step, blockStride int)
 //

@@ -12,17 +12,13 @@ import (
 )
 
 // randomRowsCase is a random depthwise convolution of the shapes the rows
-// kernel takes: 5x5 at stride 1 or 2 along W, 3x3 at stride 2, any
-// stride along H; widths 1-40 (groups of eight and four output pixels,
+// kernel takes: 5x5 at stride 1 or 2 along W, any stride along H; widths 1-40 (groups of eight and four output pixels,
 // the overlapping last group, fewer than four pixels), channel tails,
 // padding 0..K-1 on each side (asymmetric, VALID and SAME), right shifts
 // 0-20 (r == 0 has no rounding step), input and output zero points at
 // the int8 extremes, clamps, large biases.
 func randomRowsCase(r *rand.Rand) dwCase {
 	k, sw := 5, 1+r.IntN(2)
-	if r.IntN(3) == 0 {
-		k, sw = 3, 2
-	}
 	g := kernels.ConvGeom{
 		N: 1 + r.IntN(2), InH: 1 + r.IntN(9), InW: 1 + r.IntN(40),
 		InC: []int{16, 19, 32, 48, 80, 144, 200}[r.IntN(7)],
@@ -108,7 +104,7 @@ func TestDepthwiseRowsMatchReference(t *testing.T) {
 // TestDepthwiseRowsNoAllocs checks that runs on the rows kernel allocate
 // nothing, at both strides.
 func TestDepthwiseRowsNoAllocs(t *testing.T) {
-	for _, sh := range []struct{ hw, c, k, s int }{{14, 480, 5, 1}, {14, 672, 5, 2}, {28, 192, 3, 2}} {
+	for _, sh := range []struct{ hw, c, k, s int }{{14, 480, 5, 1}, {14, 672, 5, 2}} {
 		c := benchDepthwiseCase(sh.hw, sh.c, sh.k, sh.s)
 		d := c.pack(t)
 		if !amd64.UsesRowsKernel(d) {
