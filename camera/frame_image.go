@@ -24,15 +24,15 @@ func (f *Frame) pixelRGB(x, y int) (r, g, b uint8) {
 		return v, v, v
 	case YUYV:
 		o := y*s[0] + x/2*4
-		return tablesFor(f.Range).rgb(p[0][o+2*(x&1)], p[0][o+1], p[0][o+3])
+		return coeffsFor(f.Range).RGB(p[0][o+2*(x&1)], p[0][o+1], p[0][o+3])
 	case NV12:
 		o := (y>>1)*s[1] + (x>>1)*2
-		return tablesFor(f.Range).rgb(p[0][y*s[0]+x], p[1][o], p[1][o+1])
+		return coeffsFor(f.Range).RGB(p[0][y*s[0]+x], p[1][o], p[1][o+1])
 	}
 	sx, sy := f.Format.chromaShift()
 	o := (y>>sy)*s[1] + x>>sx
 	co := (y>>sy)*s[2] + x>>sx
-	return tablesFor(f.Range).rgb(p[0][y*s[0]+x], p[1][o], p[2][co])
+	return coeffsFor(f.Range).RGB(p[0][y*s[0]+x], p[1][o], p[2][co])
 }
 
 // Image returns a copy of the frame as an image: *image.Gray for Gray,

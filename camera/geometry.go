@@ -3,6 +3,7 @@ package camera
 import (
 	"math"
 
+	"github.com/edgeinfer/edgeinfer/camera/internal/yuvsimd"
 	"github.com/edgeinfer/edgeinfer/format"
 )
 
@@ -19,7 +20,7 @@ type tap struct {
 // interpolated value is within 0.004 of it before rounding; the 2-D
 // interpolation, 8+16+16 bits, is computed in int64.
 const (
-	tapBits = 16
+	tapBits = yuvsimd.WeightBits
 	tapOne  = 1 << tapBits
 )
 
@@ -73,10 +74,7 @@ func axisTaps(taps []tap, fit format.ResizeFit, nearest bool, s0, n, dst, otherN
 
 // lerp2 interpolates four 8-bit samples (top-left, top-right, bottom-left,
 // bottom-right) with weights wx, wy of the right and bottom ones, rounding
-// half up to 8 bits.
+// half up to 8 bits: yuvsimd.Lerp2, which the YUV row kernels reproduce.
 func lerp2(p00, p01, p10, p11 uint8, wx, wy int32) uint8 {
-	x, y := int64(wx), int64(wy)
-	top := int64(p00)*(tapOne-x) + int64(p01)*x
-	bottom := int64(p10)*(tapOne-x) + int64(p11)*x
-	return uint8((top*(tapOne-y) + bottom*y + 1<<(2*tapBits-1)) >> (2 * tapBits))
+	return yuvsimd.Lerp2(p00, p01, p10, p11, wx, wy)
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/edgeinfer/edgeinfer/camera/internal/yuvsimd"
 	"github.com/edgeinfer/edgeinfer/format"
+	"github.com/edgeinfer/edgeinfer/kernels"
 	"github.com/edgeinfer/edgeinfer/quant"
 	"github.com/edgeinfer/edgeinfer/runtime"
 )
@@ -52,6 +54,10 @@ type Preprocessor struct {
 	pix      []uint8 // the fitted 8-bit image, in the model's channel order
 	bar      [3]uint8
 	xs, ys   []tap
+	cols     yuvsimd.Columns // p.xs[colLo:colHi] for the YUV row kernel
+	colLo    int
+	colHi    int
+	kernel   yuvsimd.Kernel
 	tapsFor  [3]int // frame width, height and format the taps were made for
 	haveTaps bool
 	it       *runtime.Interpreter
@@ -136,11 +142,20 @@ func NewPreprocessor(m *runtime.Model, it *runtime.Interpreter, input int, opts 
 		return nil, fmt.Errorf("camera: input %d %q is %s; want int8, uint8 or float32", input, t.Name, t.DType)
 	}
 	p.pix = make([]uint8, p.w*p.h*p.c)
+	// The kernel variant the model runs (EDGEINFER_KERNELS=purego, or the
+	// purego build tag, selects the Go kernels) picks the YUV row kernel.
+	p.kernel = yuvsimd.Go
+	if m.KernelVariant() != string(kernels.PureGo) {
+		p.kernel = yuvsimd.Best()
+	}
 	p.bar = [3]uint8{letterboxGrey, letterboxGrey, letterboxGrey}
 	if opts.Split {
 		p.it = it
 		// Work estimate: ~16 operations per input value written.
-		p.rows = it.NewParallelJob(p.h, int64(p.w*p.h*p.c)*16, func(lo, hi int) { p.sample(p.frame, lo, hi) })
+		p.rows = it.NewParallelJob(p.h, int64(p.w*p.h*p.c)*16, func(lo, hi int) {
+			p.sample(p.frame, lo, hi)
+			p.quantize(lo, hi)
+		})
 	}
 	return p, nil
 }
@@ -166,6 +181,7 @@ func (p *Preprocessor) Process(f *Frame) error {
 		x0, y0, x1, y1 := p.roi.pixels(f.Width, f.Height)
 		p.xs = axisTaps(p.xs, p.fit, p.nearest, x0, x1-x0, p.w, y1-y0, p.h)
 		p.ys = axisTaps(p.ys, p.fit, p.nearest, y0, y1-y0, p.h, x1-x0, p.w)
+		p.yuvColumns(f.Format)
 		p.tapsFor, p.haveTaps = [3]int{f.Width, f.Height, int(f.Format)}, true
 	}
 	if p.rows != nil {
@@ -177,35 +193,41 @@ func (p *Preprocessor) Process(f *Frame) error {
 		}
 	} else {
 		p.sample(f, 0, len(p.ys))
+		p.quantize(0, len(p.ys))
 	}
-	p.quantize()
 	return nil
 }
 
-// quantize maps the fitted pixels into the tensor.
-func (p *Preprocessor) quantize() {
-	pix := p.pix
+// quantize maps rows [r0, r1) of the fitted pixels into the tensor (in
+// the same parallel unit that sampled them, while they are in cache).
+func (p *Preprocessor) quantize(r0, r1 int) {
+	lo, hi := r0*p.w*p.c, r1*p.w*p.c
+	pix := p.pix[lo:hi]
 	if p.dstF != nil {
-		dst := p.dstF[:len(pix)]
+		dst := p.dstF[lo:hi]
 		if p.c == 1 {
 			for i, v := range pix {
 				dst[i] = p.lutF[0][v]
 			}
 			return
 		}
+		l0, l1, l2 := &p.lutF[0], &p.lutF[1], &p.lutF[2]
 		for i := 0; i+2 < len(pix); i += 3 {
-			dst[i], dst[i+1], dst[i+2] = p.lutF[0][pix[i]], p.lutF[1][pix[i+1]], p.lutF[2][pix[i+2]]
+			d, s := dst[i:i+3:i+3], pix[i:i+3:i+3]
+			d[0], d[1], d[2] = l0[s[0]], l1[s[1]], l2[s[2]]
 		}
 		return
 	}
-	dst := p.dst8[:len(pix)]
+	dst := p.dst8[lo:hi]
 	if p.c == 1 {
 		for i, v := range pix {
 			dst[i] = p.lut8[0][v]
 		}
 		return
 	}
+	l0, l1, l2 := &p.lut8[0], &p.lut8[1], &p.lut8[2]
 	for i := 0; i+2 < len(pix); i += 3 {
-		dst[i], dst[i+1], dst[i+2] = p.lut8[0][pix[i]], p.lut8[1][pix[i+1]], p.lut8[2][pix[i+2]]
+		d, s := dst[i:i+3:i+3], pix[i:i+3:i+3]
+		d[0], d[1], d[2] = l0[s[0]], l1[s[1]], l2[s[2]]
 	}
 }

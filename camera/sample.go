@@ -1,12 +1,18 @@
 package camera
 
-import "github.com/edgeinfer/edgeinfer/format"
+import (
+	"github.com/edgeinfer/edgeinfer/camera/internal/yuvsimd"
+	"github.com/edgeinfer/edgeinfer/format"
+)
 
 // The samplers below fill p.pix with the fitted frame: for every
 // destination pixel they read the (at most) four source pixels its taps
 // name, convert those to RGB, and interpolate. Only the sampled pixels are
 // converted, so a 640x480 frame fitted to 224x224 converts about 200k
-// pixels, not 307k, and never materializes an RGB frame.
+// pixels, not 307k, and never materializes an RGB frame. Planar YUV and
+// NV12 frames for colour models, the camera's common case, go through the
+// row kernels of camera/internal/yuvsimd (AVX2 where the CPU has it); the
+// other formats are sampled pixel by pixel here.
 
 func (p *Preprocessor) sample(f *Frame, r0, r1 int) {
 	if p.order == format.Gray && f.Format != Gray {
@@ -14,10 +20,8 @@ func (p *Preprocessor) sample(f *Frame, r0, r1 int) {
 		return
 	}
 	switch f.Format {
-	case I420, I422, I444:
-		p.samplePlanar(f, r0, r1)
-	case NV12:
-		p.sampleNV12(f, r0, r1)
+	case I420, I422, I444, NV12:
+		p.sampleYUV(f, r0, r1)
 	case YUYV:
 		p.sampleYUYV(f, r0, r1)
 	case RGB24, BGR24:
@@ -75,79 +79,62 @@ func (p *Preprocessor) bars(o, n int) int {
 	return end
 }
 
-func (p *Preprocessor) samplePlanar(f *Frame, r0, r1 int) {
-	ro, bo := p.rgbOffsets()
-	t := tablesFor(f.Range)
-	sx, sy := f.Format.chromaShift()
-	yPlane, uPlane, vPlane := f.Planes[0], f.Planes[1], f.Planes[2]
-	yStride, uStride, vStride := f.Strides[0], f.Strides[1], f.Strides[2]
-	o := r0 * p.w * p.c // every row writes w pixels
-	for _, ty := range p.ys[r0:r1] {
+// sampleYUV samples planar YUV (I420, I422, I444) and NV12 frames for
+// colour models, one output row per kernel call (yuvsimd.Kernel.SampleRow)
+// over the columns between the letterbox bars, whose taps p.cols holds.
+func (p *Preprocessor) sampleYUV(f *Frame, r0, r1 int) {
+	k, bgr := coeffsFor(f.Range), p.order == format.BGR
+	_, sy := f.Format.chromaShift()
+	yPlane, yStride := f.Planes[0], f.Strides[0]
+	uPlane, vPlane, uStride, vStride := f.Planes[1], f.Planes[2], f.Strides[1], f.Strides[2]
+	if f.Format == NV12 { // V follows U in one plane
+		vPlane, vStride = uPlane, uStride
+	}
+	lo, hi := p.colLo, p.colHi
+	rowBytes := 3 * p.w
+	for r := r0; r < r1; r++ {
+		ty, o := p.ys[r], r*rowBytes
 		if ty.i0 < 0 {
-			o = p.bars(o, p.w)
+			p.bars(o, p.w)
 			continue
 		}
 		y0, y1 := int(ty.i0), int(ty.i1)
-		ya, yb := yPlane[y0*yStride:], yPlane[y1*yStride:]
-		ua, ub := uPlane[(y0>>sy)*uStride:], uPlane[(y1>>sy)*uStride:]
-		va, vb := vPlane[(y0>>sy)*vStride:], vPlane[(y1>>sy)*vStride:]
-		for _, tx := range p.xs {
-			if tx.i0 < 0 {
-				o = p.bars(o, 1)
-				continue
-			}
-			a, b := int(tx.i0), int(tx.i1)
-			ca, cb := a>>sx, b>>sx
-			r00, g00, b00 := t.rgb(ya[a], ua[ca], va[ca])
-			r01, g01, b01 := t.rgb(ya[b], ua[cb], va[cb])
-			r10, g10, b10 := t.rgb(yb[a], ub[ca], vb[ca])
-			r11, g11, b11 := t.rgb(yb[b], ub[cb], vb[cb])
-			px := p.pix[o : o+3 : o+3]
-			px[ro] = lerp2(r00, r01, r10, r11, tx.w1, ty.w1)
-			px[1] = lerp2(g00, g01, g10, g11, tx.w1, ty.w1)
-			px[bo] = lerp2(b00, b01, b10, b11, tx.w1, ty.w1)
-			o += 3
-		}
+		c0, c1 := y0>>sy, y1>>sy
+		rows := yuvsimd.Rows{Y0: yPlane[y0*yStride:], Y1: yPlane[y1*yStride:],
+			U0: uPlane[c0*uStride:], U1: uPlane[c1*uStride:],
+			V0: vPlane[c0*vStride:], V1: vPlane[c1*vStride:], WY: ty.w1}
+		p.bars(o, lo)
+		p.kernel.SampleRow(p.pix[o+3*lo:o+3*hi], &p.cols, &rows, k, bgr)
+		p.bars(o+3*hi, p.w-hi)
 	}
 }
 
-func (p *Preprocessor) sampleNV12(f *Frame, r0, r1 int) {
-	ro, bo := p.rgbOffsets()
-	t := tablesFor(f.Range)
-	yPlane, uvPlane := f.Planes[0], f.Planes[1]
-	yStride, uvStride := f.Strides[0], f.Strides[1]
-	o := r0 * p.w * p.c // every row writes w pixels
-	for _, ty := range p.ys[r0:r1] {
-		if ty.i0 < 0 {
-			o = p.bars(o, p.w)
-			continue
-		}
-		y0, y1 := int(ty.i0), int(ty.i1)
-		ya, yb := yPlane[y0*yStride:], yPlane[y1*yStride:]
-		ca, cb := uvPlane[(y0>>1)*uvStride:], uvPlane[(y1>>1)*uvStride:]
-		for _, tx := range p.xs {
-			if tx.i0 < 0 {
-				o = p.bars(o, 1)
-				continue
-			}
-			a, b := int(tx.i0), int(tx.i1)
-			ua, ub := a&^1, b&^1 // U of the pair; V follows it
-			r00, g00, b00 := t.rgb(ya[a], ca[ua], ca[ua+1])
-			r01, g01, b01 := t.rgb(ya[b], ca[ub], ca[ub+1])
-			r10, g10, b10 := t.rgb(yb[a], cb[ua], cb[ua+1])
-			r11, g11, b11 := t.rgb(yb[b], cb[ub], cb[ub+1])
-			px := p.pix[o : o+3 : o+3]
-			px[ro] = lerp2(r00, r01, r10, r11, tx.w1, ty.w1)
-			px[1] = lerp2(g00, g01, g10, g11, tx.w1, ty.w1)
-			px[bo] = lerp2(b00, b01, b10, b11, tx.w1, ty.w1)
-			o += 3
+// yuvColumns prepares p.cols, the taps of the columns between the
+// letterbox bars [p.colLo, p.colHi), for frames of format pf.
+func (p *Preprocessor) yuvColumns(pf PixelFormat) {
+	lo, hi := 0, len(p.xs)
+	for lo < hi && p.xs[lo].i0 < 0 {
+		lo++
+	}
+	for hi > lo && p.xs[hi-1].i0 < 0 {
+		hi--
+	}
+	p.colLo, p.colHi = lo, hi
+	p.cols.Reset()
+	sx, _ := pf.chromaShift()
+	for _, tx := range p.xs[lo:hi] {
+		a, b := tx.i0, tx.i1
+		if pf == NV12 { // the U of the pair holding the pixel; V at +1
+			p.cols.Append(a, b, a&^1, b&^1, 1, tx.w1)
+		} else {
+			p.cols.Append(a, b, a>>sx, b>>sx, 0, tx.w1)
 		}
 	}
 }
 
 func (p *Preprocessor) sampleYUYV(f *Frame, r0, r1 int) {
 	ro, bo := p.rgbOffsets()
-	t := tablesFor(f.Range)
+	t := coeffsFor(f.Range)
 	plane, stride := f.Planes[0], f.Strides[0]
 	o := r0 * p.w * p.c // every row writes w pixels
 	for _, ty := range p.ys[r0:r1] {
@@ -163,10 +150,10 @@ func (p *Preprocessor) sampleYUYV(f *Frame, r0, r1 int) {
 			}
 			a, b := int(tx.i0), int(tx.i1)
 			pa, pb := a>>1*4, b>>1*4 // the Y0 U Y1 V group holding each pixel
-			r00, g00, b00 := t.rgb(ra[2*a], ra[pa+1], ra[pa+3])
-			r01, g01, b01 := t.rgb(ra[2*b], ra[pb+1], ra[pb+3])
-			r10, g10, b10 := t.rgb(rb[2*a], rb[pa+1], rb[pa+3])
-			r11, g11, b11 := t.rgb(rb[2*b], rb[pb+1], rb[pb+3])
+			r00, g00, b00 := t.RGB(ra[2*a], ra[pa+1], ra[pa+3])
+			r01, g01, b01 := t.RGB(ra[2*b], ra[pb+1], ra[pb+3])
+			r10, g10, b10 := t.RGB(rb[2*a], rb[pa+1], rb[pa+3])
+			r11, g11, b11 := t.RGB(rb[2*b], rb[pb+1], rb[pb+3])
 			px := p.pix[o : o+3 : o+3]
 			px[ro] = lerp2(r00, r01, r10, r11, tx.w1, ty.w1)
 			px[1] = lerp2(g00, g01, g10, g11, tx.w1, ty.w1)
