@@ -666,3 +666,98 @@ nosat:
 
 done:
 	RET
+
+// One k-pair of the single row for gemm1x16Int8W: broadcast the pair at
+// ADDR, sign-extend the int8 weight pairs of channels 0-7 at OFF(DI) and
+// 8-15 at OFF+16(DI) to int16 and multiply-add them into A0 and A1,
+// through T (broadcast) and U.
+#define MADD_PAIR8(ADDR, OFF, T, U, A0, A1) \
+	VPBROADCASTD ADDR, T \
+	VPMOVSXBW    OFF(DI), U \
+	VPMADDWD     U, T, U \
+	VPADDD       U, A0, A0 \
+	VPMOVSXBW    OFF+16(DI), U \
+	VPMADDWD     U, T, U \
+	VPADDD       U, A1, A1
+
+// func gemm1x16Int8W(a *int16, b *byte, kp int, c *int8, q *Output, blocks int)
+//
+// gemm1x16Int16 over blocks whose weight pairs are int8 (32 bytes per
+// k-pair instead of 64): a fully connected layer on one input vector reads
+// every weight once, so its time is the weights' bytes, and VPMOVSXBW
+// restores the int16 pairs VPMADDWD takes, bit for bit. Register contract
+// as gemm1x16Int16's.
+TEXT ·gemm1x16Int8W(SB), NOSPLIT, $0-48
+	MOVQ  a+0(FP), AX
+	MOVQ  b+8(FP), BX
+	MOVQ  kp+16(FP), DX
+	MOVQ  c+24(FP), R9
+	MOVQ  q+32(FP), R11
+	MOVQ  blocks+40(FP), R12
+	MOVQ  $16, R10
+	SHRQ  $1, DX
+	TESTQ R12, R12
+	JZ    w8done
+
+w8block:
+	MOVQ    AX, SI
+	LEAQ    448(BX), DI
+	MOVQ    DX, CX
+	VMOVDQU (BX), Y0
+	VMOVDQU 32(BX), Y1
+	VPXOR   Y2, Y2, Y2
+	VPXOR   Y3, Y3, Y3
+	VPXOR   Y4, Y4, Y4
+	VPXOR   Y5, Y5, Y5
+	VPXOR   Y6, Y6, Y6
+	VPXOR   Y7, Y7, Y7
+	CMPQ    CX, $4
+	JB      w8ktail
+
+w8kloop4:
+	MADD_PAIR8((SI), 0, Y8, Y9, Y0, Y1)
+	MADD_PAIR8(4(SI), 32, Y10, Y11, Y2, Y3)
+	MADD_PAIR8(8(SI), 64, Y8, Y9, Y4, Y5)
+	MADD_PAIR8(12(SI), 96, Y10, Y11, Y6, Y7)
+	ADDQ $16, SI
+	ADDQ $128, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JAE  w8kloop4
+
+w8ktail:
+	TESTQ CX, CX
+	JZ    w8sum
+
+w8kloop1:
+	MADD_PAIR8((SI), 0, Y8, Y9, Y0, Y1)
+	ADDQ $4, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  w8kloop1
+
+w8sum:
+	VPADDD Y2, Y0, Y0
+	VPADDD Y3, Y1, Y1
+	VPADDD Y6, Y4, Y4
+	VPADDD Y7, Y5, Y5
+	VPADDD Y4, Y0, Y0
+	VPADDD Y5, Y1, Y1
+	CMPL   192(R11), $0
+	JEQ    w8nosat
+	SATSHIFT(Y0, 0)
+	SATSHIFT(Y1, 32)
+
+w8nosat:
+	REQUANT(Y0, 0)
+	REQUANT(Y1, 32)
+	STORE16(Y0, Y1)
+
+	// The next block starts where this one's weights end.
+	MOVQ DI, BX
+	DECQ R12
+	JNZ  w8block
+	VZEROUPPER
+
+w8done:
+	RET
