@@ -100,7 +100,11 @@ type dwPair struct {
 	// entry j pairs padded columns j*colStep and j*colStep+1.
 	colStep int
 	entries int // pair-row entries per block
-	// zpRow is the pair row of a row outside the image: entries entries of
+	// span is the entries' room per block (entries or more): a kernel may
+	// read up to span entries, and the ones past entries hold garbage
+	// that only feeds outputs it discards.
+	span int
+	// zpRow is the pair row of a row outside the image: span entries of
 	// InZeroPoint pairs, read with a block stride of 0.
 	zpRow []int16
 	clamp [64]int8 // 32 x ActMin, then 32 x ActMax
@@ -166,11 +170,11 @@ func (d *DepthwiseInt8) pairRequantFits(filter []int8, bias []int32, shift []int
 }
 
 // newPairRows returns a packing of blocks*blockLen constants for pair rows
-// of entries entries with a column step of colStep, its zero-point row and
-// its clamp bounds.
-func (d *DepthwiseInt8) newPairRows(blockLen, entries, colStep int, inZP int32) *dwPair {
-	p := &dwPair{packed: make([]int32, d.blocks*blockLen), kh: d.g.KH, colStep: colStep, entries: entries}
-	p.zpRow = make([]int16, p.entries*dwPairEntry/2)
+// of entries entries (room for span) with a column step of colStep, its
+// zero-point row and its clamp bounds.
+func (d *DepthwiseInt8) newPairRows(blockLen, entries, span, colStep int, inZP int32) *dwPair {
+	p := &dwPair{packed: make([]int32, d.blocks*blockLen), kh: d.g.KH, colStep: colStep, entries: entries, span: span}
+	p.zpRow = make([]int16, p.span*dwPairEntry/2)
 	for i := range p.zpRow {
 		p.zpRow[i] = int16(inZP)
 	}
@@ -226,7 +230,8 @@ func (d *DepthwiseInt8) pairWeights(filter []int8, c, t0, t1 int) int32 {
 // pack3x3Pair packs the 3x3 stride-1 kernel (dwPairBlockLen per block).
 func (d *DepthwiseInt8) pack3x3Pair(filter []int8, bias []int32, inZP int32, mult, shift []int32) *dwPair {
 	g := &d.g
-	p := d.newPairRows(dwPairBlockLen, (g.OutW-1)*g.StrideW+3, 1, inZP)
+	entries := (g.OutW-1)*g.StrideW + 3
+	p := d.newPairRows(dwPairBlockLen, entries, entries, 1, inZP)
 	for b := range d.blocks {
 		blk := p.packed[b*dwPairBlockLen:][:dwPairBlockLen]
 		for h := range 2 {
@@ -242,7 +247,7 @@ func (d *DepthwiseInt8) pack3x3Pair(filter []int8, bias []int32, inZP int32, mul
 }
 
 // pairRowBytes is the size of one pair row (all blocks).
-func (d *DepthwiseInt8) pairRowBytes() int { return d.blocks * d.pair.entries * dwPairEntry }
+func (d *DepthwiseInt8) pairRowBytes() int { return d.blocks * d.pair.span * dwPairEntry }
 
 // pairPadPixels is the size in pixels of runPair's zero-point-padded copy
 // of the columns of border entries: up to all columns the entries cover.
@@ -280,7 +285,7 @@ func (d *DepthwiseInt8) runPair(k dwMicro, in, out []int8, scratch []byte, lo, h
 	for i := range slotRow {
 		slotRow[i] = -1
 	}
-	blockStride := p.entries * dwPairEntry
+	blockStride := p.span * dwPairEntry
 	// pairStep is the bytes from a pixel's entry of one weight pair to the
 	// next pair's: two columns on, two entries at stride 1 and one at
 	// stride 2.
@@ -330,7 +335,7 @@ func (d *DepthwiseInt8) buildPairRow(build dwPairRowKernel, dst *int16, in, pad 
 	g := &d.g
 	c := g.C
 	entries, cs := d.pair.entries, d.pair.colStep
-	blockStride := entries * dwPairEntry
+	blockStride := d.pair.span * dwPairEntry
 	row := in[(n*g.InH+iy)*g.InW*c:][:g.InW*c]
 	// Entry j covers image columns j*cs-PadLeft and j*cs+1-PadLeft: it is
 	// inside the image for jA <= j < jB.

@@ -43,6 +43,11 @@ func rowsTakes(g *DepthwiseGeom) bool {
 	return g.KH == 5 && g.KW == 5 && g.StrideW <= 2
 }
 
+// dwRowsSpare is the entries the rows kernel may read past a row's last
+// one: a partial last group of eight has at least 5 pixels, so its eighth
+// pixel is at most 3 past the row's last.
+const dwRowsSpare = 3
+
 // rowsHalfLen is the int32s of one half block's constants: kh*pairs
 // weight vectors of 8 int16 pairs (row-major: pair p of row ky at
 // (ky*pairs+p)*8), then the dwPairRqLen requantization constants. A
@@ -61,7 +66,9 @@ func (d *DepthwiseInt8) packRows(filter []int8, bias []int32, inZP int32, mult, 
 	// ox + pairs-1 at stride 2.
 	entries := g.OutW + (pairs-1)*2/g.StrideW
 	halfLen := rowsHalfLen(g.KH, pairs)
-	p := d.newPairRows(2*halfLen, entries, g.StrideW, inZP)
+	// The last group of eight may be partial, count%8 >= 5 pixels: its
+	// last pixel reads up to 3 entries past the row's (dwRowsSpare).
+	p := d.newPairRows(2*halfLen, entries, entries+dwRowsSpare, g.StrideW, inZP)
 	p.pairs = pairs
 	for b := range d.blocks {
 		for h := range 2 {

@@ -18,7 +18,8 @@
 // Frame: [0:128) the lo halves' results of a group of eight, [128:184)
 // the block's row pointers, 184 the bytes of a half's constants, 192 the
 // block's output, 200 blocks left, 208 set during the overlapping last
-// group of four.
+// group of four, 216 the pixels of a partial last group of eight (0: none)
+// and [224:352) its 8 pixels' outputs.
 // Groups of eight, per half: Y8 the weight vector, Y0-Y7 the
 // accumulators, Y9-Y15 products; then Y8-Y12 and Y14 the requantization
 // constants, Y13 a temporary, Y15 the VPERMD index of DWP_STORE2.
@@ -157,9 +158,12 @@
 // 2*rowsHalfLen(kh, pairs) constants per block, clamp 32 x ActMin then
 // 32 x ActMax.
 // Groups of eight, then of four, pixels run the lo halves, then the hi
-// halves; the last count%4 pixels run as a group of four that overlaps
-// the previous one (recomputing up to three pixels, with the same
-// results), or one at a time when count < 4.
+// halves. When count%8 >= 5 the last group of eight is partial: it
+// computes 8 pixels (reading up to dwRowsSpare entries past the row) into
+// the frame and copies count%8 of them out. Otherwise the last count%4
+// pixels run as a group of four that overlaps the previous one
+// (recomputing up to three pixels, with the same results), or one at a
+// time when count < 4.
 // Register contract: above.
 #define DWR_KERNEL(ROW8) \
 	CMPQ count+40(FP), $0; \
@@ -192,11 +196,19 @@ block: \
 	MOVQ 192(SP), DI; \
 	XORQ R9, R9; \
 	MOVQ $0, 208(SP); \
+	MOVQ $0, 216(SP); \
 	MOVQ count+40(FP), R15; \
 	MOVQ R15, CX; \
 	SHRQ $3, CX; \
-	JZ   four; \
 	ANDQ $7, R15; \
+	CMPQ R15, $5; \
+	JLT  whole; \
+	MOVQ R15, 216(SP); \
+	XORQ R15, R15; \
+	INCQ CX; \
+whole: \
+	TESTQ CX, CX; \
+	JZ   four; \
 group8: \
 	MOVQ   BX, R13; \
 	VPXOR  Y0, Y0, Y0; \
@@ -267,6 +279,11 @@ row8hi: \
 	VMOVDQU   32(SP), Y3; \
 	VMOVDQU   64(SP), Y5; \
 	VMOVDQU   96(SP), Y7; \
+	CMPQ      CX, $1; \
+	JNE       store8; \
+	CMPQ      216(SP), $0; \
+	JNE       partial; \
+store8: \
 	LEAQ      (R11)(R11*2), R13; \
 	LEAQ      (DI)(R11*4), AX; \
 	DWP_STORE2(Y1, Y0, X1, Y15, (DI), (DI)(R11*1)); \
@@ -415,6 +432,21 @@ pair1hi: \
 	ADDQ R11, DI; \
 	DECQ CX; \
 	JNZ  pixel; \
+	JMP  next; \
+partial: \
+	DWP_STORE2(Y1, Y0, X1, Y15, 224(SP), 240(SP)); \
+	DWP_STORE2(Y3, Y2, X3, Y15, 256(SP), 272(SP)); \
+	DWP_STORE2(Y5, Y4, X5, Y15, 288(SP), 304(SP)); \
+	DWP_STORE2(Y7, Y6, X7, Y15, 320(SP), 336(SP)); \
+	MOVQ 216(SP), AX; \
+	LEAQ 224(SP), R8; \
+copyout: \
+	VMOVDQU (R8), X0; \
+	VMOVDQU X0, (DI); \
+	ADDQ $16, R8; \
+	ADDQ R11, DI; \
+	DECQ AX; \
+	JNZ  copyout; \
 next: \
 	ADDQ $16, 192(SP); \
 	MOVQ rows+8(FP), R8; \
@@ -434,11 +466,11 @@ done: \
 	RET
 
 // func dwRowsP3S1AVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
-TEXT ·dwRowsP3S1AVX2(SB), NOSPLIT, $216-80
+TEXT ·dwRowsP3S1AVX2(SB), NOSPLIT, $352-80
 	DWR_KERNEL(DWR_ROW8_P3S1)
 
 // func dwRowsP3S2AVX2(out *int8, rows *uintptr, kh, pairs, pairStep, count, blocks, outStep int, packed *int32, clamp *int8)
-TEXT ·dwRowsP3S2AVX2(SB), NOSPLIT, $216-80
+TEXT ·dwRowsP3S2AVX2(SB), NOSPLIT, $352-80
 	DWR_KERNEL(DWR_ROW8_P3S2)
 
 // func dwPairRowStridedAVX2(dst *int16, src *int8, n, blocks, c, step, blockStride int)
