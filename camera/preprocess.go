@@ -50,6 +50,7 @@ type Preprocessor struct {
 	dst8     []byte    // int8/uint8 input memory
 	dstF     []float32 // float32 input memory
 	lut8     [3][256]byte
+	lut      *yuvsimd.LUT // lut8 for the YUV row kernel (R, G, B order); nil for float32 inputs
 	lutF     [3][256]float32
 	pix      []uint8 // the fitted 8-bit image, in the model's channel order
 	bar      [3]uint8
@@ -142,6 +143,10 @@ func NewPreprocessor(m *runtime.Model, it *runtime.Interpreter, input int, opts 
 		return nil, fmt.Errorf("camera: input %d %q is %s; want int8, uint8 or float32", input, t.Name, t.DType)
 	}
 	p.pix = make([]uint8, p.w*p.h*p.c)
+	if p.dst8 != nil && p.c == 3 {
+		ro, bo := p.rgbOffsets()
+		p.lut = yuvsimd.NewLUT(&p.lut8[ro], &p.lut8[1], &p.lut8[bo])
+	}
 	// The kernel variant the model runs (EDGEINFER_KERNELS=purego, or the
 	// purego build tag, selects the Go kernels) picks the YUV row kernel.
 	p.kernel = yuvsimd.Go
@@ -154,7 +159,9 @@ func NewPreprocessor(m *runtime.Model, it *runtime.Interpreter, input int, opts 
 		// Work estimate: ~16 operations per input value written.
 		p.rows = it.NewParallelJob(p.h, int64(p.w*p.h*p.c)*16, func(lo, hi int) {
 			p.sample(p.frame, lo, hi)
-			p.quantize(lo, hi)
+			if !p.sampledInput(p.frame.Format) {
+				p.quantize(lo, hi)
+			}
 		})
 	}
 	return p, nil
@@ -193,7 +200,9 @@ func (p *Preprocessor) Process(f *Frame) error {
 		}
 	} else {
 		p.sample(f, 0, len(p.ys))
-		p.quantize(0, len(p.ys))
+		if !p.sampledInput(f.Format) {
+			p.quantize(0, len(p.ys))
+		}
 	}
 	return nil
 }

@@ -82,8 +82,14 @@ func (p *Preprocessor) bars(o, n int) int {
 // sampleYUV samples planar YUV (I420, I422, I444) and NV12 frames for
 // colour models, one output row per kernel call (yuvsimd.Kernel.SampleRow)
 // over the columns between the letterbox bars, whose taps p.cols holds.
+// For int8 and uint8 inputs the kernel maps the pixels through p.lut and
+// writes the input itself (sampledInput), else it writes p.pix.
 func (p *Preprocessor) sampleYUV(f *Frame, r0, r1 int) {
 	k, bgr := coeffsFor(f.Range), p.order == format.BGR
+	out, bar := p.pix, [3]byte{letterboxGrey, letterboxGrey, letterboxGrey}
+	if p.lut != nil {
+		out, bar = p.dst8, [3]byte{p.lut8[0][letterboxGrey], p.lut8[1][letterboxGrey], p.lut8[2][letterboxGrey]}
+	}
 	_, sy := f.Format.chromaShift()
 	yPlane, yStride := f.Planes[0], f.Strides[0]
 	uPlane, vPlane, uStride, vStride := f.Planes[1], f.Planes[2], f.Strides[1], f.Strides[2]
@@ -95,7 +101,7 @@ func (p *Preprocessor) sampleYUV(f *Frame, r0, r1 int) {
 	for r := r0; r < r1; r++ {
 		ty, o := p.ys[r], r*rowBytes
 		if ty.i0 < 0 {
-			p.bars(o, p.w)
+			fillRGB(out[o:o+rowBytes], bar)
 			continue
 		}
 		y0, y1 := int(ty.i0), int(ty.i1)
@@ -103,10 +109,27 @@ func (p *Preprocessor) sampleYUV(f *Frame, r0, r1 int) {
 		rows := yuvsimd.Rows{Y0: yPlane[y0*yStride:], Y1: yPlane[y1*yStride:],
 			U0: uPlane[c0*uStride:], U1: uPlane[c1*uStride:],
 			V0: vPlane[c0*vStride:], V1: vPlane[c1*vStride:], WY: ty.w1}
-		p.bars(o, lo)
-		p.kernel.SampleRow(p.pix[o+3*lo:o+3*hi], &p.cols, &rows, k, bgr)
-		p.bars(o+3*hi, p.w-hi)
+		fillRGB(out[o:o+3*lo], bar)
+		p.kernel.SampleRow(out[o+3*lo:o+3*hi], &p.cols, &rows, k, bgr, p.lut)
+		fillRGB(out[o+3*hi:o+rowBytes], bar)
 	}
+}
+
+// fillRGB fills dst with the 3-byte pixel px.
+func fillRGB(dst []byte, px [3]byte) {
+	for i := 0; i+2 < len(dst); i += 3 {
+		dst[i], dst[i+1], dst[i+2] = px[0], px[1], px[2]
+	}
+}
+
+// sampledInput reports whether sample writes frames of format pf into the
+// input tensor itself, leaving nothing for quantize.
+func (p *Preprocessor) sampledInput(pf PixelFormat) bool {
+	switch pf {
+	case I420, I422, I444, NV12:
+		return p.lut != nil && p.c == 3
+	}
+	return false
 }
 
 // yuvColumns prepares p.cols, the taps of the columns between the

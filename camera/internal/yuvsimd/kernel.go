@@ -27,17 +27,35 @@ func Best() Kernel { return bestKernel }
 
 // SampleRow writes the pixels of every column of cols to dst (3 bytes a
 // column, RGB, or BGR when bgr is set), sampled from the rows r and
-// converted with k. A kernel this build or CPU cannot run falls back to Go.
-func (kn Kernel) SampleRow(dst []byte, cols *Columns, r *Rows, k *Coeffs, bgr bool) {
+// converted with k, and mapped through lut unless it is nil. A kernel
+// this build or CPU cannot run falls back to Go.
+func (kn Kernel) SampleRow(dst []byte, cols *Columns, r *Rows, k *Coeffs, bgr bool, lut *LUT) {
 	n := cols.n
 	dst = dst[:3*n]
 	done := 0
 	if kn != Go {
-		done = sampleRowAsm(kn, dst, cols, r, k, bgr)
+		done = sampleRowAsm(kn, dst, cols, r, k, bgr, lut)
 	}
 	if done < n {
-		sampleRowGo(dst[3*done:], cols, done, n, r, k, bgr)
+		sampleRowGo(dst[3*done:], cols, done, n, r, k, bgr, lut)
 	}
+}
+
+// A LUT maps sampled 8-bit R, G and B values to the bytes SampleRow
+// writes (a model input's normalization and quantization, say), so that
+// the row is written once, in its final form.
+type LUT struct {
+	r, g, b *[256]byte
+	wide    [3][256]int32 // r, g, b widened for the assembly's gathers
+}
+
+// NewLUT is the LUT mapping R through r, G through g and B through b.
+func NewLUT(r, g, b *[256]byte) *LUT {
+	t := &LUT{r: r, g: g, b: b}
+	for i := range 256 {
+		t.wide[0][i], t.wide[1][i], t.wide[2][i] = int32(r[i]), int32(g[i]), int32(b[i])
+	}
+	return t
 }
 
 // readable reports whether every tap's 4-byte read lies inside the rows:

@@ -18,15 +18,16 @@ var bestKernel = func() Kernel {
 // avx2Args are sampleRowAVX2's arguments; the assembly reads them at the
 // offsets noted.
 type avx2Args struct {
-	y0, y1, u0, u1, v0, v1 *byte        // 0, 8, 16, 24, 32, 40
-	cols                   *colBlock    // 48
-	dst                    *byte        // 56
-	blocks                 int          // 64: 8-column blocks
-	coeffs                 *[8][8]int32 // 72
-	consts                 *avx2Consts  // 80
-	shuf                   *[32]byte    // 88: RGB or BGR packing
-	wy, wyc                int32        // 96, 100: bottom weight, 2^16 minus it
-	sharedUV               int          // 104: 1 when V0, V1 are U0, U1 (NV12)
+	y0, y1, u0, u1, v0, v1 *byte          // 0, 8, 16, 24, 32, 40
+	cols                   *colBlock      // 48
+	dst                    *byte          // 56
+	blocks                 int            // 64: 8-column blocks
+	coeffs                 *[8][8]int32   // 72
+	consts                 *avx2Consts    // 80
+	shuf                   *[32]byte      // 88: RGB or BGR packing
+	wy, wyc                int32          // 96, 100: bottom weight, 2^16 minus it
+	sharedUV               int            // 104: 1 when V0, V1 are U0, U1 (NV12)
+	lut                    *[3][256]int32 // 112: nil, or LUT.wide
 }
 
 // avx2Consts are the assembly's vector constants.
@@ -70,7 +71,7 @@ func sampleRowAVX2(a *avx2Args)
 // sampleRowAsm samples the whole 8-column blocks of cols with the AVX2
 // kernel and returns how many columns it wrote (0 when the CPU lacks AVX2
 // or a tap's 4-byte read would leave its row's plane).
-func sampleRowAsm(kn Kernel, dst []byte, cols *Columns, r *Rows, k *Coeffs, bgr bool) int {
+func sampleRowAsm(kn Kernel, dst []byte, cols *Columns, r *Rows, k *Coeffs, bgr bool, lut *LUT) int {
 	blocks := cols.n / 8
 	if kn != AVX2 || !cpu.X86.HasAVX2 || blocks == 0 || !cols.readable(r) {
 		return 0
@@ -81,6 +82,9 @@ func sampleRowAsm(kn Kernel, dst []byte, cols *Columns, r *Rows, k *Coeffs, bgr 
 		shuf: &shufRGB, wy: r.WY, wyc: 1<<WeightBits - r.WY}
 	if bgr {
 		a.shuf = &shufBGR
+	}
+	if lut != nil {
+		a.lut = &lut.wide
 	}
 	if a.v0 == a.u0 && a.v1 == a.u1 {
 		a.sharedUV = 1

@@ -104,7 +104,7 @@
 // Register contract: R8, R9 the top and bottom luma rows, R10, R11 the top
 // and bottom U rows, R12, R13 the V rows; SI the column block, DI the
 // output (24 bytes a block), CX blocks left, BX Coeffs.vec, DX avx2Consts,
-// AX the packing shuffle, R14 sharedUV.
+// AX the packing shuffle, R14 sharedUV, R15 the widened LUT or nil.
 // Y0-Y2 the R, G, B linear sums, Y3-Y5 their cross terms
 // (p00 - p01 - p10 + p11); Y6-Y8 the gathered Y, U, V dwords of one source
 // row; Y9 the top-left weight, then x*wy; Y10-Y13 one tap's conversion;
@@ -128,6 +128,7 @@ TEXT ·sampleRowAVX2(SB), NOSPLIT, $0-8
 	MOVQ 72(AX), BX
 	MOVQ 80(AX), DX
 	MOVQ 104(AX), R14
+	MOVQ 112(AX), R15
 	VPBROADCASTD 96(AX), Y15
 	VPBROADCASTD 100(AX), Y14
 	MOVQ 88(AX), AX
@@ -193,6 +194,20 @@ bottomShared:
 	VPADDD  C_HALF(DX), Y2, Y2
 	VPSRLD  $16, Y2, Y2
 
+	// Map R, G, B through the LUT's widened tables (Y9 the mask).
+	TESTQ      R15, R15
+	JZ         pack
+	VPCMPEQD   Y9, Y9, Y9
+	VPGATHERDD Y9, (R15)(Y0*4), Y3
+	VPCMPEQD   Y9, Y9, Y9
+	VPGATHERDD Y9, 1024(R15)(Y1*4), Y4
+	VPCMPEQD   Y9, Y9, Y9
+	VPGATHERDD Y9, 2048(R15)(Y2*4), Y5
+	VMOVDQA    Y3, Y0
+	VMOVDQA    Y4, Y1
+	VMOVDQA    Y5, Y2
+
+pack:
 	// Pack R | G<<8 | B<<16 and shuffle to 12 bytes per 128-bit half;
 	// write exactly 24 bytes (the upper half overwrites the lower's
 	// 4 zero bytes).

@@ -34,7 +34,7 @@ func BenchmarkSampleRow(b *testing.B) {
 		for _, kn := range []Kernel{Go, Best()} {
 			b.Run(name+"/"+kn.String(), func(b *testing.B) {
 				for b.Loop() {
-					kn.SampleRow(dst, &cols, &r, FullRange, false)
+					kn.SampleRow(dst, &cols, &r, FullRange, false, nil)
 				}
 			})
 		}

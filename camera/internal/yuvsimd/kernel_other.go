@@ -4,4 +4,4 @@ package yuvsimd
 
 var bestKernel = Go
 
-func sampleRowAsm(Kernel, []byte, *Columns, *Rows, *Coeffs, bool) int { return 0 }
+func sampleRowAsm(Kernel, []byte, *Columns, *Rows, *Coeffs, bool, *LUT) int { return 0 }

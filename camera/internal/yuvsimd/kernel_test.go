@@ -73,7 +73,8 @@ func newTestRow(rng *rand.Rand, srcW, n, pad int, nv12 bool, sx uint, extremes b
 
 // Every assembly kernel writes the Go kernel's bytes, for random row
 // lengths (tails of 0-7 columns), taps, weights (with 0 and 2^16-1),
-// planar and NV12 chroma, both ranges and both channel orders, and writes
+// planar and NV12 chroma, both ranges and both channel orders, with and
+// without a LUT (random tables), and writes
 // nothing outside its 3*n bytes.
 func TestSampleRowMatchesGo(t *testing.T) {
 	kn := Best()
@@ -91,13 +92,21 @@ func TestSampleRowMatchesGo(t *testing.T) {
 		if rng.Intn(2) == 0 {
 			k = LimitedRange
 		}
+		var lut *LUT
+		if rng.Intn(2) == 0 {
+			var tabs [3][256]byte
+			for i := range tabs {
+				rng.Read(tabs[i][:])
+			}
+			lut = NewLUT(&tabs[0], &tabs[1], &tabs[2])
+		}
 		want := make([]byte, 3*n)
-		sampleRowGo(want, &tr.cols, 0, n, &tr.rows, k, bgr)
+		sampleRowGo(want, &tr.cols, 0, n, &tr.rows, k, bgr, lut)
 		buf := make([]byte, 3*n+2*guard)
 		for i := range buf {
 			buf[i] = 0xA5
 		}
-		kn.SampleRow(buf[guard:guard+3*n], &tr.cols, &tr.rows, k, bgr)
+		kn.SampleRow(buf[guard:guard+3*n], &tr.cols, &tr.rows, k, bgr, lut)
 		if n >= 8 && tr.cols.readable(&tr.rows) {
 			asmRows++
 		}

@@ -77,9 +77,10 @@ type Rows struct {
 	WY     int32
 }
 
-// sampleRowGo writes the RGB (bgr: BGR) pixels of columns [lo, hi) to dst:
-// 3*(hi-lo) bytes. It is the definition the assembly twins reproduce.
-func sampleRowGo(dst []byte, cols *Columns, lo, hi int, r *Rows, k *Coeffs, bgr bool) {
+// sampleRowGo writes the RGB (bgr: BGR) pixels of columns [lo, hi) to dst,
+// 3*(hi-lo) bytes, through lut unless it is nil. It is the definition the
+// assembly twins reproduce.
+func sampleRowGo(dst []byte, cols *Columns, lo, hi int, r *Rows, k *Coeffs, bgr bool, lut *LUT) {
 	ro, bo := 0, 2
 	if bgr {
 		ro, bo = 2, 0
@@ -96,8 +97,10 @@ func sampleRowGo(dst []byte, cols *Columns, lo, hi int, r *Rows, k *Coeffs, bgr 
 		r11, g11, b11 := k.RGB(r.Y1[yb], r.U1[ub], r.V1[vb])
 		wx := b.w[j]
 		px := dst[3*(i-lo) : 3*(i-lo)+3 : 3*(i-lo)+3]
-		px[ro] = Lerp2(r00, r01, r10, r11, wx, r.WY)
-		px[1] = Lerp2(g00, g01, g10, g11, wx, r.WY)
-		px[bo] = Lerp2(b00, b01, b10, b11, wx, r.WY)
+		rr, gg, bb := Lerp2(r00, r01, r10, r11, wx, r.WY), Lerp2(g00, g01, g10, g11, wx, r.WY), Lerp2(b00, b01, b10, b11, wx, r.WY)
+		if lut != nil {
+			rr, gg, bb = lut.r[rr], lut.g[gg], lut.b[bb]
+		}
+		px[ro], px[1], px[bo] = rr, gg, bb
 	}
 }
