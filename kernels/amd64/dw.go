@@ -103,6 +103,11 @@ type DepthwiseInt8 struct {
 	// k = 0..2, then (2,k) with a zero weight.
 	packedS1 []int32
 
+	// packedS2 is the packing of dwConv3x3S2x4AVX2 (dw_3x3s2.go; nil when
+	// it does not apply) and clampS2x4 its clamp operand.
+	packedS2  []int32
+	clampS2x4 [64]int8
+
 	// pair is the packing of the pair-row kernels (dw_pair.go), nil when
 	// they do not apply.
 	pair *dwPair
@@ -174,6 +179,7 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 		d.packedS1 = d.packBlocks([][2]int{{0, 3}, {1, 4}, {2, 5}, {6, -1}, {7, -1}, {8, -1}}, filter, bias, inZP, mult, shift)
 	}
 	d.pair = d.packPair(filter, bias, inZP, mult, shift)
+	d.packedS2 = d.packS2x4(filter, bias, inZP, mult, shift)
 	d.tapsIn = make([]int64, 2*d.pairs)
 	d.tapsWin = make([]int64, 2*d.pairs)
 	for i := range d.tapsIn {
@@ -248,16 +254,20 @@ func (d *DepthwiseInt8) stripWidth(x0, x1 int) int {
 type (
 	dwKernel    func(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, taps *int64, pairs int, c *RequantConsts)
 	dwKernelKxK func(out, in *int8, count, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)
+	// dwKernelS2x4 is the signature of dwConv3x3S2x4AVX2.
+	dwKernelS2x4 func(out, in *int8, groups, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, clamp *int8)
 )
 
 // dwMicro is the microkernel a run uses: kxk when non-nil, else taps;
 // with s1x2 as well, pairs of pixels go to s1x2 (on packedS1) and an odd
-// last pixel to kxk. When pair, rows and pairRow are set and the layer
+// last pixel to kxk; with s2x4 and packedS2, groups of four pixels at
+// stride 2 go to s2x4 and the last count%4 to kxk. When pair, rows and pairRow are set and the layer
 // has a pair packing, the pair-row kernels take the whole run instead.
 type dwMicro struct {
 	taps    dwKernel
 	kxk     dwKernelKxK
 	s1x2    dwKernelKxK
+	s2x4    dwKernelS2x4
 	pair    dwPairKernel
 	rows    dwRowsKernel
 	pairRow dwPairRowKernel
@@ -281,6 +291,16 @@ func (d *DepthwiseInt8) call(m dwMicro, out, in *int8, count, inStep, outStep, b
 			out = (*int8)(unsafe.Add(unsafe.Pointer(out), (count-1)*outStep))
 			in = (*int8)(unsafe.Add(unsafe.Pointer(in), (count-1)*inStep))
 			count = 1
+		}
+		if m.s2x4 != nil && d.packedS2 != nil && inStep == 2*colStride && count >= 4 {
+			m.s2x4(out, in, count/4, inStep, outStep, &d.packedS2[b0*2*rowsHalfLen(3, 2)], blocks, rowStride, colStride, &d.clampS2x4[0])
+			if count%4 == 0 {
+				return
+			}
+			done := count / 4 * 4
+			out = (*int8)(unsafe.Add(unsafe.Pointer(out), done*outStep))
+			in = (*int8)(unsafe.Add(unsafe.Pointer(in), done*inStep))
+			count %= 4
 		}
 		m.kxk(out, in, count, inStep, outStep, packed, blocks, rowStride, colStride, &d.consts)
 		return

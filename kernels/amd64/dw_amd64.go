@@ -28,6 +28,7 @@ func (d *DepthwiseInt8) microAVX2() dwMicro {
 			if d.packedS1 != nil {
 				m.s1x2 = dwConv3x3S1x2AVX2
 			}
+			m.s2x4 = dwConv3x3S2x4AVX2
 		case 5:
 			m.kxk = dwConv5x5AVX2
 		}
@@ -51,3 +52,10 @@ func dwConv5x5AVX2(out, in *int8, count, inStep, outStep int, packed *int32, blo
 //
 //go:noescape
 func dwConv3x3S1x2AVX2(out, in *int8, pairs, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, c *RequantConsts)
+
+// dwConv3x3S2x4AVX2 is the 3x3 stride-2 kernel on groups of four pixels
+// (dw_3x3s2_amd64.s, dw_3x3s2.go): packed is packedS2, clamp clampS2x4,
+// inStep == 2*colStride.
+//
+//go:noescape
+func dwConv3x3S2x4AVX2(out, in *int8, groups, inStep, outStep int, packed *int32, blocks int, rowStride, colStride int, clamp *int8)

@@ -12,12 +12,14 @@ import (
 	"github.com/edgeinfer/edgeinfer/kernels/amd64"
 )
 
-// dwNewShapes are the depthwise layers of EfficientNet-B0 that the rows
-// kernel took over from the tap kernels: 5x5 at stride 1 and 2 (input
-// H=W, channels, kernel, stride).
+// dwNewShapes are the depthwise layers of EfficientNet-B0 and MobileNetV2
+// that the rows kernel (5x5 at stride 1 and 2) and the 3x3 stride-2
+// kernel took over from the tap kernels (input H=W, channels, kernel,
+// stride).
 var dwNewShapes = []struct{ hw, c, k, s int }{
 	{28, 240, 5, 1}, {14, 480, 5, 1}, {14, 672, 5, 1}, {7, 1152, 5, 1},
 	{56, 144, 5, 2}, {28, 240, 5, 2}, {14, 672, 5, 2},
+	{112, 96, 3, 2}, {56, 144, 3, 2}, {28, 192, 3, 2}, {28, 240, 3, 2}, {14, 576, 3, 2},
 }
 
 // BenchmarkDepthwiseVsTaps reports, per layer, the GMAC/s of RunAVX2 and

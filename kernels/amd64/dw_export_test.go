@@ -6,3 +6,7 @@ func UsesPairRows(d *DepthwiseInt8) bool { return d.pair != nil }
 
 // UsesRowsKernel reports whether d runs the rows kernel (dw_rows.go).
 func UsesRowsKernel(d *DepthwiseInt8) bool { return d.pair != nil && d.pair.pairs > 0 }
+
+// UsesS2x4 reports whether d has the packing of dwConv3x3S2x4AVX2
+// (dw_3x3s2.go).
+func UsesS2x4(d *DepthwiseInt8) bool { return d.packedS2 != nil }

@@ -178,10 +178,17 @@ func (d *DepthwiseInt8) newPairRows(blockLen, entries, span, colStep int, inZP i
 	for i := range p.zpRow {
 		p.zpRow[i] = int16(inZP)
 	}
-	for i := range 32 {
-		p.clamp[i], p.clamp[32+i] = int8(d.consts.ActMin), int8(d.consts.ActMax)
-	}
+	p.clamp = d.pairClamp()
 	return p
+}
+
+// pairClamp is the clamp operand of the pair-row stores: 32 x ActMin,
+// then 32 x ActMax.
+func (d *DepthwiseInt8) pairClamp() (clamp [64]int8) {
+	for i := range 32 {
+		clamp[i], clamp[32+i] = int8(d.consts.ActMin), int8(d.consts.ActMax)
+	}
+	return clamp
 }
 
 // putPairRequant fills rq (dwPairRqLen int32s) with the requantization

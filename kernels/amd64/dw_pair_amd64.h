@@ -38,12 +38,13 @@ GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 // DWP_STORE2 finishes two pixels: lo holds their lo halves' results and
 // hi their hi halves' (both VPACKSSDW of the two pixels); it saturates to
 // int8, reorders to two runs of 16 channels (VPERMD by idx, VPSHUFB by
-// dwPairShuffle<>), clamps and stores them at o0 and o1.
-#define DWP_STORE2(lo, hi, xlo, idx, o0, o1) \
+// dwPairShuffle<>), clamps (32 x ActMin then 32 x ActMax at (cl)) and
+// stores them at o0 and o1.
+#define DWP_STORE2(lo, hi, xlo, idx, cl, o0, o1) \
 	VPACKSSWB    hi, lo, lo; \
 	VPERMD       lo, idx, lo; \
 	VPSHUFB      dwPairShuffle<>(SB), lo, lo; \
-	VPMAXSB      (R12), lo, lo; \
-	VPMINSB      32(R12), lo, lo; \
+	VPMAXSB      (cl), lo, lo; \
+	VPMINSB      32(cl), lo, lo; \
 	VMOVDQU      xlo, o0; \
 	VEXTRACTI128 $1, lo, o1

@@ -70,9 +70,19 @@ func (d *DepthwiseInt8) packRows(filter []int8, bias []int32, inZP int32, mult, 
 	// last pixel reads up to 3 entries past the row's (dwRowsSpare).
 	p := d.newPairRows(2*halfLen, entries, entries+dwRowsSpare, g.StrideW, inZP)
 	p.pairs = pairs
+	d.putRowsBlocks(p.packed, pairs, filter, bias, inZP, mult, shift)
+	return p
+}
+
+// putRowsBlocks fills packed with the rows layout's constants of every
+// block: per half, the KH*pairs weight pairs of the window rows, then the
+// requantization (rowsHalfLen int32s).
+func (d *DepthwiseInt8) putRowsBlocks(packed []int32, pairs int, filter []int8, bias []int32, inZP int32, mult, shift []int32) {
+	g := &d.g
+	halfLen := rowsHalfLen(g.KH, pairs)
 	for b := range d.blocks {
 		for h := range 2 {
-			half := p.packed[(2*b+h)*halfLen:][:halfLen]
+			half := packed[(2*b+h)*halfLen:][:halfLen]
 			for i, lc := range dwPairAcc[h] {
 				for ky := range g.KH {
 					for pr := range pairs {
@@ -87,7 +97,6 @@ func (d *DepthwiseInt8) packRows(filter []int8, bias []int32, inZP int32, mult, 
 			d.putPairRequant(half[g.KH*pairs*8:], h, b, filter, bias, inZP, mult, shift)
 		}
 	}
-	return p
 }
 
 // dwRowsGeneric is the pure-Go twin of dwRowsAVX2, lane for lane: for

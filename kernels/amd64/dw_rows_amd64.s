@@ -286,10 +286,10 @@ row8hi: \
 store8: \
 	LEAQ      (R11)(R11*2), R13; \
 	LEAQ      (DI)(R11*4), AX; \
-	DWP_STORE2(Y1, Y0, X1, Y15, (DI), (DI)(R11*1)); \
-	DWP_STORE2(Y3, Y2, X3, Y15, (DI)(R11*2), (DI)(R13*1)); \
-	DWP_STORE2(Y5, Y4, X5, Y15, (AX), (AX)(R11*1)); \
-	DWP_STORE2(Y7, Y6, X7, Y15, (AX)(R11*2), (AX)(R13*1)); \
+	DWP_STORE2(Y1, Y0, X1, Y15, R12, (DI), (DI)(R11*1)); \
+	DWP_STORE2(Y3, Y2, X3, Y15, R12, (DI)(R11*2), (DI)(R13*1)); \
+	DWP_STORE2(Y5, Y4, X5, Y15, R12, (AX), (AX)(R11*1)); \
+	DWP_STORE2(Y7, Y6, X7, Y15, R12, (AX)(R11*2), (AX)(R13*1)); \
 	ADDQ $512, R9; \
 	LEAQ (DI)(R11*8), DI; \
 	DECQ CX; \
@@ -355,8 +355,8 @@ pair4hi: \
 	VPACKSSDW Y1, Y0, Y0; \
 	VPACKSSDW Y3, Y2, Y2; \
 	LEAQ      (R11)(R11*2), R13; \
-	DWP_STORE2(Y12, Y0, X12, Y14, (DI), (DI)(R11*1)); \
-	DWP_STORE2(Y13, Y2, X13, Y14, (DI)(R11*2), (DI)(R13*1)); \
+	DWP_STORE2(Y12, Y0, X12, Y14, R12, (DI), (DI)(R11*1)); \
+	DWP_STORE2(Y13, Y2, X13, Y14, R12, (DI)(R11*2), (DI)(R13*1)); \
 	ADDQ $256, R9; \
 	LEAQ (DI)(R11*4), DI; \
 	DECQ CX; \
@@ -434,10 +434,10 @@ pair1hi: \
 	JNZ  pixel; \
 	JMP  next; \
 partial: \
-	DWP_STORE2(Y1, Y0, X1, Y15, 224(SP), 240(SP)); \
-	DWP_STORE2(Y3, Y2, X3, Y15, 256(SP), 272(SP)); \
-	DWP_STORE2(Y5, Y4, X5, Y15, 288(SP), 304(SP)); \
-	DWP_STORE2(Y7, Y6, X7, Y15, 320(SP), 336(SP)); \
+	DWP_STORE2(Y1, Y0, X1, Y15, R12, 224(SP), 240(SP)); \
+	DWP_STORE2(Y3, Y2, X3, Y15, R12, 256(SP), 272(SP)); \
+	DWP_STORE2(Y5, Y4, X5, Y15, R12, 288(SP), 304(SP)); \
+	DWP_STORE2(Y7, Y6, X7, Y15, R12, 320(SP), 336(SP)); \
 	MOVQ 216(SP), AX; \
 	LEAQ 224(SP), R8; \
 copyout: \

@@ -1,6 +1,7 @@
 package amd64_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -11,14 +12,14 @@ import (
 	"github.com/edgeinfer/edgeinfer/quant"
 )
 
-// randomRowsCase is a random depthwise convolution of the shapes the rows
-// kernel takes: 5x5 at stride 1 or 2 along W, any stride along H; widths 1-40 (groups of eight and four output pixels,
+// randomRowsCase is a random depthwise convolution of a k x k window at
+// stride sw along W (the rows kernel's 5x5 at stride 1 or 2, the 3x3
+// stride-2 kernel's), any stride along H; widths 1-40 (groups of eight and four output pixels,
 // the overlapping last group, fewer than four pixels), channel tails,
 // padding 0..K-1 on each side (asymmetric, VALID and SAME), right shifts
 // 0-20 (r == 0 has no rounding step), input and output zero points at
 // the int8 extremes, clamps, large biases.
-func randomRowsCase(r *rand.Rand) dwCase {
-	k, sw := 5, 1+r.IntN(2)
+func randomRowsCase(r *rand.Rand, k, sw int) dwCase {
 	g := kernels.ConvGeom{
 		N: 1 + r.IntN(2), InH: 1 + r.IntN(9), InW: 1 + r.IntN(40),
 		InC: []int{16, 19, 32, 48, 80, 144, 200}[r.IntN(7)],
@@ -29,7 +30,7 @@ func randomRowsCase(r *rand.Rand) dwCase {
 	g.OutH = (g.InH+g.PadTop+padB-k)/g.StrideH + 1
 	g.OutW = (g.InW+g.PadLeft+padR-k)/g.StrideW + 1
 	if g.InH+g.PadTop+padB < k || g.InW+g.PadLeft+padR < k {
-		return randomRowsCase(r)
+		return randomRowsCase(r, k, sw)
 	}
 	g.OutC, g.Groups = g.InC, g.InC
 	zps := []int32{-128, 127, int32(r.IntN(256) - 128)}
@@ -68,34 +69,57 @@ func randomRowsCase(r *rand.Rand) dwCase {
 func TestDepthwiseRowsMatchReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 17))
 	for iter := range 200 {
-		c := randomRowsCase(r)
-		g := &c.p.ConvGeom
-		want := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
-		kernels.Conv2DInt8(&c.p, c.in, c.filter, c.bias, want, 0, g.Units())
+		c := randomRowsCase(r, 5, 1+r.IntN(2))
 		d := c.pack(t)
 		if !amd64.UsesRowsKernel(d) {
-			t.Fatalf("iter %d %+v: the rows kernel does not take it", iter, *g)
+			t.Fatalf("iter %d %+v: the rows kernel does not take it", iter, c.p.ConvGeom)
 		}
-		inBuf := make([]int8, len(c.in)+128)
-		in := inBuf[64 : 64+len(c.in) : 64+len(c.in)]
-		copy(in, c.in)
-		for _, run := range dwRunners {
-			s8, checkScratch := guardedOut(t, d.ScratchBytes())
-			scratch := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s8))), len(s8))
-			got, check := guardedOut(t, len(want))
-			for lo := 0; lo < g.Units(); {
-				hi := min(g.Units(), lo+1+r.IntN(4))
-				run.run(d, in, got, scratch, lo, hi)
-				lo = hi
-			}
-			check()
-			checkScratch()
-			for i := range want {
-				if got[i] != want[i] {
-					px, ch := i/g.OutC, i%g.OutC
-					t.Fatalf("iter %d %s %+v zp %d: pixel %d (y %d x %d) channel %d: got %d, want %d",
-						iter, run.name, *g, c.p.InZeroPoint, px, px/g.OutW%g.OutH, px%g.OutW, ch, got[i], want[i])
-				}
+		checkGuarded(t, r, fmt.Sprint("iter ", iter), c, d)
+	}
+}
+
+// TestDepthwise3x3S2MatchReference is TestDepthwiseRowsMatchReference for
+// 3x3 windows at stride 2 along W (dwConv3x3S2x4AVX2 on the interior in
+// groups of four, dwConv3x3AVX2 on the rest).
+func TestDepthwise3x3S2MatchReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 23))
+	for iter := range 200 {
+		c := randomRowsCase(r, 3, 2)
+		d := c.pack(t)
+		if !amd64.UsesS2x4(d) {
+			t.Fatalf("iter %d %+v: the 3x3 stride-2 kernel does not take it", iter, c.p.ConvGeom)
+		}
+		checkGuarded(t, r, fmt.Sprint("iter ", iter), c, d)
+	}
+}
+
+// checkGuarded runs c on every runner, rows split at random, with guard
+// bands around the input, the output and the scratch, and compares with
+// kernels.Conv2DInt8.
+func checkGuarded(t *testing.T, r *rand.Rand, name string, c dwCase, d *amd64.DepthwiseInt8) {
+	t.Helper()
+	g := &c.p.ConvGeom
+	want := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
+	kernels.Conv2DInt8(&c.p, c.in, c.filter, c.bias, want, 0, g.Units())
+	inBuf := make([]int8, len(c.in)+128)
+	in := inBuf[64 : 64+len(c.in) : 64+len(c.in)]
+	copy(in, c.in)
+	for _, run := range dwRunners {
+		s8, checkScratch := guardedOut(t, d.ScratchBytes())
+		scratch := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s8))), len(s8))
+		got, check := guardedOut(t, len(want))
+		for lo := 0; lo < g.Units(); {
+			hi := min(g.Units(), lo+1+r.IntN(4))
+			run.run(d, in, got, scratch, lo, hi)
+			lo = hi
+		}
+		check()
+		checkScratch()
+		for i := range want {
+			if got[i] != want[i] {
+				px, ch := i/g.OutC, i%g.OutC
+				t.Fatalf("%s %s %+v zp %d: pixel %d (y %d x %d) channel %d: got %d, want %d",
+					name, run.name, *g, c.p.InZeroPoint, px, px/g.OutW%g.OutH, px%g.OutW, ch, got[i], want[i])
 			}
 		}
 	}
