@@ -11,10 +11,12 @@ import (
 func yuvToRGBFloat(y, u, v uint8, r YUVRange) (uint8, uint8, uint8) {
 	yy, cb, cr := float64(y), float64(u)-128, float64(v)-128
 	if r == LimitedRange {
-		yy, cb, cr = (yy-16)*255/219, cb*255/224, cr*255/224
+		yy, cb, cr = float64((yy-16)*255)/219, float64(cb*255)/224, float64(cr*255)/224
 	}
 	c := func(x float64) uint8 { return uint8(min(max(math.Floor(x+0.5), 0), 255)) }
-	return c(yy + 1.402*cr), c(yy - 0.344136*cb - 0.714136*cr), c(yy + 1.772*cb)
+	// float64() rounds each product, so that no platform fuses it into an
+	// FMA (which rounds exact decimal ties, 1.772*125 = 221.5, either way).
+	return c(yy + float64(1.402*cr)), c(yy - float64(0.344136*cb) - float64(0.714136*cr)), c(yy + float64(1.772*cb))
 }
 
 // Each range converts with its own coefficients: hand-worked values that
