@@ -3,8 +3,8 @@ package amd64
 // The rows kernel: depthwise windows of KH rows and KW columns on pair rows
 // (dw_pair.go), at stride 1 or 2 along W. It takes the 5x5 windows
 // (EfficientNet-B0); 3x3 at stride 1 keeps dwConv3x3PairAVX2, whose
-// vertical pair saves a sixth of the multiplies, and 3x3 at stride 2 the
-// tap kernels (see rowsTakes).
+// vertical pair saves a sixth of the multiplies, and 3x3 at stride 2 has
+// dwConv3x3S2x4AVX2 (dw_3x3s2.go; see rowsTakes).
 //
 // Window row ky contributes ceil(KW/2) weight pairs, taps (ky, 2p) and
 // (ky, 2p+1) (a zero weight past the last column): output pixel ox
@@ -16,23 +16,25 @@ package amd64
 // next pixel's follow 64 bytes on. 5x5 takes 15 VPMADDWD per 8 channels
 // for 25 taps (83% of the multiply slots).
 //
-// The kernel walks a group of 8 (then 4, then 1) output pixels per half
-// block, window rows outer. In a group of eight, a row's three weight
-// vectors sit in registers and each of the row's entries that the group
-// reads (12 at stride 1, 10 at stride 2) is loaded once and multiplied
-// into the accumulators of every pixel that reads it: 24 VPMADDWD for 15
-// loads, where multiply-adds with the entry as a memory operand loaded
-// each entry three times (that version ran the 5x5 stride-1 layers 1.2x
-// faster than dwConv5x5AVX2, this one 1.5x). Groups of four and single
-// pixels loop over the pairs with memory operands. The group's
-// accumulators then requantize with dw_pair.go's 9-operation sequence.
+// The kernel walks groups of 8 output pixels per half block, window rows
+// outer. A row's three weight vectors sit in registers and each of the
+// row's entries that the group reads (12 at stride 1, 10 at stride 2) is
+// loaded once and multiplied into the accumulators of every pixel that
+// reads it: 24 VPMADDWD for 15 loads. (Multiply-adds with the entry as a
+// memory operand, loading each entry three times, ran the 5x5 stride-1
+// layers 1.2-1.3x faster than dwConv5x5AVX2; this runs them 1.3-1.5x.)
+// The group's accumulators then requantize with dw_pair.go's 9-operation
+// sequence. A last group of 5-7 pixels runs as a partial group of eight
+// (computing 8, storing count%8; the pair rows have dwRowsSpare entries of
+// room), which took the 7-wide layers from 1.2x to 1.3x; one of 1-4 runs
+// as a group of four (overlapping the previous group when it can) or
+// single pixels, which loop over the pairs with memory operands.
 //
 // The pair rows cost one widening per input pixel per Run call. At stride
 // 2 along H and W that is four input pixels per output pixel, which for
 // 3x3 windows (six VPMADDWD per 8 channels) took a third of the time: the
 // rows kernel ran MobileNetV2's and EfficientNet-B0's 3x3 stride-2 layers
-// at 0.75-0.92x of dwConv3x3AVX2, so they stay on the tap kernels. 5x5 at
-// stride 2 measured 0.96-1.13x and runs here.
+// at 0.75-0.92x of dwConv3x3AVX2. 5x5 at stride 2 runs here, 1.07-1.38x.
 
 import "unsafe"
 
