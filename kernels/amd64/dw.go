@@ -29,9 +29,12 @@ package amd64
 // offsets from a table and handles any window and left shifts;
 // dwConv3x3AVX2/dwConv5x5AVX2 (dw_kxk_amd64.s) unroll 3x3 and 5x5 with
 // addresses from two strides; dwConv3x3S1x2AVX2 (dw_3x3s1_amd64.s) does
-// two 3x3 stride-1 pixels at a time on vertically paired taps. The
-// unrolled ones use REQUANT8_FAST, so they run when no channel has a left
-// shift and every accumulator is below 2^30 (checked here at pack time).
+// two 3x3 stride-1 pixels at a time on vertically paired taps;
+// dwConv3x3S2x4AVX2 (dw_3x3s2.go) four 3x3 pixels at stride 2 along W,
+// widening each input column once. The unrolled ones use REQUANT8_FAST
+// (dwConv3x3S2x4AVX2 the pair-row requantization), so they run when no
+// channel has a left shift and every accumulator is below 2^30 (checked
+// here at pack time).
 //
 // Pixels whose window is entirely inside the image run straight from the
 // input. For the unrolled kernels the others (the border) run as strips:
