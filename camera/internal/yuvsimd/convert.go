@@ -17,9 +17,13 @@ package yuvsimd
 // with clamp8(x) = min(max(x, 0), 255). The sums stay within ±1.2e9 (every
 // triple tested), so int32 lanes hold them exactly.
 type Coeffs struct {
+	yuvTerms
+	vec [8][8]int32 // the eight terms, broadcast, for the assembly
+}
+
+type yuvTerms struct {
 	y, rv, gu, gv, bu int32
 	rOff, gOff, bOff  int32
-	vec               [8][8]int32 // the eight terms above, broadcast, for the assembly
 }
 
 // CoeffBits is the fixed-point precision of Coeffs.
@@ -48,8 +52,8 @@ var (
 func newCoeffs(y, y0, rv, gu, gv, bu, bias int32) *Coeffs {
 	const half = 1 << (CoeffBits - 1)
 	yOff := half + bias - y0*y
-	k := &Coeffs{y: y, rv: rv, gu: gu, gv: gv, bu: bu,
-		rOff: yOff - 128*rv, gOff: yOff + 128*(gu+gv), bOff: yOff - 128*bu}
+	k := &Coeffs{yuvTerms: yuvTerms{y: y, rv: rv, gu: gu, gv: gv, bu: bu,
+		rOff: yOff - 128*rv, gOff: yOff + 128*(gu+gv), bOff: yOff - 128*bu}}
 	for i, t := range [8]int32{k.y, k.rv, k.gu, k.gv, k.bu, k.rOff, k.gOff, k.bOff} {
 		for j := range k.vec[i] {
 			k.vec[i][j] = t
@@ -59,11 +63,32 @@ func newCoeffs(y, y0, rv, gu, gv, bu, bias int32) *Coeffs {
 }
 
 // RGB converts one Y, U, V sample triple.
-func (k *Coeffs) RGB(y, u, v uint8) (r, g, b uint8) {
+func (k *Coeffs) RGB(y, u, v uint8) (r, g, b uint8) { return k.yuvTerms.rgb(y, u, v) }
+
+// rgb is RGB on a copy of the terms, which a loop keeps in registers.
+func (k yuvTerms) rgb(y, u, v uint8) (r, g, b uint8) {
 	yt := int32(y) * k.y
 	return clamp8((yt + int32(v)*k.rv + k.rOff) >> CoeffBits),
 		clamp8((yt - int32(u)*k.gu - int32(v)*k.gv + k.gOff) >> CoeffBits),
 		clamp8((yt + int32(u)*k.bu + k.bOff) >> CoeffBits)
 }
 
-func clamp8(x int32) uint8 { return uint8(min(max(x, 0), 255)) }
+// clamp8 is min(max(x, 0), 255) for x in [-1024, 1023] (the sums shifted
+// right 21 lie in [-573, 573]) as a table load: clamping random pixels
+// with compares mispredicts often enough to triple the Go kernel's time.
+func clamp8(x int32) uint8 { return clampTab[x&clampMask] }
+
+// clampTab[x & clampMask] is x clamped to 0..255; masking a negative x
+// wraps it into the table's upper half.
+const clampMask = 2047
+
+var clampTab = func() (t [clampMask + 1]uint8) {
+	for i := range t {
+		x := i
+		if i > clampMask/2 {
+			x = i - (clampMask + 1) // a negative x, wrapped
+		}
+		t[i] = uint8(min(max(x, 0), 255))
+	}
+	return t
+}()

@@ -86,18 +86,20 @@ func sampleRowGo(dst []byte, cols *Columns, lo, hi int, r *Rows, k *Coeffs, bgr 
 		ro, bo = 2, 0
 	}
 	dst = dst[:3*(hi-lo)]
+	y0, y1, u0, u1, v0, v1, wy := r.Y0, r.Y1, r.U0, r.U1, r.V0, r.V1, r.WY
+	terms := k.yuvTerms
 	for i := lo; i < hi; i++ {
-		b, j := &cols.blocks[i/8], i%8
-		ya, yb := b.y[j], b.y[j]+b.yShift[j]/8
-		ua, ub := b.c[j], b.c[j]+b.cShift[j]/8
-		va, vb := b.c[j]+b.vShift[j]/8, b.c[j]+b.vStep[j]/8
-		r00, g00, b00 := k.RGB(r.Y0[ya], r.U0[ua], r.V0[va])
-		r01, g01, b01 := k.RGB(r.Y0[yb], r.U0[ub], r.V0[vb])
-		r10, g10, b10 := k.RGB(r.Y1[ya], r.U1[ua], r.V1[va])
-		r11, g11, b11 := k.RGB(r.Y1[yb], r.U1[ub], r.V1[vb])
+		b, j := &cols.blocks[uint(i)/8], uint(i)%8
+		ya, yb := b.y[j], b.y[j]+int32(uint32(b.yShift[j])>>3)
+		ua, ub := b.c[j], b.c[j]+int32(uint32(b.cShift[j])>>3)
+		va, vb := b.c[j]+int32(uint32(b.vShift[j])>>3), b.c[j]+int32(uint32(b.vStep[j])>>3)
+		r00, g00, b00 := terms.rgb(y0[ya], u0[ua], v0[va])
+		r01, g01, b01 := terms.rgb(y0[yb], u0[ub], v0[vb])
+		r10, g10, b10 := terms.rgb(y1[ya], u1[ua], v1[va])
+		r11, g11, b11 := terms.rgb(y1[yb], u1[ub], v1[vb])
 		wx := b.w[j]
 		px := dst[3*(i-lo) : 3*(i-lo)+3 : 3*(i-lo)+3]
-		rr, gg, bb := Lerp2(r00, r01, r10, r11, wx, r.WY), Lerp2(g00, g01, g10, g11, wx, r.WY), Lerp2(b00, b01, b10, b11, wx, r.WY)
+		rr, gg, bb := Lerp2(r00, r01, r10, r11, wx, wy), Lerp2(g00, g01, g10, g11, wx, wy), Lerp2(b00, b01, b10, b11, wx, wy)
 		if lut != nil {
 			rr, gg, bb = lut.r[rr], lut.g[gg], lut.b[bb]
 		}
