@@ -7,22 +7,25 @@
 
 #include "dw_pair_amd64.h"
 
-// Register contract of dwRowsAVX2: DI output of the group's first pixel in
-// the block, R9 the group's first entry's offset in the pair rows (64
-// bytes per pixel), R11 outStep, R12 clamp, DX pairStep, BX the block's
-// constants, R13 the weight vector being multiplied (walking the half's
-// kh*pairs vectors, then left at the half's requantization constants), SI
-// the frame's row pointers, AX the window row, R8 the row's entry of the
-// current weight pair, R10 pairs left in the row, CX groups (then pixels)
-// left, R15 pixels left after the groups of eight.
+// Register contract of the rows kernels (DWR_KERNEL): DI output of the
+// group's first pixel in the block, R9 the group's first entry's offset in
+// the pair rows (64 bytes per pixel), R11 outStep, R12 clamp, DX pairStep,
+// BX the block's constants, R13 the weights being multiplied (walking the
+// half's kh*pairs vectors, then left at the half's requantization
+// constants), SI the frame's row pointers, AX the window row, R8 the row's
+// entry of the group's first pixel (groups of four and single pixels: of
+// the current weight pair), R10 pairs left in the row (groups of four and
+// single pixels), CX groups (then pixels) left, R15 pixels left after the
+// groups of eight.
 // Frame: [0:128) the lo halves' results of a group of eight, [128:184)
 // the block's row pointers, 184 the bytes of a half's constants, 192 the
 // block's output, 200 blocks left, 208 set during the overlapping last
 // group of four, 216 the pixels of a partial last group of eight (0: none)
 // and [224:352) its 8 pixels' outputs.
-// Groups of eight, per half: Y8 the weight vector, Y0-Y7 the
-// accumulators, Y9-Y15 products; then Y8-Y12 and Y14 the requantization
-// constants, Y13 a temporary, Y15 the VPERMD index of DWP_STORE2.
+// Groups of eight, per half: Y0-Y7 the accumulators, Y8-Y10 the row's
+// weight vectors, Y11 an entry, Y12-Y15 products; then Y8-Y12 and Y14 the
+// requantization constants, Y13 a temporary, Y15 the VPERMD index of
+// DWP_STORE2.
 // Groups of four and single pixels: Y4 the weight vector, Y0-Y3 the
 // accumulators, Y5-Y8 products; then Y4-Y8 and Y11 the constants, Y9 a
 // temporary, Y12/Y13 the lo halves' results, Y14 the VPERMD index.
@@ -33,10 +36,10 @@
 	VPMADDWD Y11, w, t; \
 	VPADDD   t, acc, acc
 
-// DWR_ROW8_P3S1 is the group of eight's window row for three weight pairs at stride 1 (5x5): the weight
-// pairs at (R13) in Y8-Y10, each of the 12 entries at e(R8), e+64(R8), ...
-// loaded once into Y11 and multiplied into the accumulators of the
-// pixels that read it (pixel i reads entry i + 2p for pair p); R13
+// DWR_ROW8_P3S1 is a window row of a group of eight with three weight
+// pairs at stride 1 (pixel i reads entry i + 2p for pair p): the pairs at (R13) go to Y8-Y10,
+// each of the 12 entries at e(R8), e+64(R8), ... is loaded once into Y11
+// and multiplied into the accumulators of the pixels that read it; R13
 // advances past the row's weights.
 #define DWR_ROW8_P3S1(e) \
 	VMOVDQU 0(R13), Y8; \
@@ -80,10 +83,10 @@
 	DWR_MA(Y10, Y7, Y15); \
 	ADDQ $96, R13
 
-// DWR_ROW8_P3S2 is the group of eight's window row for three weight pairs at stride 2 (5x5): the weight
-// pairs at (R13) in Y8-Y10, each of the 10 entries at e(R8), e+64(R8), ...
-// loaded once into Y11 and multiplied into the accumulators of the
-// pixels that read it (pixel i reads entry i + 1p for pair p); R13
+// DWR_ROW8_P3S2 is a window row of a group of eight with three weight
+// pairs at stride 2 (pixel i reads entry i + p for pair p): the pairs at (R13) go to Y8-Y10,
+// each of the 10 entries at e(R8), e+64(R8), ... is loaded once into Y11
+// and multiplied into the accumulators of the pixels that read it; R13
 // advances past the row's weights.
 #define DWR_ROW8_P3S2(e) \
 	VMOVDQU 0(R13), Y8; \
