@@ -19,6 +19,15 @@ package yuvsimd
 type Coeffs struct {
 	yuvTerms
 	vec [8][8]int32 // the eight terms, broadcast, for the assembly
+	tab yuvTables   // the terms' products, for the Go kernel
+}
+
+// yuvTables hold the products of the conversion per sample value, offsets
+// included, so that the Go kernel adds table entries instead of
+// multiplying: R = y[Y] + rv[V], G = y[Y] + gu[U] + gv[V], B = y[Y] +
+// bu[U], the same int32 sums as the definition's.
+type yuvTables struct {
+	y, rv, gu, gv, bu [256]int32
 }
 
 type yuvTerms struct {
@@ -54,6 +63,10 @@ func newCoeffs(y, y0, rv, gu, gv, bu, bias int32) *Coeffs {
 	yOff := half + bias - y0*y
 	k := &Coeffs{yuvTerms: yuvTerms{y: y, rv: rv, gu: gu, gv: gv, bu: bu,
 		rOff: yOff - 128*rv, gOff: yOff + 128*(gu+gv), bOff: yOff - 128*bu}}
+	for i := range int32(256) {
+		k.tab.y[i], k.tab.rv[i] = i*k.y, i*k.rv+k.rOff
+		k.tab.gu[i], k.tab.gv[i], k.tab.bu[i] = k.gOff-i*k.gu, -i*k.gv, i*k.bu+k.bOff
+	}
 	for i, t := range [8]int32{k.y, k.rv, k.gu, k.gv, k.bu, k.rOff, k.gOff, k.bOff} {
 		for j := range k.vec[i] {
 			k.vec[i][j] = t
@@ -63,14 +76,11 @@ func newCoeffs(y, y0, rv, gu, gv, bu, bias int32) *Coeffs {
 }
 
 // RGB converts one Y, U, V sample triple.
-func (k *Coeffs) RGB(y, u, v uint8) (r, g, b uint8) { return k.yuvTerms.rgb(y, u, v) }
+func (k *Coeffs) RGB(y, u, v uint8) (r, g, b uint8) { return k.tab.rgb(y, u, v) }
 
-// rgb is RGB on a copy of the terms, which a loop keeps in registers.
-func (k yuvTerms) rgb(y, u, v uint8) (r, g, b uint8) {
-	yt := int32(y) * k.y
-	return clamp8((yt + int32(v)*k.rv + k.rOff) >> CoeffBits),
-		clamp8((yt - int32(u)*k.gu - int32(v)*k.gv + k.gOff) >> CoeffBits),
-		clamp8((yt + int32(u)*k.bu + k.bOff) >> CoeffBits)
+func (t *yuvTables) rgb(y, u, v uint8) (r, g, b uint8) {
+	yt := t.y[y]
+	return clamp8((yt + t.rv[v]) >> CoeffBits), clamp8((yt + t.gu[u] + t.gv[v]) >> CoeffBits), clamp8((yt + t.bu[u]) >> CoeffBits)
 }
 
 // clamp8 is min(max(x, 0), 255) for x in [-1024, 1023] (the sums shifted

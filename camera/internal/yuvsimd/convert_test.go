@@ -64,7 +64,8 @@ func TestRGBHandWorked(t *testing.T) {
 	}
 }
 
-// Every Y, U, V triple converts within one step of the float64 formula,
+// Every Y, U, V triple converts as the Coeffs doc defines it (RGB's
+// tables hold its products) and within one step of the float64 formula,
 // all but the few the Coeffs doc counts exactly, and the fixed-point sums
 // stay within ±1.2e9 (int32 lanes are exact).
 func TestRGBExhaustive(t *testing.T) {
@@ -79,14 +80,20 @@ func TestRGBExhaustive(t *testing.T) {
 			for u := range 256 {
 				for v := range 256 {
 					yt := int64(y) * int64(k.y)
-					for _, s := range [3]int64{yt + int64(v)*int64(k.rv) + int64(k.rOff),
+					sums := [3]int64{yt + int64(v)*int64(k.rv) + int64(k.rOff),
 						yt - int64(u)*int64(k.gu) - int64(v)*int64(k.gv) + int64(k.gOff),
-						yt + int64(u)*int64(k.bu) + int64(k.bOff)} {
+						yt + int64(u)*int64(k.bu) + int64(k.bOff)}
+					var def [3]uint8 // the definition, in int64
+					for i, s := range sums {
 						if s < -1.2e9 || s > 1.2e9 {
 							t.Fatalf("%s Y%d U%d V%d: sum %d outside ±1.2e9", c.name, y, u, v, s)
 						}
+						def[i] = uint8(min(max(s>>CoeffBits, 0), 255))
 					}
 					r, g, b := k.RGB(uint8(y), uint8(u), uint8(v))
+					if [3]uint8{r, g, b} != def {
+						t.Fatalf("%s Y%d U%d V%d: RGB %d,%d,%d, the definition %v", c.name, y, u, v, r, g, b, def)
+					}
 					wr, wg, wb := rgbFloat(uint8(y), uint8(u), uint8(v), c.limited)
 					for _, d := range [3]int{int(r) - int(wr), int(g) - int(wg), int(b) - int(wb)} {
 						if d != 0 {

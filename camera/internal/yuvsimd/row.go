@@ -87,7 +87,7 @@ func sampleRowGo(dst []byte, cols *Columns, lo, hi int, r *Rows, k *Coeffs, bgr 
 	}
 	dst = dst[:3*(hi-lo)]
 	y0, y1, u0, u1, v0, v1, wy := r.Y0, r.Y1, r.U0, r.U1, r.V0, r.V1, r.WY
-	terms := k.yuvTerms
+	terms := &k.tab
 	for i := lo; i < hi; i++ {
 		b, j := &cols.blocks[uint(i)/8], uint(i)%8
 		ya, yb := b.y[j], b.y[j]+int32(uint32(b.yShift[j])>>3)
