@@ -10,6 +10,9 @@ const (
 	// AVX2 (amd64) gathers the taps with VPGATHERDD and computes 8
 	// columns per step in int32 lanes.
 	AVX2
+	// NEON (arm64) loads the taps into lanes with scalar loads and
+	// computes 4 columns per step in int32 lanes.
+	NEON
 )
 
 func (kn Kernel) String() string {
@@ -18,6 +21,8 @@ func (kn Kernel) String() string {
 		return "go"
 	case AVX2:
 		return "avx2"
+	case NEON:
+		return "neon"
 	}
 	return "unknown"
 }
