@@ -23,6 +23,9 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 		}
 		return nil, false
 	}
+	if pr, ok := prepareRowsConv(v, p, filter, bias); ok { // few input channels: conv_stem.go
+		return pr, true
+	}
 	gk := gemmKernels[v]
 	if gk == nil || g.Groups < 1 || !gemmRequantOK(&p.Requant, g.OutC) {
 		return nil, false

@@ -1,0 +1,208 @@
+package kernels
+
+import (
+	"math/rand/v2"
+	"slices"
+)
+
+// The direct convolution for few input channels (the first layer of an
+// image model, "the stem": 224x224x3 -> 112x112x32 3x3/2 in MobileNetV2
+// and EfficientNet-B0, ResNet's 7x7/2): the units are output rows; each
+// widens the KH input rows under its window once, padded on both sides
+// with the input zero point, and the rows kernel reads every output
+// pixel's window pairs straight from them (see amd64.ConvRows6x16Int16Go).
+// The GEMM path built an im2col row of K = KH*KW*InC int16 per output
+// pixel, as much work at K = 27 as the multiply-adds themselves.
+
+// rowsConvKernel is a variant's rows kernel: tiles computes groups groups
+// of 6 output pixels times blocks blocks of 16 channels
+// (amd64.ConvRows6x16Int16's contract), widen sign-extends int8 to int16.
+type rowsConvKernel struct {
+	tiles func(a []int16, pixStep, rowStride, kh, pairs int, b []byte, blocks int, c []int8, cStride int, q *gemmOutput, groups int)
+	widen func(dst []int16, src []int8)
+}
+
+// rowsConvKernels is filled by the architecture files' init functions.
+var rowsConvKernels = map[Variant]*rowsConvKernel{}
+
+// rowsConvMaxInC is the largest input-channel count the rows kernel takes:
+// beyond a few channels the windows are long enough for the GEMM path's
+// im2col to pay for itself (and its 6 x 16 tiles read A from one panel).
+const rowsConvMaxInC = 4
+
+// rowsConvLayout is the packed-weight layout of the rows kernel: the AVX2
+// GEMM's blocks of 16 channels with int16 weight pairs.
+var rowsConvLayout = gemmKernel{mr: 6, nr: 16, kr: 2, aElem: 2, bElem: 2}
+
+// rowsConv is a convolution run by a rows kernel.
+type rowsConv struct {
+	rk     *rowsConvKernel
+	p      Conv2DInt8Params
+	pk     *gemmPacked
+	q      *gemmOutput
+	pairs  int // int16 pairs per window row: ceil(KW*InC / 2)
+	rowLen int // int16 elements per widened row (the scratch's row stride)
+	zp     int16
+	// Output pixels of a row: full groups of 6, then rest; output
+	// channels: fullBlocks blocks of 16, then a partial block of part.
+	groups, rest     int
+	fullBlocks, part int
+	tileOff          int // scratch offset of the spill tile, after the KH widened rows
+	scratchBytes     int
+}
+
+// prepareRowsConv returns the rows kernel's form of p for variant v, or
+// false when v has none or p is not a convolution it runs: one group,
+// at most rowsConvMaxInC input channels, no dilation.
+func prepareRowsConv(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32) (*PreparedInt8, bool) {
+	g := &p.ConvGeom
+	rk := rowsConvKernels[v]
+	if rk == nil || !rowsConvFits(p) {
+		return nil, false
+	}
+	c := newRowsConv(rk, p, filter, bias)
+	pr := NewPreparedInt8(v, g.N*g.OutH, c.scratchBytes, c.run)
+	pr.out = unitOutput{unitBytes: g.OutW * g.OutC, total: g.N * g.OutH * g.OutW * g.OutC}
+	return pr, true
+}
+
+// rowsConvFits reports whether the rows kernel runs p.
+func rowsConvFits(p *Conv2DInt8Params) bool {
+	g := &p.ConvGeom
+	return g.Groups == 1 && g.InC <= rowsConvMaxInC && g.DilationH == 1 && g.DilationW == 1 &&
+		g.N >= 1 && g.OutH >= 1 && g.OutW >= 1 && g.OutC >= 1 && g.KH >= 1 && g.KW >= 1 &&
+		g.StrideW >= 1 && g.PadLeft >= 0 && gemmRequantOK(&p.Requant, g.OutC)
+}
+
+// newRowsConv packs p's weights for rk and lays out its scratch.
+func newRowsConv(rk *rowsConvKernel, p *Conv2DInt8Params, filter []int8, bias []int32) *rowsConv {
+	g := &p.ConvGeom
+	c := &rowsConv{rk: rk, p: *p, q: outputParams(&p.Requant, g.OutC), zp: int16(p.InZeroPoint)}
+	seg := g.KW * g.InC
+	c.pairs = (seg + 1) / 2
+	// Filter rows padded to whole pairs: a zero weight for the pair's
+	// second element when seg is odd (it reads the next pixel's first tap).
+	k := g.KH * g.KW * g.InC
+	kp := 2 * g.KH * c.pairs
+	w := make([]int8, g.OutC*kp)
+	for oc := range g.OutC {
+		for ky := range g.KH {
+			copy(w[oc*kp+ky*2*c.pairs:][:seg], filter[oc*k+ky*seg:][:seg])
+		}
+	}
+	c.pk = packGEMM(&rowsConvLayout, w, kp, g.OutC, kp, bias, &p.Requant, 0, p.InZeroPoint)
+	c.groups, c.rest = g.OutW/6, g.OutW%6
+	c.fullBlocks, c.part = g.OutC/16, g.OutC%16
+	// A row holds the left padding, the input row and zero-point columns
+	// out to the last window element any group reads (the rest's
+	// pixels are computed as a whole group of 6).
+	allGroups := (g.OutW + 5) / 6
+	reach := (6*allGroups-1)*g.StrideW*g.InC + 2*c.pairs
+	c.rowLen = roundUp(max(reach, (g.PadLeft+g.InW)*g.InC), 16)
+	rowsBytes := g.KH * c.rowLen * 2
+	c.tileOff = roundUp(rowsBytes, 64)
+	c.scratchBytes = c.tileOff + max(6*allGroups*16, 6*c.pk.blocks*16)
+	return c
+}
+
+// run computes output rows [lo, hi) (numbered across the batch).
+func (c *rowsConv) run(in, out []int8, scratch []byte, lo, hi int) {
+	g := &c.p.ConvGeom
+	rows := int16s(scratch[:c.tileOff])
+	tile := int8s(scratch[c.tileOff:])
+	pixStep := g.StrideW * g.InC
+	rowOut := g.OutW * g.OutC
+	for u := lo; u < hi; u++ {
+		n, oy := u/g.OutH, u%g.OutH
+		for ky := range g.KH {
+			c.widenRow(rows[ky*c.rowLen:][:c.rowLen], in, n, oy*g.StrideH-g.PadTop+ky)
+		}
+		o := out[u*rowOut:][:rowOut]
+		c.runRow(rows, o, tile, pixStep)
+	}
+}
+
+// runRow computes one output row o from the widened rows: full groups
+// and blocks straight into o, a partial block and the last pixels through
+// tile.
+func (c *rowsConv) runRow(rows []int16, o, tile []int8, pixStep int) {
+	g := &c.p.ConvGeom
+	tiles := c.rk.tiles
+	if c.groups > 0 {
+		tiles(rows, pixStep, c.rowLen, g.KH, c.pairs, c.pk.data, c.fullBlocks, o, g.OutC, c.q, c.groups)
+		if c.part > 0 {
+			tiles(rows, pixStep, c.rowLen, g.KH, c.pairs, c.pk.blocksFrom(c.fullBlocks), 1, tile, 16, c.q, c.groups)
+			ch := c.fullBlocks * 16
+			for px := range 6 * c.groups {
+				copy(o[px*g.OutC+ch:][:c.part], tile[px*16:][:c.part])
+			}
+		}
+	}
+	if c.rest > 0 {
+		px0 := 6 * c.groups
+		stride := 16 * c.pk.blocks
+		tiles(rows[px0*pixStep:], pixStep, c.rowLen, g.KH, c.pairs, c.pk.data, c.pk.blocks, tile, stride, c.q, 1)
+		for px := range c.rest {
+			copy(o[(px0+px)*g.OutC:][:g.OutC], tile[px*stride:][:g.OutC])
+		}
+	}
+}
+
+// widenRow writes input row iy of image n into row as int16: PadLeft
+// columns of the zero point, the row, then the zero point to the end; a
+// row outside the input is all zero point (padding taps are real zeros:
+// the packed bias subtracts zp times the weights' sum).
+func (c *rowsConv) widenRow(row []int16, in []int8, n, iy int) {
+	g := &c.p.ConvGeom
+	if iy < 0 || iy >= g.InH {
+		fillInt16(row, c.zp)
+		return
+	}
+	left := g.PadLeft * g.InC
+	w := g.InW * g.InC
+	fillInt16(row[:left], c.zp)
+	c.rk.widen(row[left:][:w], in[(n*g.InH+iy)*w:][:w])
+	fillInt16(row[left+w:], c.zp)
+}
+
+func fillInt16(s []int16, v int16) {
+	for i := range s {
+		s[i] = v
+	}
+}
+
+// rowsConvSelfTest runs a small convolution (odd width, padding, a
+// partial block and a partial group) through rk and through its Go twin
+// and reports whether they agree.
+func rowsConvSelfTest(rk, twin *rowsConvKernel) bool {
+	r := rand.New(rand.NewPCG(3, 4))
+	p := &Conv2DInt8Params{
+		ConvGeom: ConvGeom{N: 1, InH: 9, InW: 13, InC: 3, OutH: 5, OutW: 7, OutC: 16 + 8,
+			KH: 3, KW: 3, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, PadTop: 1, PadLeft: 1, Groups: 1},
+		InZeroPoint: -3,
+		Requant:     Requant{OutZeroPoint: 5, ActMin: -128, ActMax: 127},
+	}
+	g := &p.ConvGeom
+	filter := make([]int8, g.OutC*g.KH*g.KW*g.InC)
+	for i := range filter {
+		filter[i] = int8(r.IntN(255) - 127)
+	}
+	in := make([]int8, g.InH*g.InW*g.InC)
+	for i := range in {
+		in[i] = int8(r.IntN(256) - 128)
+	}
+	bias := make([]int32, g.OutC)
+	p.Multiplier, p.Shift = make([]int32, g.OutC), make([]int32, g.OutC)
+	for c := range g.OutC {
+		bias[c] = int32(r.IntN(1<<16) - 1<<15)
+		p.Multiplier[c] = int32(1<<30 + r.IntN(1<<30))
+		p.Shift[c] = int32(r.IntN(12) - 10)
+	}
+	run := func(k *rowsConvKernel) []int8 {
+		c := newRowsConv(k, p, filter, bias)
+		out := make([]int8, g.OutH*g.OutW*g.OutC)
+		c.run(in, out, make([]byte, c.scratchBytes), 0, g.OutH)
+		return out
+	}
+	return slices.Equal(run(rk), run(twin))
+}
