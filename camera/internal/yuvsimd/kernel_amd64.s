@@ -108,7 +108,8 @@
 // Y0-Y2 the R, G, B linear sums, Y3-Y5 their cross terms
 // (p00 - p01 - p10 + p11); Y6-Y8 the gathered Y, U, V dwords of one source
 // row; Y9 the top-left weight, then x*wy; Y10-Y13 one tap's conversion;
-// Y14 2^16 - wy and Y15 wy, broadcast.
+// Y14 2^16 - wy and Y15 wy, broadcast. At the end Y3-Y5 receive the LUT's
+// entries (Y9 the gathers' mask).
 //
 // Per column and channel, with x, y the right and bottom weights, the sum
 // p00*(2^16-x-y) + p01*x + p10*y + e*hi(x*y) + (e*lo(x*y) >> 16) + 2^15,
