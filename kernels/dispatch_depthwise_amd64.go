@@ -34,5 +34,7 @@ func prepareDepthwiseAVX2(v Variant, p *Conv2DInt8Params, filter []int8, bias []
 	if err != nil {
 		return nil, false
 	}
-	return NewPreparedInt8(v, d.Units(), d.ScratchBytes(), d.RunAVX2), true
+	pr := NewPreparedInt8(v, d.Units(), d.ScratchBytes(), d.RunAVX2)
+	pr.MinGrain = d.MinRowsPerCall()
+	return pr, true
 }

@@ -118,6 +118,12 @@ type PreparedInt8 struct {
 	// call: half of MobileNetV2's 7x7x960 -> 320 took 132 us in eighths
 	// of the share against 106 us in one call, AVX2, one thread).
 	WholeShares bool
+	// MinGrain, when above 1, is the fewest units a call should get where
+	// the caller can choose: the kernel's per-call setup does not shrink
+	// with the range (the depthwise pair-row kernels widen KH-1 input rows
+	// more than a call's output rows need, and a one-row call falls back to
+	// the tap kernels). A call may still get fewer (a share's remainder).
+	MinGrain int
 
 	run func(in, out []int8, scratch []byte, lo, hi int)
 	out unitOutput // the output bytes each unit writes (OutputSpans)

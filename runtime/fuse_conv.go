@@ -97,7 +97,7 @@ var epilogueBytes = 64 << 10
 // panel) units are claimed whole shares at a time (their kernel repeats
 // work per call) and mapped per call, span by span.
 func withTable(conv *opPlan, table []int8, n int, variant kernels.Variant) func(mem *memory) func(lo, hi int) {
-	bind, co, whole := conv.bind, conv.conv, conv.wholeShares
+	bind, co, whole, minGrain := conv.bind, conv.conv, conv.wholeShares, conv.minGrain
 	kp := &kernels.LUTParams{Elements: n, Channels: 1, Table: table}
 	lut, fast := kernels.PrepareLUTInt8(variant, kp)
 	unitBytes := co.rowBytes
@@ -117,11 +117,15 @@ func withTable(conv *opPlan, table []int8, n int, variant kernels.Variant) func(
 		if unitBytes > 0 && !whole {
 			step := max(2, epilogueBytes/unitBytes)
 			return func(lo, hi int) {
-				for a := lo; a < hi; a += step {
+				for a := lo; a < hi; {
 					b := min(hi, a+step)
+					if hi-b < minGrain {
+						b = hi // no range shorter than the kernel's MinGrain
+					}
 					run(a, b)
 					off := a * unitBytes
 					apply(off, min(b*unitBytes, len(x))-off)
+					a = b
 				}
 			}
 		}

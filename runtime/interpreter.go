@@ -98,6 +98,9 @@ func (m *Model) NewInterpreter(opts Options) (*Interpreter, error) {
 			reread = max(reread, maxRereadBytes+1)
 		}
 		s.bounds, s.grain = chunkBounds(op.units, op.work, threads, reread)
+		if s.grain < op.minGrain {
+			s.grain = min(op.minGrain, s.bounds[1]) // shares are at least bounds[1] units
+		}
 		parallel = parallel || len(s.bounds) > 2
 		it.steps = append(it.steps, s)
 	}

@@ -21,6 +21,9 @@ type opPlan struct {
 	// wholeShares: claim each thread's share in one call (the kernel
 	// repeats per-call work; kernels.PreparedInt8.WholeShares).
 	wholeShares bool
+	// minGrain: the fewest units per call where the split can choose
+	// (kernels.PreparedInt8.MinGrain); 0 or 1: any.
+	minGrain int
 
 	alias         aliasKind
 	inPlaceInputs []int // tensors the output may overwrite (aliasInPlace)

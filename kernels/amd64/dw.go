@@ -233,6 +233,16 @@ func (d *DepthwiseInt8) packBlocks(pairs [][2]int, filter []int8, bias []int32, 
 // Units is N*OutH, the reference kernel's work units (output rows).
 func (d *DepthwiseInt8) Units() int { return d.g.N * d.g.OutH }
 
+// MinRowsPerCall is the fewest output rows a Run call should get: 2 when
+// the pair-row kernels serve d (see run: one row falls back to the tap
+// kernels), else 1.
+func (d *DepthwiseInt8) MinRowsPerCall() int {
+	if d.pair != nil {
+		return 2
+	}
+	return 1
+}
+
 // ScratchBytes is the scratch one Run call needs: one border window of
 // up to winStride channels, or, for the unrolled kernels, one border strip
 // (see stripRun) as wide as an output row's windows, or the pair rows of
