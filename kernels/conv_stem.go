@@ -7,10 +7,10 @@ import (
 
 // The direct convolution for few input channels (the first layer of an
 // image model, "the stem": 224x224x3 -> 112x112x32 3x3/2 in MobileNetV2
-// and EfficientNet-B0, ResNet's 7x7/2): the units are output rows; each
-// widens the KH input rows under its window once, padded on both sides
-// with the input zero point, and the rows kernel reads every output
-// pixel's window pairs straight from them (see amd64.ConvRows6x16Int16Go).
+// and EfficientNet-B0, ResNet's 7x7/2): each output row widens the KH
+// input rows under its windows once, padded on both sides with the input
+// zero point, and the rows kernel reads every output pixel's window pairs
+// straight from them (see amd64.ConvRows6x16Int16Go).
 // The GEMM path built an im2col row of K = KH*KW*InC int16 per output
 // pixel, as much work at K = 27 as the multiply-adds themselves.
 
@@ -36,19 +36,18 @@ var rowsConvLayout = gemmKernel{mr: 6, nr: 16, kr: 2, aElem: 2, bElem: 2}
 
 // rowsConv is a convolution run by a rows kernel.
 type rowsConv struct {
-	rk     *rowsConvKernel
-	p      Conv2DInt8Params
-	pk     *gemmPacked
-	q      *gemmOutput
-	pairs  int // int16 pairs per window row: ceil(KW*InC / 2)
-	rowLen int // int16 elements per widened row (the scratch's row stride)
-	zp     int16
-	// Output pixels of a row: full groups of 6, then rest; output
-	// channels: fullBlocks blocks of 16, then a partial block of part.
-	groups, rest     int
-	fullBlocks, part int
-	tileOff          int // scratch offset of the spill tile, after the KH widened rows
-	scratchBytes     int
+	rk         *rowsConvKernel
+	p          Conv2DInt8Params
+	pk         *gemmPacked
+	q          *gemmOutput
+	pairs      int // int16 pairs per window row: ceil(KW*InC / 2)
+	rowLen     int // int16 elements per widened row (the scratch's row stride)
+	zp         int16
+	m          int // output pixels (N*OutH*OutW)
+	fullBlocks int // blocks of 16 real output channels
+	tileOff    int // scratch offset of the spill tile, after the KH widened rows
+
+	scratchBytes int
 }
 
 // prepareRowsConv returns the rows kernel's form of p for variant v, or
@@ -61,8 +60,8 @@ func prepareRowsConv(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32
 		return nil, false
 	}
 	c := newRowsConv(rk, p, filter, bias)
-	pr := NewPreparedInt8(v, g.N*g.OutH, c.scratchBytes, c.run)
-	pr.out = unitOutput{unitBytes: g.OutW * g.OutC, total: g.N * g.OutH * g.OutW * g.OutC}
+	pr := NewPreparedInt8(v, (c.m+5)/6, c.scratchBytes, c.run)
+	pr.out = unitOutput{unitBytes: 6 * g.OutC, total: c.m * g.OutC}
 	return pr, true
 }
 
@@ -91,58 +90,64 @@ func newRowsConv(rk *rowsConvKernel, p *Conv2DInt8Params, filter []int8, bias []
 		}
 	}
 	c.pk = packGEMM(&rowsConvLayout, w, kp, g.OutC, kp, bias, &p.Requant, 0, p.InZeroPoint)
-	c.groups, c.rest = g.OutW/6, g.OutW%6
-	c.fullBlocks, c.part = g.OutC/16, g.OutC%16
+	c.m = g.N * g.OutH * g.OutW
+	c.fullBlocks = g.OutC / 16
 	// A row holds the left padding, the input row and zero-point columns
-	// out to the last window element any group reads (the rest's
-	// pixels are computed as a whole group of 6).
-	allGroups := (g.OutW + 5) / 6
-	reach := (6*allGroups-1)*g.StrideW*g.InC + 2*c.pairs
+	// out to the last window element any group reads: a last group of
+	// fewer than 6 pixels is computed whole, so up to 5 pixels past the
+	// row's last.
+	reach := (g.OutW+4)*g.StrideW*g.InC + 2*c.pairs
 	c.rowLen = roundUp(max(reach, (g.PadLeft+g.InW)*g.InC), 16)
-	rowsBytes := g.KH * c.rowLen * 2
-	c.tileOff = roundUp(rowsBytes, 64)
-	c.scratchBytes = c.tileOff + max(6*allGroups*16, 6*c.pk.blocks*16)
+	c.tileOff = roundUp(g.KH*c.rowLen*2, 64)
+	c.scratchBytes = c.tileOff + max(g.OutW*16, 6*c.pk.blocks*16)
 	return c
 }
 
-// run computes output rows [lo, hi) (numbered across the batch).
+// run computes units [lo, hi): panels of 6 output pixels numbered
+// across the batch, like the GEMM path's, so that a range may start and
+// end inside an output row. Each output row of the range widens its KH
+// input rows once.
 func (c *rowsConv) run(in, out []int8, scratch []byte, lo, hi int) {
 	g := &c.p.ConvGeom
 	rows := int16s(scratch[:c.tileOff])
 	tile := int8s(scratch[c.tileOff:])
-	pixStep := g.StrideW * g.InC
-	rowOut := g.OutW * g.OutC
-	for u := lo; u < hi; u++ {
-		n, oy := u/g.OutH, u%g.OutH
+	hw := g.OutH * g.OutW
+	for px, end := lo*6, min(hi*6, c.m); px < end; {
+		n, rem := px/hw, px%hw
+		oy, ox := rem/g.OutW, rem%g.OutW
+		rowEnd := min(end, px-ox+g.OutW)
 		for ky := range g.KH {
 			c.widenRow(rows[ky*c.rowLen:][:c.rowLen], in, n, oy*g.StrideH-g.PadTop+ky)
 		}
-		o := out[u*rowOut:][:rowOut]
-		c.runRow(rows, o, tile, pixStep)
+		c.runPixels(rows, out[px*g.OutC:], tile, ox, rowEnd-px)
+		px = rowEnd
 	}
 }
 
-// runRow computes one output row o from the widened rows: full groups
-// and blocks straight into o, a partial block and the last pixels through
-// tile.
-func (c *rowsConv) runRow(rows []int16, o, tile []int8, pixStep int) {
+// runPixels computes count output pixels of a row from pixel x0 on into o
+// from the widened rows: full groups of 6 and blocks of 16 straight into
+// o, a partial block and the last pixels through tile.
+func (c *rowsConv) runPixels(rows []int16, o, tile []int8, x0, count int) {
 	g := &c.p.ConvGeom
 	tiles := c.rk.tiles
-	if c.groups > 0 {
-		tiles(rows, pixStep, c.rowLen, g.KH, c.pairs, c.pk.data, c.fullBlocks, o, g.OutC, c.q, c.groups)
-		if c.part > 0 {
-			tiles(rows, pixStep, c.rowLen, g.KH, c.pairs, c.pk.blocksFrom(c.fullBlocks), 1, tile, 16, c.q, c.groups)
+	pixStep := g.StrideW * g.InC
+	a := rows[x0*pixStep:]
+	groups, rest := count/6, count%6
+	if groups > 0 {
+		tiles(a, pixStep, c.rowLen, g.KH, c.pairs, c.pk.data, c.fullBlocks, o, g.OutC, c.q, groups)
+		if part := g.OutC % 16; part > 0 {
+			tiles(a, pixStep, c.rowLen, g.KH, c.pairs, c.pk.blocksFrom(c.fullBlocks), 1, tile, 16, c.q, groups)
 			ch := c.fullBlocks * 16
-			for px := range 6 * c.groups {
-				copy(o[px*g.OutC+ch:][:c.part], tile[px*16:][:c.part])
+			for px := range 6 * groups {
+				copy(o[px*g.OutC+ch:][:part], tile[px*16:][:part])
 			}
 		}
 	}
-	if c.rest > 0 {
-		px0 := 6 * c.groups
+	if rest > 0 {
+		px0 := 6 * groups
 		stride := 16 * c.pk.blocks
-		tiles(rows[px0*pixStep:], pixStep, c.rowLen, g.KH, c.pairs, c.pk.data, c.pk.blocks, tile, stride, c.q, 1)
-		for px := range c.rest {
+		tiles(a[px0*pixStep:], pixStep, c.rowLen, g.KH, c.pairs, c.pk.data, c.pk.blocks, tile, stride, c.q, 1)
+		for px := range rest {
 			copy(o[(px0+px)*g.OutC:][:g.OutC], tile[px*stride:][:g.OutC])
 		}
 	}
@@ -201,7 +206,7 @@ func rowsConvSelfTest(rk, twin *rowsConvKernel) bool {
 	run := func(k *rowsConvKernel) []int8 {
 		c := newRowsConv(k, p, filter, bias)
 		out := make([]int8, g.OutH*g.OutW*g.OutC)
-		c.run(in, out, make([]byte, c.scratchBytes), 0, g.OutH)
+		c.run(in, out, make([]byte, c.scratchBytes), 0, (c.m+5)/6)
 		return out
 	}
 	return slices.Equal(run(rk), run(twin))

@@ -79,8 +79,9 @@ func randStemCase(r *rand.Rand) (*Conv2DInt8Params, []int8, []int32) {
 
 // TestRowsConvMatchesReference compares the rows convolution with the
 // reference Conv2DInt8 bit for bit over random shapes, with guard bands
-// around the output and random splits of its output-row units (which are
-// also the spans OutputSpans names).
+// around the output and random splits of its units, panels of 6 output
+// pixels that may start and end inside an output row (the spans
+// OutputSpans names).
 func TestRowsConvMatchesReference(t *testing.T) {
 	r := newRand(41)
 	for _, v := range rowsTestVariants(t) {
@@ -91,16 +92,17 @@ func TestRowsConvMatchesReference(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s %+v: no fast path", v, *g)
 			}
-			if pr.Units != g.N*g.OutH || pr.OutputUnitBytes() != g.OutW*g.OutC {
+			pixels := g.N * g.OutH * g.OutW
+			if pr.Units != (pixels+5)/6 || pr.OutputUnitBytes() != 6*g.OutC {
 				t.Fatalf("%s %+v: %d units of %d bytes, want the rows convolution's %d of %d", v, *g,
-					pr.Units, pr.OutputUnitBytes(), g.N*g.OutH, g.OutW*g.OutC)
+					pr.Units, pr.OutputUnitBytes(), (pixels+5)/6, 6*g.OutC)
 			}
 			in := randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
 			n := g.N * g.OutH * g.OutW * g.OutC
 			want := make([]int8, n)
 			Conv2DInt8(p, in, filter, bias, want, 0, g.Units())
 			scratch := make([]byte, pr.ScratchBytes)
-			got := runChecked(t, r, n, pr.Units, func(i int) int { return i / (g.OutW * g.OutC) }, func(out []int8, lo, hi int) {
+			got := runChecked(t, r, n, pr.Units, func(i int) int { return i / (6 * g.OutC) }, func(out []int8, lo, hi int) {
 				pr.Run(in, out, scratch, lo, hi)
 			})
 			compareInt8(t, got, want, convWhere(*g))

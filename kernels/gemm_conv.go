@@ -10,7 +10,9 @@ package kernels
 // The prepared op's units are panels of MR output pixels numbered across
 // the batch (N*OutH*OutW pixels), not the reference's output rows; with
 // fewer than gemmFewPanels panels (and one group), (block, panel) pairs
-// numbered block-first (see gemmConv.blockUnits).
+// numbered block-first (see gemmConv.blockUnits). Convolutions with few
+// input channels that the variant's rows kernel takes (prepareRowsConv,
+// conv_stem.go) keep the reference's output rows as units.
 func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32) (*PreparedInt8, bool) {
 	g := &p.ConvGeom
 	if g.Groups == g.InC {

@@ -1,0 +1,46 @@
+package kernels
+
+import "testing"
+
+// stemShapeCases are the first convolutions of MobileNetV2 and
+// EfficientNet-B0 (3x3/2 onto 32 channels, TFLite's SAME padding at the
+// bottom and right) and of ResNet (7x7/2 onto 64).
+var stemShapeCases = []convCase{gemmShapeCases[0], gemmShapeCases[1]}
+
+// BenchmarkRowsConvVsGEMM runs each stem shape through the rows kernel and
+// through the GEMM path (im2col panels) it replaces, alternately, so their
+// ratio comes from the same stretch of a noisy machine.
+//
+//	go test -run - -bench RowsConvVsGEMM -count 3 ./kernels/
+func BenchmarkRowsConvVsGEMM(b *testing.B) {
+	for _, v := range Variants() {
+		rk := rowsConvKernels[v]
+		if rk == nil || gemmKernels[v] == nil {
+			continue
+		}
+		for _, c := range stemShapeCases {
+			g, _ := c.geom()
+			r := newRand(5)
+			p := &Conv2DInt8Params{ConvGeom: g, InZeroPoint: -3, Requant: randRequant(r, g.OutC, 3000, 1)}
+			filter := randInt8s(r, g.OutC*g.KH*g.KW*g.InC, -127, 127)
+			in := randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
+			out := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
+			rows, _ := PrepareConv2DInt8(v, p, filter, nil)
+			delete(rowsConvKernels, v)
+			gemm, _ := PrepareConv2DInt8(v, p, filter, nil)
+			rowsConvKernels[v] = rk
+			macs := float64(len(out) * g.KH * g.KW * g.InC)
+			for round := 0; round < 2; round++ {
+				for _, k := range []struct {
+					name string
+					pr   *PreparedInt8
+				}{{"rows", rows}, {"gemm", gemm}} {
+					scratch := make([]byte, k.pr.ScratchBytes)
+					b.Run(string(v)+"/"+c.name+"/"+k.name, func(b *testing.B) {
+						reportMACs(b, macs, func() { k.pr.Run(in, out, scratch, 0, k.pr.Units) })
+					})
+				}
+			}
+		}
+	}
+}
