@@ -45,10 +45,58 @@ func prepareMulAVX2(v Variant, p *MulInt8Params) (*PreparedBinaryInt8, bool) {
 	}
 	m := &mulAVX2{p: p, k: k}
 	run := func(a, b, out []int8, lo, hi int) { runContiguous(m, &p.Broadcast, a, b, out, lo, hi) }
-	if row, aRow := rowBroadcast(&p.Broadcast); row > 0 && row <= rowRepeatBytes/2 {
-		run = func(a, b, out []int8, lo, hi int) { m.rows(row, aRow, a, b, out, lo, hi) }
+	if row, aRow := rowBroadcast(&p.Broadcast); row > 0 && row <= amd64.MulRowMaxLanes {
+		if r := newMulRowAVX2(p, row, aRow); r != nil {
+			run = r.run
+		} else if row <= rowRepeatBytes/2 {
+			run = func(a, b, out []int8, lo, hi int) { m.rows(row, aRow, a, b, out, lo, hi) }
+		}
 	}
 	return &PreparedBinaryInt8{Variant: v, Units: p.Units(), run: run}, true
+}
+
+// mulRowAVX2 runs a row-broadcast MUL (rowBroadcast) with
+// amd64.MulRowInt8AVX2: per call it fills the lane constants of the row,
+// repeated for as many whole pixels as a MulRowLanes holds, and hands the
+// kernel that many elements at a time.
+type mulRowAVX2 struct {
+	k    *amd64.MulRowInt8
+	c    int  // channels: the row's length
+	aRow bool // a is the row
+}
+
+// newMulRowAVX2 returns the row-broadcast MUL of p with c channels, or
+// nil when amd64.NewMulRowInt8 does not take its quantization (a left
+// shift, a rounding threshold too large).
+func newMulRowAVX2(p *MulInt8Params, c int, aRow bool) *mulRowAVX2 {
+	fullOff, rowOff := p.AOffset, p.BOffset
+	if aRow {
+		fullOff, rowOff = rowOff, fullOff
+	}
+	k, err := amd64.NewMulRowInt8(fullOff, rowOff, p.Multiplier, p.Shift, p.OutZeroPoint, p.ActMin, p.ActMax)
+	if err != nil {
+		return nil
+	}
+	return &mulRowAVX2{k: k, c: c, aRow: aRow}
+}
+
+func (m *mulRowAVX2) run(a, b, out []int8, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	full, row := a, b
+	if m.aRow {
+		full, row = b, a
+	}
+	// A run that starts at channel lo%c: every chunk of whole pixels
+	// starts at the same channel, so one filling serves them all.
+	var lanes amd64.MulRowLanes
+	n := min(amd64.MulRowMaxLanes/m.c*m.c, hi-lo)
+	m.k.Fill(&lanes, row[:m.c], lo%m.c, n)
+	for o := lo; o < hi; o += n {
+		e := min(o+n, hi)
+		amd64.MulRowInt8AVX2(out[o:e], full[o:e], &lanes, m.k)
+	}
 }
 
 // rowBroadcast reports whether bc is [P, C] with one operand full and the

@@ -23,6 +23,10 @@ func TestPreparedBinaryMatchesReference(t *testing.T) {
 		broadcastCase{[]int{1, 9, 9, 40}, []int{1, 1, 1, 40}, []int{1, 9, 9, 40}},
 		broadcastCase{[]int{1, 5, 7, 13}, []int{1, 5, 7, 13}, []int{1, 1, 1, 13}},
 		broadcastCase{[]int{1, 2, 2, 2100}, []int{1, 2, 2, 2100}, []int{1, 1, 1, 2100}},
+		broadcastCase{[]int{1, 3, 3, 1152}, []int{1, 1, 1, 1152}, []int{1, 3, 3, 1152}},
+		broadcastCase{[]int{1, 2, 3, 2048}, []int{1, 2, 3, 2048}, []int{1, 1, 1, 2048}},
+		broadcastCase{[]int{1, 4, 1, 1025}, []int{1, 4, 1, 1025}, []int{1, 1, 1, 1025}},
+		broadcastCase{[]int{1, 31, 17, 7}, []int{1, 31, 17, 7}, []int{1, 1, 1, 7}},
 		broadcastCase{[]int{1, 3, 3, 1001}, []int{1, 3, 3, 1001}, []int{1, 3, 3, 1001}})
 	for k, c := range cases {
 		qa, qb, qo := randQuant(r), randQuant(r), randQuant(r)
@@ -42,6 +46,9 @@ func TestPreparedBinaryMatchesReference(t *testing.T) {
 			add, sub := addParams(bc, qa, qb, qo, false, actMin, actMax), addParams(bc, qa, qb, qo, true, actMin, actMax)
 			mqo := quantCase{float32(float64(qa.scale) * float64(qb.scale) * 50), qo.zp}
 			mul := mulParams(bc, qa, qb, mqo, actMin, actMax)
+			// A multiplier over 1 (a left shift): the row-broadcast MUL
+			// falls back to the same-shape kernel.
+			mulLeft := mulParams(bc, qa, qb, quantCase{float32(float64(qa.scale) * float64(qb.scale) / 3), qo.zp}, actMin, actMax)
 			ops := []op{
 				{"add", func(a, b, out []int8, lo, hi int) { AddInt8(add, a, b, out, lo, hi) },
 					func(v Variant) (*PreparedBinaryInt8, bool) { return PrepareAddInt8(v, add) }},
@@ -49,6 +56,8 @@ func TestPreparedBinaryMatchesReference(t *testing.T) {
 					func(v Variant) (*PreparedBinaryInt8, bool) { return PrepareAddInt8(v, sub) }},
 				{"mul", func(a, b, out []int8, lo, hi int) { MulInt8(mul, a, b, out, lo, hi) },
 					func(v Variant) (*PreparedBinaryInt8, bool) { return PrepareMulInt8(v, mul) }},
+				{"mul left shift", func(a, b, out []int8, lo, hi int) { MulInt8(mulLeft, a, b, out, lo, hi) },
+					func(v Variant) (*PreparedBinaryInt8, bool) { return PrepareMulInt8(v, mulLeft) }},
 			}
 			for _, o := range ops {
 				want := make([]int8, n)
