@@ -347,13 +347,21 @@ func (p *Pipeline) infer(ctx context.Context, slot *frameSlot, cur *Frame) error
 			continue
 		}
 		cur = f
+		// The gap is measured between capture times: the loop takes a frame
+		// some time after its source stamped it (a slow board, or qemu), so
+		// the time the loop took the previous one would understate it.
+		captured := f.Time
+		if captured.IsZero() {
+			captured = time.Now()
+		}
 		if stalled {
+			gap := captured.Sub(lastFrame)
 			p.logEvent(func() {
-				p.cfg.Log.Printf("frames resumed after %v", time.Since(lastFrame).Round(time.Millisecond))
+				p.cfg.Log.Printf("frames resumed after %v", gap.Round(time.Millisecond))
 			})
 			stalled = false
 		}
-		lastFrame = time.Now()
+		lastFrame = captured
 		if !stall.Stop() {
 			select {
 			case <-stall.C:

@@ -29,6 +29,14 @@ if command -v llvm-mc-14 >/dev/null; then
     echo "kernels/arm64/*.s differ from _gen's output"; exit 1
   fi
 fi
+if command -v llvm-mc >/dev/null; then
+  step "camera/internal/yuvsimd: regenerate the NEON assembly and diff"
+  (cd camera/internal/yuvsimd && python3 _gen/neon.py > kernel_arm64.s)
+  if [ -n "$(git status --porcelain -- camera/internal/yuvsimd)" ]; then
+    git status --porcelain -- camera/internal/yuvsimd
+    echo "camera/internal/yuvsimd/kernel_arm64.s differs from _gen/neon.py's output"; exit 1
+  fi
+fi
 
 step "go vet for arm64 and arm (assembly argument frames, build tags)"
 GOARCH=arm64 go vet ./kernels/ ./kernels/arm64/ ./runtime/
@@ -70,6 +78,12 @@ run $q cortex-a72 runtime runtime -test.skip "$perCPU|TestCorruptedModels"
 step "arm64 cortex-a72: the converter's golden conversions (every calibration method)"
 timed build arm64 "" convert convert
 run $q cortex-a72 convert convert -test.run 'TestCrossArchConversions'
+
+step "arm64 cortex-a72: the camera's NEON YUV row kernel against its Go twin, and preprocessing"
+timed build arm64 "" yuvsimd camera/internal/yuvsimd
+timed build arm64 "" camera camera
+run $q cortex-a72 yuvsimd camera/internal/yuvsimd
+run $q cortex-a72 camera camera -test.run 'Preprocess|YUV|Pipeline'
 
 step "arm64 -tags purego"
 timed build arm64 purego arm64-purego kernels/arm64
