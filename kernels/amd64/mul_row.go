@@ -4,13 +4,13 @@ package amd64
 // requant((x[p][c] + FullOffset) * (y[c] + RowOffset)) for a feature map x
 // of P pixels by C channels and a channel scale y of C values. The row is
 // constant for a whole call, so its per-channel work is done once per call
-// into per-lane constants (MulRowLanes) and every element then costs one
-// widening, one multiply and the requantization of the depthwise pair-row
-// kernels (dw_pair.go), 11 operations per 8 lanes instead of the
+// into per-lane multipliers (MulRowLanes), and every element then costs
+// one widening, one multiply and the requantization of the depthwise
+// pair-row kernels (dw_pair.go), 12 operations per 8 lanes instead of the
 // same-shape kernel's 19:
 //
-//	A   = x*Y2 = 2*(x + FullOffset)*(y + RowOffset) - FullOffset*Y2     Y2 = 2*(y + RowOffset)
-//	h'' = hi32(A*m + Ke)      Ke = FullOffset*Y2*m + 2^31 + (thr-1)*2^32
+//	A   = (x + FullOffset)*Y2 = 2*(x + FullOffset)*(y + RowOffset)     Y2 = 2*(y + RowOffset)
+//	h'' = hi32(A*m + Ke)      Ke = 2^31 + (thr-1)*2^32
 //	q   = (h'' - [h'' > CMP]) >> r
 //	out = clamp(q)
 //
@@ -20,9 +20,9 @@ package amd64
 // half away from zero by 2^r plus the zero point. This needs no left
 // shift and |h| + |thr| + 3 < 2^31 (NewMulRowInt8 checks both).
 //
-// |Y2| <= 510 fits an int16, so the multiply is VPMADDWD of the
-// sign-extended x (whose high word is 0 or -1) with the pair (Y2, 0): one
-// micro-op where VPMULLD takes two.
+// |x + FullOffset| <= 255 and |Y2| <= 510 fit int16s, so the multiply is
+// VPMADDWD of the sign-extended x + FullOffset (whose high word is 0 or -1)
+// with the pair (Y2, 0): one micro-op where VPMULLD takes two.
 
 import "fmt"
 
@@ -31,27 +31,24 @@ import "fmt"
 const MulRowMaxLanes = 2048
 
 // MulRowInt8 holds a row-broadcast MUL's per-tensor constants. The
-// assembly reads mult at 0, cmp at 4, right at 8, actMin at 12 and actMax
-// at 16.
+// assembly reads mult at 0, cmp at 4, right at 8, actMin at 12, actMax at
+// 16, fullOff at 20 and round at 24.
 type MulRowInt8 struct {
-	mult   int32 // m
-	cmp    int32 // CMP
-	right  int32 // r
-	actMin int32
-	actMax int32
-	// fullOff and rowOff are the offsets of x and y.
-	fullOff, rowOff int32
-	round           uint64 // 2^31 + (thr-1)*2^32, the row-independent part of Ke
+	mult    int32 // m
+	cmp     int32 // CMP
+	right   int32 // r
+	actMin  int32
+	actMax  int32
+	fullOff int32  // the offset of x
+	round   uint64 // Ke
+	rowOff  int32  // the offset of y
 }
 
-// MulRowLanes holds the per-lane constants of up to MulRowMaxLanes lanes
-// (MulRowInt8.Fill). The assembly reads lane i's Y2 (low word, high word 0)
-// at 4*i, the Ke of even lane 2q at 8192+8*q and of odd lane 2q+1 at
-// 16384+8*q: per 8 lanes the 32 bytes of Y2 that VPMADDWD reads and the
-// two registers of Ke that the even and the odd products (VPMULDQ) get.
+// MulRowLanes holds the per-lane multipliers of up to MulRowMaxLanes
+// lanes (MulRowInt8.Fill): lane i's Y2 in the low word of y2[i], 0 in the
+// high word, as VPMADDWD reads them.
 type MulRowLanes struct {
-	y2            [MulRowMaxLanes]int32
-	keEven, keOdd [MulRowMaxLanes / 2]uint64
+	y2 [MulRowMaxLanes]int32
 }
 
 // NewMulRowInt8 prepares a row-broadcast MUL (kernels.MulInt8Params'
@@ -83,37 +80,33 @@ func NewMulRowInt8(fullOff, rowOff, mult, shift, zp, actMin, actMax int32) (*Mul
 	}
 	return &MulRowInt8{
 		mult: mult, cmp: int32(cmp), right: int32(r), actMin: actMin, actMax: actMax,
-		fullOff: fullOff, rowOff: rowOff,
-		round: 1<<31 + uint64(thr-1)<<32,
+		fullOff: fullOff, round: 1<<31 + uint64(thr-1)<<32, rowOff: rowOff,
 	}, nil
 }
 
-// Fill writes the constants of lanes [0, n) of l for a run of the feature
-// map that starts at channel first of the row (n <= MulRowMaxLanes, first
-// < len(row)): lane i gets channel (first+i) % len(row).
+// Fill writes the multipliers of lanes [0, n) of l for a run of the
+// feature map that starts at channel first of the row (n <=
+// MulRowMaxLanes, first < len(row)): lane i gets channel
+// (first+i) % len(row).
 func (k *MulRowInt8) Fill(l *MulRowLanes, row []int8, first, n int) {
-	c := len(row)
-	// The lanes repeat every 2c: then even lanes fall on even lanes.
-	direct := min(n, 2*c)
-	ch := first
-	for i := range direct {
-		y2 := 2 * (int32(row[ch]) + k.rowOff)
-		l.y2[i] = int32(uint16(y2))
-		ke := uint64(int64(k.fullOff)*int64(y2)*int64(k.mult)) + k.round
-		if i%2 == 0 {
-			l.keEven[i/2] = ke
-		} else {
-			l.keOdd[i/2] = ke
-		}
-		if ch++; ch == c {
-			ch = 0
-		}
+	y2 := l.y2[:n]
+	// One period of len(row) lanes, then doublings of it.
+	p := min(n, len(row))
+	for i, v := range row[first:][:min(p, len(row)-first)] {
+		y2[i] = k.laneY2(v)
 	}
-	for p := direct; p < n; p *= 2 {
-		copy(l.y2[p:n], l.y2[:p])
-		copy(l.keEven[p/2:(n+1)/2], l.keEven[:p/2])
-		copy(l.keOdd[p/2:n/2], l.keOdd[:p/2])
+	for i, v := range row[:p-min(p, len(row)-first)] {
+		y2[len(row)-first+i] = k.laneY2(v)
 	}
+	for ; p < n; p *= 2 {
+		copy(y2[p:], y2[:p])
+	}
+}
+
+// laneY2 is the lane multiplier of row value v: 2*(v + RowOffset) in the
+// low word.
+func (k *MulRowInt8) laneY2(v int8) int32 {
+	return int32(uint16(2 * (int32(v) + k.rowOff)))
 }
 
 // MulRowInt8Generic is the pure-Go twin of MulRowInt8AVX2: out[i] for
@@ -127,14 +120,10 @@ func MulRowInt8Generic(out, x []int8, l *MulRowLanes, k *MulRowInt8) {
 // as the assembly does.
 func mulRowLanes(out, x []int8, l *MulRowLanes, first int, k *MulRowInt8) {
 	x = x[:len(out)]
+	y2 := l.y2[first:][:len(out)]
 	for i := range out {
-		j := first + i
-		a := int32(x[i]) * int32(int16(l.y2[j])) // VPMADDWD
-		ke := l.keEven[j/2]
-		if j%2 == 1 {
-			ke = l.keOdd[j/2]
-		}
-		h := int32((uint64(int64(a)*int64(k.mult)) + ke) >> 32) // VPMULDQ, VPADDQ, the high dword
+		a := (int32(x[i]) + k.fullOff) * int32(int16(y2[i]))         // VPADDD, VPMADDWD
+		h := int32((uint64(int64(a)*int64(k.mult)) + k.round) >> 32) // VPMULDQ, VPADDQ, the high dword
 		if h > k.cmp {
 			h++
 		}

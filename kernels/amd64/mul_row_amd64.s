@@ -18,18 +18,18 @@ DATA mulRowShuffle<>+16(SB)/8, $0x0705060403010200
 DATA mulRowShuffle<>+24(SB)/8, $0x0f0d0e0c0b090a08
 GLOBL mulRowShuffle<>(SB), RODATA|NOPTR, $32
 
-// MUL_ROW8 computes the 8 lanes at xo(SI) with the lane constants at
-// lo(BX) (Y2), lo+8192(BX) (Ke of the even lanes) and lo+16384(BX) (the
-// odd lanes') into acc, q of mul_row.go before the clamp, in lane order
+// MUL_ROW8 computes the 8 lanes at xo(SI) with the lane multipliers at
+// lo(BX) into acc, q of mul_row.go before the clamp, in lane order
 // (0,2,1,3) of every four; t is clobbered.
 #define MUL_ROW8(xo, lo, acc, t) \
 	VPMOVSXBD xo(SI), acc; \
+	VPADDD    Y8, acc, acc; \
 	VPMADDWD  lo(BX), acc, acc; \
 	VPMULDQ   Y15, acc, t; \
 	VPSHUFD   $0xF5, acc, acc; \
 	VPMULDQ   Y15, acc, acc; \
-	VPADDQ    lo+8192(BX), t, t; \
-	VPADDQ    lo+16384(BX), acc, acc; \
+	VPADDQ    Y9, t, t; \
+	VPADDQ    Y9, acc, acc; \
 	VSHUFPS   $0xDD, acc, t, acc; \
 	VPCMPGTD  Y14, acc, t; \
 	VPSUBD    t, acc, acc; \
@@ -38,13 +38,14 @@ GLOBL mulRowShuffle<>(SB), RODATA|NOPTR, $32
 // func mulRowInt8AVX2(out, x *int8, groups int, l *MulRowLanes, k *MulRowInt8)
 //
 // Register contract: DI out, SI x, BX l (advancing with them by 32 bytes
-// of Y2 per 8 lanes), CX groups of 8 left, AX k; Y15 m in each dword, Y14
-// CMP, X13 r, Y12 ActMin and Y11 ActMax in each byte, Y10 mulRowPerm<>,
-// Y9 mulRowShuffle<>; Y0-Y3 the results of 32 lanes per iteration, Y4-Y7
-// temporaries. The 32 results narrow with two VPACKSSDW and a VPACKSSWB
-// (saturating: the clamp then gives clamp(q) exactly) to four dwords per
-// 8-lane register spread over the two halves, which VPERMD gathers and
-// VPSHUFB puts in lane order.
+// of multipliers per 8 lanes), CX groups of 8 left, AX k; Y15 m in each
+// dword, Y14 CMP, X13 r, Y12 ActMin and Y11 ActMax in each byte, Y10
+// mulRowPerm<>, Y9 Ke in each qword, Y8 FullOffset in each dword; Y0-Y3
+// the results of 32 lanes per iteration, Y4-Y7 temporaries. The 32
+// results narrow with two VPACKSSDW and a VPACKSSWB (saturating: the clamp
+// then gives clamp(q) exactly) to four dwords per 8-lane register spread
+// over the two halves, which VPERMD gathers and VPSHUFB puts in lane
+// order.
 TEXT ·mulRowInt8AVX2(SB), NOSPLIT, $0-40
 	MOVQ out+0(FP), DI
 	MOVQ x+8(FP), SI
@@ -58,8 +59,9 @@ TEXT ·mulRowInt8AVX2(SB), NOSPLIT, $0-40
 	VMOVD        8(AX), X13
 	VPBROADCASTB 12(AX), Y12
 	VPBROADCASTB 16(AX), Y11
+	VPBROADCASTD 20(AX), Y8
+	VPBROADCASTQ 24(AX), Y9
 	VMOVDQU      mulRowPerm<>(SB), Y10
-	VMOVDQU      mulRowShuffle<>(SB), Y9
 	CMPQ CX, $4
 	JLT  loop8
 
@@ -72,7 +74,7 @@ loop32:
 	VPACKSSDW Y3, Y2, Y2
 	VPACKSSWB Y2, Y0, Y0
 	VPERMD    Y0, Y10, Y0
-	VPSHUFB   Y9, Y0, Y0
+	VPSHUFB   mulRowShuffle<>(SB), Y0, Y0
 	VPMAXSB   Y12, Y0, Y0
 	VPMINSB   Y11, Y0, Y0
 	VMOVDQU   Y0, (DI)
@@ -90,7 +92,7 @@ loop8:
 	VEXTRACTI128 $1, Y0, X1
 	VPACKSSDW    X1, X0, X0
 	VPACKSSWB    X0, X0, X0
-	VPSHUFB      X9, X0, X0
+	VPSHUFB      mulRowShuffle<>(SB), X0, X0
 	VPMAXSB      X12, X0, X0
 	VPMINSB      X11, X0, X0
 	VMOVQ        X0, (DI)
