@@ -3,6 +3,8 @@ package kernels
 import (
 	"math/rand/v2"
 	"slices"
+
+	"github.com/edgeinfer/edgeinfer/kernels/amd64"
 )
 
 // The direct convolution for few input channels (the first layer of an
@@ -11,8 +13,15 @@ import (
 // input rows under its windows once, padded on both sides with the input
 // zero point, and the rows kernel reads every output pixel's window pairs
 // straight from them (see amd64.ConvRows6x16Int16Go).
-// The GEMM path built an im2col row of K = KH*KW*InC int16 per output
-// pixel, as much work at K = 27 as the multiply-adds themselves.
+// The GEMM path builds an im2col row of K = KH*KW*InC int16 per output
+// pixel and runs its 6 x 16 tile on it; at K = 27 that and the panel
+// driver took a third of the layer (224x224x3 -> 112x112x32 3x3/2: rows
+// kernel 0.66x the GEMM path's fastest call, ResNet's 7x7/2 0.86x;
+// BenchmarkRowsConvVsGEMM). The kernel also requantizes in the depthwise
+// pair-row form (10 operations per 8 lanes, weights doubled; see
+// kernels/amd64/conv_stem.go), which alone took the 3x3/2 layer from
+// 0.73x to 0.66x; a requantization outside that form (a left shift, a
+// right shift beyond 24, accumulators near 2^30) stays on the GEMM path.
 
 // rowsConvKernel is a variant's rows kernel: tiles computes groups groups
 // of 6 output pixels times blocks blocks of 16 channels
@@ -30,18 +39,16 @@ var rowsConvKernels = map[Variant]*rowsConvKernel{}
 // im2col to pay for itself (and its 6 x 16 tiles read A from one panel).
 const rowsConvMaxInC = 4
 
-// rowsConvLayout is the packed-weight layout of the rows kernel: the AVX2
-// GEMM's blocks of 16 channels with int16 weight pairs.
-var rowsConvLayout = gemmKernel{mr: 6, nr: 16, kr: 2, aElem: 2, bElem: 2}
-
 // rowsConv is a convolution run by a rows kernel.
 type rowsConv struct {
 	rk         *rowsConvKernel
 	p          Conv2DInt8Params
-	pk         *gemmPacked
-	q          *gemmOutput
-	pairs      int // int16 pairs per window row: ceil(KW*InC / 2)
-	rowLen     int // int16 elements per widened row (the scratch's row stride)
+	packed     []byte // amd64.PackConvRowsInt16's blocks
+	blockBytes int
+	blocks     int
+	q          *gemmOutput // the activation clamp
+	pairs      int         // int16 pairs per window row: ceil(KW*InC / 2)
+	rowLen     int         // int16 elements per widened row (the scratch's row stride)
 	zp         int16
 	m          int // output pixels (N*OutH*OutW)
 	fullBlocks int // blocks of 16 real output channels
@@ -59,7 +66,10 @@ func prepareRowsConv(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32
 	if rk == nil || !rowsConvFits(p) {
 		return nil, false
 	}
-	c := newRowsConv(rk, p, filter, bias)
+	c, err := newRowsConv(rk, p, filter, bias)
+	if err != nil {
+		return nil, false // a requantization without the kernel's exact form: the GEMM path
+	}
 	pr := NewPreparedInt8(v, (c.m+5)/6, c.scratchBytes, c.run)
 	pr.out = unitOutput{unitBytes: 6 * g.OutC, total: c.m * g.OutC}
 	return pr, true
@@ -70,11 +80,13 @@ func rowsConvFits(p *Conv2DInt8Params) bool {
 	g := &p.ConvGeom
 	return g.Groups == 1 && g.InC <= rowsConvMaxInC && g.DilationH == 1 && g.DilationW == 1 &&
 		g.N >= 1 && g.OutH >= 1 && g.OutW >= 1 && g.OutC >= 1 && g.KH >= 1 && g.KW >= 1 &&
-		g.StrideW >= 1 && g.PadLeft >= 0 && gemmRequantOK(&p.Requant, g.OutC)
+		g.StrideW >= 1 && g.PadLeft >= 0 && len(p.Multiplier) >= g.OutC && len(p.Shift) >= g.OutC
 }
 
-// newRowsConv packs p's weights for rk and lays out its scratch.
-func newRowsConv(rk *rowsConvKernel, p *Conv2DInt8Params, filter []int8, bias []int32) *rowsConv {
+// newRowsConv packs p's weights for rk and lays out its scratch; it fails
+// when the requantization has no exact form in the kernel's arithmetic
+// (amd64.PackConvRowsInt16).
+func newRowsConv(rk *rowsConvKernel, p *Conv2DInt8Params, filter []int8, bias []int32) (*rowsConv, error) {
 	g := &p.ConvGeom
 	c := &rowsConv{rk: rk, p: *p, q: outputParams(&p.Requant, g.OutC), zp: int16(p.InZeroPoint)}
 	seg := g.KW * g.InC
@@ -89,7 +101,25 @@ func newRowsConv(rk *rowsConvKernel, p *Conv2DInt8Params, filter []int8, bias []
 			copy(w[oc*kp+ky*2*c.pairs:][:seg], filter[oc*k+ky*seg:][:seg])
 		}
 	}
-	c.pk = packGEMM(&rowsConvLayout, w, kp, g.OutC, kp, bias, &p.Requant, 0, p.InZeroPoint)
+	// The packed bias has the input zero point's term folded in: the
+	// kernel multiplies the raw inputs, padding taps included (they hold
+	// the zero point).
+	packedBias := make([]int32, g.OutC)
+	for oc := range g.OutC {
+		var sum int32
+		for _, v := range filter[oc*k:][:k] {
+			sum += int32(v)
+		}
+		if bias != nil {
+			packedBias[oc] = bias[oc]
+		}
+		packedBias[oc] -= p.InZeroPoint * sum
+	}
+	packed, err := amd64.PackConvRowsInt16(w, g.OutC, kp, packedBias, p.Multiplier, p.Shift, p.OutZeroPoint)
+	if err != nil {
+		return nil, err
+	}
+	c.packed, c.blockBytes, c.blocks = packed, amd64.ConvRowsBlockBytes(kp), (g.OutC+15)/16
 	c.m = g.N * g.OutH * g.OutW
 	c.fullBlocks = g.OutC / 16
 	// A row holds the left padding, the input row and zero-point columns
@@ -99,8 +129,8 @@ func newRowsConv(rk *rowsConvKernel, p *Conv2DInt8Params, filter []int8, bias []
 	reach := (g.OutW+4)*g.StrideW*g.InC + 2*c.pairs
 	c.rowLen = roundUp(max(reach, (g.PadLeft+g.InW)*g.InC), 16)
 	c.tileOff = roundUp(g.KH*c.rowLen*2, 64)
-	c.scratchBytes = c.tileOff + max(g.OutW*16, 6*c.pk.blocks*16)
-	return c
+	c.scratchBytes = c.tileOff + max(g.OutW*16, 6*c.blocks*16)
+	return c, nil
 }
 
 // run computes units [lo, hi): panels of 6 output pixels numbered
@@ -134,9 +164,9 @@ func (c *rowsConv) runPixels(rows []int16, o, tile []int8, x0, count int) {
 	a := rows[x0*pixStep:]
 	groups, rest := count/6, count%6
 	if groups > 0 {
-		tiles(a, pixStep, c.rowLen, g.KH, c.pairs, c.pk.data, c.fullBlocks, o, g.OutC, c.q, groups)
+		tiles(a, pixStep, c.rowLen, g.KH, c.pairs, c.packed, c.fullBlocks, o, g.OutC, c.q, groups)
 		if part := g.OutC % 16; part > 0 {
-			tiles(a, pixStep, c.rowLen, g.KH, c.pairs, c.pk.blocksFrom(c.fullBlocks), 1, tile, 16, c.q, groups)
+			tiles(a, pixStep, c.rowLen, g.KH, c.pairs, c.packed[c.fullBlocks*c.blockBytes:], 1, tile, 16, c.q, groups)
 			ch := c.fullBlocks * 16
 			for px := range 6 * groups {
 				copy(o[px*g.OutC+ch:][:part], tile[px*16:][:part])
@@ -145,8 +175,8 @@ func (c *rowsConv) runPixels(rows []int16, o, tile []int8, x0, count int) {
 	}
 	if rest > 0 {
 		px0 := 6 * groups
-		stride := 16 * c.pk.blocks
-		tiles(a[px0*pixStep:], pixStep, c.rowLen, g.KH, c.pairs, c.pk.data, c.pk.blocks, tile, stride, c.q, 1)
+		stride := 16 * c.blocks
+		tiles(a[px0*pixStep:], pixStep, c.rowLen, g.KH, c.pairs, c.packed, c.blocks, tile, stride, c.q, 1)
 		for px := range rest {
 			copy(o[(px0+px)*g.OutC:][:g.OutC], tile[px*stride:][:g.OutC])
 		}
@@ -201,13 +231,17 @@ func rowsConvSelfTest(rk, twin *rowsConvKernel) bool {
 	for c := range g.OutC {
 		bias[c] = int32(r.IntN(1<<16) - 1<<15)
 		p.Multiplier[c] = int32(1<<30 + r.IntN(1<<30))
-		p.Shift[c] = int32(r.IntN(12) - 10)
+		p.Shift[c] = -int32(r.IntN(12))
 	}
 	run := func(k *rowsConvKernel) []int8 {
-		c := newRowsConv(k, p, filter, bias)
+		c, err := newRowsConv(k, p, filter, bias)
+		if err != nil {
+			return nil
+		}
 		out := make([]int8, g.OutH*g.OutW*g.OutC)
 		c.run(in, out, make([]byte, c.scratchBytes), 0, (c.m+5)/6)
 		return out
 	}
-	return slices.Equal(run(rk), run(twin))
+	got, want := run(rk), run(twin)
+	return got != nil && slices.Equal(got, want)
 }

@@ -32,8 +32,8 @@ func rowsTestVariants(t *testing.T) []Variant {
 // randStemCase draws a convolution the rows kernel runs: 2-4 input
 // channels, windows 1x1 to 7x7, strides 1-3 (independent per axis),
 // padding on each side up to the window size minus one, 8-48 output
-// channels, input zero points often at the extremes, shifts from a left
-// shift of 2 to a right shift of 20 and a random clamp.
+// channels, input zero points often at the extremes, right shifts 0-20
+// and a random clamp.
 func randStemCase(r *rand.Rand) (*Conv2DInt8Params, []int8, []int32) {
 	ks := []int{1, 2, 3, 3, 3, 5, 7}
 	for {
@@ -53,10 +53,10 @@ func randStemCase(r *rand.Rand) (*Conv2DInt8Params, []int8, []int32) {
 		zps := []int32{-128, 127, 0, int32(r.IntN(256) - 128)}
 		p := &Conv2DInt8Params{ConvGeom: g, InZeroPoint: zps[r.IntN(len(zps))]}
 		p.Multiplier, p.Shift = make([]int32, g.OutC), make([]int32, g.OutC)
-		lo := int32(r.IntN(23) - 20)
+		lo := int32(r.IntN(21) - 20)
 		for c := range g.OutC {
 			p.Multiplier[c] = int32(1<<30 + r.IntN(1<<30))
-			p.Shift[c] = lo + int32(r.IntN(int(3-lo)))
+			p.Shift[c] = lo + int32(r.IntN(int(1-lo)))
 		}
 		p.OutZeroPoint = int32(r.IntN(256) - 128)
 		p.ActMin, p.ActMax = -128, 127
@@ -114,26 +114,32 @@ func TestRowsConvMatchesReference(t *testing.T) {
 }
 
 // TestRowsConvSelection checks which convolutions the rows kernel takes:
-// few input channels, one group, no dilation; depthwise and the rest go
-// elsewhere.
+// few input channels, one group, no dilation, requantization with right
+// shifts only; depthwise and the rest go elsewhere.
 func TestRowsConvSelection(t *testing.T) {
 	for _, c := range []struct {
 		inC, groups, dil int
+		shift            int32
 		rows             bool
 	}{
-		{3, 1, 1, true},
-		{4, 1, 1, true},
-		{5, 1, 1, false},  // GEMM
-		{3, 1, 2, false},  // dilated: GEMM
-		{4, 2, 1, false},  // grouped: GEMM
-		{3, 3, 1, false},  // depthwise
-		{32, 1, 1, false}, // GEMM
+		{3, 1, 1, -7, true},
+		{4, 1, 1, 0, true},
+		{3, 1, 1, 1, false},   // left shift: GEMM
+		{3, 1, 1, -25, false}, // right shift beyond 24: GEMM
+		{5, 1, 1, -7, false},  // GEMM
+		{3, 1, 2, -7, false},  // dilated: GEMM
+		{4, 2, 1, -7, false},  // grouped: GEMM
+		{3, 3, 1, -7, false},  // depthwise
+		{32, 1, 1, -7, false}, // GEMM
 	} {
 		g := ConvGeom{N: 1, InH: 16, InW: 16, InC: c.inC, OutC: 16 * c.groups, KH: 3, KW: 3, StrideH: 2, StrideW: 2,
 			DilationH: c.dil, DilationW: c.dil, PadTop: 1, PadLeft: 1, Groups: c.groups}
 		g.OutH = (16+2-(2*c.dil+1))/2 + 1
 		g.OutW = g.OutH
 		p := &Conv2DInt8Params{ConvGeom: g, Requant: randRequant(newRand(2), g.OutC, 1000, 1)}
+		for oc := range g.OutC {
+			p.Shift[oc] = c.shift
+		}
 		_, ok := prepareRowsConv(twinRows, p, make([]int8, g.OutC*9*c.inC/c.groups), nil)
 		if ok != c.rows {
 			t.Errorf("%+v: rows kernel %v, want %v", c, ok, c.rows)

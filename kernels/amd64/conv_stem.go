@@ -1,38 +1,149 @@
 package amd64
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
 
-// ConvRows6x16Int16Go is the twin of ConvRows6x16Int16: a direct
-// convolution of one output row from input rows already widened to int16
-// (the window's padding taps holding the input zero point), for
+// The rows kernel (ConvRows6x16Int16) computes the direct convolution of
+// one output row from input rows already widened to int16, for
 // convolutions with few input channels (the first layer of an image
-// model), where an im2col row per output pixel costs as much as its
-// arithmetic.
+// model), where building an im2col row per output pixel costs as much as
+// a large part of the arithmetic.
 //
 // Window row ky of output pixel m of group g is the int16 run starting at
-// a[(6g+m)*pixStep + ky*rowStride], read as pairs pairs; b holds blocks
-// packed blocks of 16 channels in Gemm6x16Int16's layout with
-// kp = 2*kh*pairs, k-pair ky*pairs+j weighting the pair at 2j of window
-// row ky. So
+// a[(6g+m)*pixStep + ky*rowStride], read as pairs int16 pairs; k-pair
+// ky*pairs+j of a packed block weights the pair at 2j of window row ky.
+// A window row of KW*InC taps with KW*InC odd ends in a pair whose second
+// weight is zero: the element it reads (the next pixel's first tap)
+// contributes nothing.
 //
-//	acc[m][n] = bias[n] + sum_{ky, i < 2*pairs} a[(6g+m)*pixStep + ky*rowStride + i] * w[n][2*ky*pairs + i]
+// The weights are doubled at pack time and the accumulators start at
+// zero, so the multiply-adds give A = 2*sum(x*w) = 2*(acc - bias), acc
+// being the GEMM's accumulator (bias has the input zero point's term
+// folded in). The requantization of a channel with multiplier m, right
+// shift r and output zero point zp is the depthwise pair-row form
+// (dw_pair.go), 10 operations per 8 lanes instead of the GEMM's 14 plus
+// the zero point's add:
 //
-// requantized into c[(6g+m)*cStride + 16j + n] for block j. A window row
-// of KW*InC taps with KW*InC odd ends in a pair whose second weight is
-// zero: the element it reads (the next pixel's first tap) contributes
-// nothing.
+//	h'' = hi32(A*m + Ke)            Ke = 2*bias*m + 2^31 + (thr-1)*2^32 (mod 2^64)
+//	q   = (h'' + [h'' > CMP]) >> r  thr = 2^(r-1) + zp*2^r, CMP = thr-2 (r >= 1); thr = zp, CMP = MinInt32 (r == 0)
+//
+// h'' = h + thr - 1 with h = hi32(2*acc*m + 2^31), SaturatingRoundingDoublingHighMul(acc, m)
+// (no saturation: |acc| < 2^30), and RoundingDivideByPOT(h, r) + zp is
+// (h + 2^(r-1) - [h < 0] + zp*2^r) >> r, i.e. (h'' + [h >= 0]) >> r, and
+// h >= 0 is h'' > thr - 2. The result already holds zp; saturating packs
+// and the activation clamp finish it. PackConvRowsInt16 checks the bounds
+// this needs (no left shift, r <= 24, |acc| + |thr| + 3 < 2^31 and
+// |acc| < 2^30) and refuses the rest, which stay on the GEMM path.
+
+// convRowsHalf is the byte size of one half block's requantization
+// constants (8 channels): multipliers of the even lanes (at even dword
+// positions, for VPMULDQ), of the odd lanes, Ke of the even lanes (4
+// int64), of the odd lanes, CMP (8 int32), r (8 int32).
+const convRowsHalf = 192
+
+// ConvRowsBlockBytes is the size of one packed block of 16 channels over
+// kp = 2*kh*pairs: two halves' constants, then kp/2 k-pairs of 16 channels
+// of doubled int16 weight pairs (64 bytes per k-pair).
+func ConvRowsBlockBytes(kp int) int { return 2*convRowsHalf + 16*kp*2 }
+
+// PackConvRowsInt16 packs n output channels of kp weights each (w[c*kp:],
+// kp even, zero where the window has no tap) for ConvRows6x16Int16, with
+// per-channel bias (the input zero point's term already folded in),
+// multiplier and shift (quant.QuantizeMultiplier's, negative = right) and
+// the output zero point. It fails, naming the channel, when the
+// requantization has no exact form in the kernel's arithmetic for inputs
+// in [-128, 127].
+func PackConvRowsInt16(w []int8, n, kp int, bias, mult, shift []int32, zp int32) ([]byte, error) {
+	if kp%2 != 0 || n < 1 || len(w) < n*kp || len(bias) < n || len(mult) < n || len(shift) < n {
+		return nil, fmt.Errorf("amd64: rows kernel: bad packing arguments (n %d, kp %d)", n, kp)
+	}
+	if zp < math.MinInt8 || zp > math.MaxInt8 {
+		return nil, fmt.Errorf("amd64: rows kernel: zero point %d outside int8", zp)
+	}
+	size := ConvRowsBlockBytes(kp)
+	blocks := (n + 15) / 16
+	out := make([]byte, blocks*size)
+	le := binary.LittleEndian
+	for c := range n {
+		r := int64(-shift[c])
+		if r < 0 || r > 24 || mult[c] == math.MinInt32 {
+			return nil, fmt.Errorf("amd64: rows kernel: channel %d: shift %d or multiplier %d has no pair form", c, shift[c], mult[c])
+		}
+		bound := int64(bias[c])
+		bound = max(bound, -bound)
+		for _, v := range w[c*kp:][:kp] {
+			bound += 128 * int64(max(v, -v))
+		}
+		thr, cmp := int64(zp), int64(math.MinInt32)
+		if r > 0 {
+			thr = 1<<(r-1) + int64(zp)<<r
+			cmp = thr - 2
+		}
+		if bound >= 1<<30 || bound+max(thr, -thr)+3 >= 1<<31 {
+			return nil, fmt.Errorf("amd64: rows kernel: channel %d: accumulator bound %d too large for the pair form", c, bound)
+		}
+		ke := uint64(2*int64(bias[c])*int64(mult[c])) + 1<<31 + uint64(thr-1)<<32
+		blk := out[c/16*size:][:size]
+		half := blk[c%16/8*convRowsHalf:][:convRowsHalf]
+		j := c % 8
+		odd, pos := j%2, j/2 // lane j's slot among its parity's four
+		le.PutUint32(half[odd*32+8*pos:], uint32(mult[c]))
+		le.PutUint64(half[64+odd*32+8*pos:], ke)
+		le.PutUint32(half[128+4*j:], uint32(int32(cmp)))
+		le.PutUint32(half[160+4*j:], uint32(r))
+		wts := blk[2*convRowsHalf:]
+		for k, v := range w[c*kp:][:kp] {
+			le.PutUint16(wts[2*((k/2*16+c%16)*2+k%2):], uint16(2*int16(v)))
+		}
+	}
+	return out, nil
+}
+
+// ConvRows6x16Int16Go is the twin of ConvRows6x16Int16: for groups groups
+// of 6 output pixels and blocks packed blocks of 16 channels (kp =
+// 2*kh*pairs),
+//
+//	A[m][n] = sum_{ky, i < 2*pairs} a[(6g+m)*pixStep + ky*rowStride + i] * w2[n][2*ky*pairs + i]
+//
+// (doubled weights, int32 wrap-around) requantized as above into
+// c[(6g+m)*cStride + 16j + n] for block j; q supplies the activation
+// clamp (its rows 0-2).
 func ConvRows6x16Int16Go(a []int16, pixStep, rowStride, kh, pairs int, b []byte, blocks int, c []int8, cStride int, q *Output, groups int) {
 	kp := 2 * kh * pairs
-	size := headerRows*16*4 + 16*kp*2
+	size := ConvRowsBlockBytes(kp)
+	le := binary.LittleEndian
+	actMin, actMax := q[1][0]+q[0][0], q[2][0]+q[0][0]
 	for g := 0; g < groups; g++ {
 		for j := 0; j < blocks; j++ {
 			blk := b[j*size:][:size]
-			wts := blk[headerRows*16*4:]
-			gemmTileGo(6, 16, 2, kp, func(m, k int) int32 {
-				ky, i := k/(2*pairs), k%(2*pairs)
-				return int32(a[(6*g+m)*pixStep+ky*rowStride+i])
-			}, blk, func(pos int) int32 { return int32(int16(binary.LittleEndian.Uint16(wts[2*pos:]))) },
-				c[6*g*cStride+16*j:], cStride, q)
+			wts := blk[2*convRowsHalf:]
+			for m := 0; m < 6; m++ {
+				px := (6*g + m) * pixStep
+				for n := 0; n < 16; n++ {
+					var acc int32
+					for k := 0; k < kp; k++ {
+						ky, i := k/(2*pairs), k%(2*pairs)
+						w := int16(le.Uint16(wts[2*((k/2*16+n)*2+k%2):]))
+						acc += int32(a[px+ky*rowStride+i]) * int32(w)
+					}
+					half := blk[n/8*convRowsHalf:][:convRowsHalf]
+					l := n % 8
+					odd, pos := l%2, l/2
+					mult := int32(le.Uint32(half[odd*32+8*pos:]))
+					ke := le.Uint64(half[64+odd*32+8*pos:])
+					cmp := int32(le.Uint32(half[128+4*l:]))
+					r := le.Uint32(half[160+4*l:])
+					h := int32((uint64(int64(acc)*int64(mult)) + ke) >> 32)
+					if h > cmp {
+						h++
+					}
+					v := h >> r
+					c[(6*g+m)*cStride+16*j+n] = int8(min(max(v, actMin), actMax))
+				}
+			}
 		}
 	}
 }

@@ -16,7 +16,7 @@ func ConvRows6x16Int16(a []int16, pixStep, rowStride, kh, pairs int, b []byte, b
 		return
 	}
 	a = a[:ConvRowsReach(pixStep, rowStride, kh, pairs, groups)]
-	b = b[:blocks*(headerRows*16*4+16*2*kh*pairs*2)]
+	b = b[:blocks*ConvRowsBlockBytes(2*kh*pairs)]
 	c = c[:(6*groups-1)*cStride+16*blocks]
 	convRows6x16Int16(unsafe.SliceData(a), 2*pixStep, 2*rowStride, kh, pairs, &b[0], blocks, &c[0], cStride, q, groups)
 }

@@ -4,11 +4,46 @@
 
 #include "gemm_tile_amd64.h"
 
+// RQ_PAIR(X, H) requantizes the 8 lanes of X (A = 2*(acc - bias)) with
+// the constants of the half block at H(BX) (conv_stem.go): h'' =
+// hi32(A*m + Ke) for the even lanes (moved down by VPSRLQ) and the odd
+// ones (in place), then (h'' + [h'' > CMP]) >> r, which holds the zero
+// point already. Y12 is clobbered.
+#define RQ_PAIR(X, H) \
+	VPMULDQ  0+H(BX), X, Y12 \
+	VPSHUFD  $0xf5, X, X \
+	VPMULDQ  32+H(BX), X, X \
+	VPADDQ   64+H(BX), Y12, Y12 \
+	VPADDQ   96+H(BX), X, X \
+	VPSRLQ   $32, Y12, Y12 \
+	VPBLENDD $0xaa, X, Y12, X \
+	VPCMPGTD 128+H(BX), X, Y12 \
+	VPSUBD   Y12, X, X \
+	VPSRAVD  160+H(BX), X, X
+
+// STORE_PAIR narrows RQ_PAIR's X0 (channels 0-7) and X1 (8-15) to int8
+// with saturating packs, clamps them to [ActMin, ActMax] (q's row 5 at
+// R11) and stores the 16 bytes at (R9); R9 += R10. Y12, Y13 clobbered.
+#define STORE_PAIR(X0, X1) \
+	VPACKSSDW    X1, X0, Y12 \
+	VPERMQ       $0xd8, Y12, Y12 \
+	VEXTRACTI128 $1, Y12, X13 \
+	VPACKSSWB    X13, X12, X12 \
+	VPMAXSB      320(R11), X12, X12 \
+	VPMINSB      352(R11), X12, X12 \
+	VMOVDQU      X12, (R9) \
+	ADDQ         R10, R9
+
+#define RQ_STORE_PAIR(X0, X1) \
+	RQ_PAIR(X0, 0) \
+	RQ_PAIR(X1, 192) \
+	STORE_PAIR(X0, X1)
+
 // func convRows6x16Int16(a *int16, pixStep, rowStride, kh, pairs int, b *byte, blocks int, c *int8, cStride int, q *Output, groups int)
 //
 // The direct convolution of ConvRows6x16Int16Go: groups consecutive groups
 // of 6 output pixels of one output row, each times blocks packed blocks of
-// 16 channels (gemm6x16Int16's layout, kp = 2*kh*pairs). Pixel m of a
+// 16 channels (PackConvRowsInt16's layout, kp = 2*kh*pairs). Pixel m of a
 // group reads its window from the widened input rows themselves: k-pair
 // (ky, j) is the int16 pair at a + m*pixStep + ky*rowStride + 4j (bytes),
 // broadcast as it stands, so no im2col row is built. pixStep and rowStride
@@ -17,12 +52,12 @@
 // Register contract:
 //   AX      the group's pixel 0 (window row 0, pair 0); R8 = pixStep
 //   SI, DX  pixels 0 and 3 at the current (ky, j) (pixels 1, 2 at +R8, +2*R8; 4, 5 likewise)
-//   BX      block header, DI its weights (64 bytes per k-pair)
+//   BX      block's requantization constants, DI its weights (64 bytes per k-pair, at BX+384)
 //   CX      pairs left in this window row, R14 window rows left
 //   R9      output row, R10 = cStride, R11 = q, R12 blocks left, R13 tile's first output
 //   rowStride+16(FP)  rewritten as rowStride - 4*pairs: from a window row's end to the next's start
 //   c+56(FP), groups+80(FP)  the group's first output, groups left (updated in place)
-//   Y0-Y11  accumulators: pixel m channels 0-7 in Y(2m), 8-15 in Y(2m+1)
+//   Y0-Y11  accumulators of 2*sum(x*w): pixel m channels 0-7 in Y(2m), 8-15 in Y(2m+1)
 //   Y12-Y13 weights of one k-pair, Y14 broadcast pair, Y15 product
 TEXT ·convRows6x16Int16(SB), NOSPLIT, $0-88
 	MOVQ a+0(FP), AX
@@ -50,22 +85,22 @@ block:
 	MOVQ AX, SI
 	LEAQ (AX)(R8*2), DX
 	ADDQ R8, DX
-	LEAQ 448(BX), DI
+	LEAQ 384(BX), DI
 	MOVQ kh+24(FP), R14
 	MOVQ R13, R9
 
-	VMOVDQU (BX), Y0
-	VMOVDQU 32(BX), Y1
-	VMOVDQA Y0, Y2
-	VMOVDQA Y1, Y3
-	VMOVDQA Y0, Y4
-	VMOVDQA Y1, Y5
-	VMOVDQA Y0, Y6
-	VMOVDQA Y1, Y7
-	VMOVDQA Y0, Y8
-	VMOVDQA Y1, Y9
-	VMOVDQA Y0, Y10
-	VMOVDQA Y1, Y11
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
 
 row:
 	MOVQ pairs+32(FP), CX
@@ -90,12 +125,12 @@ pair:
 	DECQ R14
 	JNZ  row
 
-	CMPL 192(R11), $0
-	JEQ  nosat
-	SATSHIFT_6x16
-
-nosat:
-	REQUANT_STORE_6x16
+	RQ_STORE_PAIR(Y0, Y1)
+	RQ_STORE_PAIR(Y2, Y3)
+	RQ_STORE_PAIR(Y4, Y5)
+	RQ_STORE_PAIR(Y6, Y7)
+	RQ_STORE_PAIR(Y8, Y9)
+	RQ_STORE_PAIR(Y10, Y11)
 
 	// The next block starts where this one's weights end.
 	MOVQ DI, BX

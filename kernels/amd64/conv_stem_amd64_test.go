@@ -24,8 +24,8 @@ func TestConvRows6x16Int16(t *testing.T) {
 			pixStep := 1 + rng.IntN(12)
 			rowStride := 6*groups*pixStep + 2*pairs + rng.IntN(9)
 			kp := 2 * kh * pairs
-			b := gemmRandomBlocks(rng, blocks, 16, kp, 2)
 			q := gemmRandomOutput(rng)
+			b := convRowsRandomBlocks(t, rng, 16*blocks-rng.IntN(16), kp, q[0][0])
 			a := gemmRandomInt16s(rng, ConvRowsReach(pixStep, rowStride, kh, pairs, groups), trial == 0)
 			cStride := 16*blocks + rng.IntN(5)
 			n := (6*groups-1)*cStride + 16*blocks
@@ -40,4 +40,25 @@ func TestConvRows6x16Int16(t *testing.T) {
 			checkG(t, "asm")
 		}
 	}
+}
+
+// convRowsRandomBlocks packs n random channels (padded to whole blocks)
+// of kp weights with random biases, multipliers and right shifts 0-24.
+func convRowsRandomBlocks(t *testing.T, rng *rand.Rand, n, kp int, zp int32) []byte {
+	t.Helper()
+	w := make([]int8, n*kp)
+	for i := range w {
+		w[i] = int8(rng.IntN(255) - 127)
+	}
+	bias, mult, shift := make([]int32, n), make([]int32, n), make([]int32, n)
+	for c := range n {
+		bias[c] = int32(rng.IntN(1<<20) - 1<<19)
+		mult[c] = int32(1<<30 + rng.IntN(1<<30))
+		shift[c] = -int32(rng.IntN(25))
+	}
+	b, err := PackConvRowsInt16(w, n, kp, bias, mult, shift, zp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
