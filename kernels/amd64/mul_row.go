@@ -22,7 +22,11 @@ package amd64
 //
 // |x + FullOffset| <= 255 and |Y2| <= 510 fit int16s, so the multiply is
 // VPMADDWD of the sign-extended x + FullOffset (whose high word is 0 or -1)
-// with the pair (Y2, 0): one micro-op where VPMULLD takes two.
+// with the pair (Y2, 0): one micro-op where VPMULLD takes two on Intel
+// cores. Keeping x's offset out of the lanes (one VPADDD per 8 lanes)
+// leaves one 32-bit multiplier per lane to fill per call instead of that
+// and a 64-bit constant per lane: as fast on long runs, faster on the
+// short ones of the late stages (7x7x1152: 3.3 against 2.8 elements/ns).
 
 import "fmt"
 
