@@ -2,7 +2,15 @@
 
 #include "textflag.h"
 
-#include "gemm_tile_amd64.h"
+// MADD_ROW is gemm_avx2_amd64.s's k-pair step of one row: broadcast the
+// int16 pair at ADDR and multiply-add it with both weight vectors (Y12:
+// channels 0-7, Y13: 8-15) into A0 and A1 (Y14, Y15 clobbered).
+#define MADD_ROW(ADDR, A0, A1) \
+	VPBROADCASTD ADDR, Y14 \
+	VPMADDWD     Y12, Y14, Y15 \
+	VPADDD       Y15, A0, A0 \
+	VPMADDWD     Y13, Y14, Y15 \
+	VPADDD       Y15, A1, A1
 
 // RQ_PAIR(X, H) requantizes the 8 lanes of X (A = 2*(acc - bias)) with
 // the constants of the half block at H(BX) (conv_stem.go): h'' =
