@@ -121,9 +121,66 @@ func TestNewMulRowInt8Rejects(t *testing.T) {
 			t.Errorf("%s: prepared", c.name)
 		}
 	}
-	// The largest threshold that fits: r = 23, zp = 127 gives
-	// |thr| = 2^22 + 127*2^23 < 2^31 - 2^16.
-	if _, err := NewMulRowInt8(0, 0, mult, -23, 127, -128, 127); err != nil {
-		t.Errorf("r=23: %v", err)
+	// The largest thresholds that fit: r = 24 with zp = 127 or -128 gives
+	// |thr| <= 2^31 - 2^23 < 2^31 - |h| - 3; r = 25 does not.
+	for _, zp := range []int32{127, -128} {
+		if _, err := NewMulRowInt8(0, 0, mult, -24, zp, -128, 127); err != nil {
+			t.Errorf("r=24, zp=%d: %v", zp, err)
+		}
+		if _, err := NewMulRowInt8(0, 0, mult, -25, zp, -128, 127); err == nil {
+			t.Errorf("r=25, zp=%d: prepared", zp)
+		}
+	}
+}
+
+// TestMulRowExhaustive checks every (x, y) pair of int8 values against the
+// formula, for right shifts from 0 to 31 with the extreme zero points
+// (the rounding thresholds up to the largest NewMulRowInt8 takes) and
+// random offsets and clamps.
+func TestMulRowExhaustive(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	row := make([]int8, 256)
+	for i := range row {
+		row[i] = int8(i - 128)
+	}
+	x := make([]int8, 256*256) // pixel p holds x = p-128 in every channel
+	for i := range x {
+		x[i] = int8(i/256 - 128)
+	}
+	var l MulRowLanes
+	out := make([]int8, len(x))
+	prepared := 0
+	for right := range 32 {
+		for _, zp := range []int32{-128, 0, 127} {
+			m := mulRowCase{x: x, row: row, zp: zp, actMin: -128, actMax: 127}
+			m.fullOff, m.rowOff = int32(r.IntN(256)-127), int32(r.IntN(256)-127)
+			if right%4 == 3 {
+				m.actMin, m.actMax = max(zp-40, -128), min(zp+60, 127)
+			}
+			mult, shift := quant.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, -right))
+			m.mult, m.shift = mult, int32(shift)
+			k, err := NewMulRowInt8(m.fullOff, m.rowOff, m.mult, m.shift, m.zp, m.actMin, m.actMax)
+			if err != nil {
+				if right < 23 {
+					t.Fatalf("right shift %d, zero point %d: %v", right, zp, err)
+				}
+				continue
+			}
+			prepared++
+			want := m.want()
+			k.Fill(&l, row, 0, MulRowMaxLanes)
+			for _, impl := range mulRowImpls {
+				for o := 0; o < len(x); o += MulRowMaxLanes {
+					impl.run(out[o:o+MulRowMaxLanes], x[o:], &l, k)
+				}
+				checkBytes(t, fmt.Sprintf("%s right shift %d zero point %d", impl.name, right, zp), out, want, func(i int) any {
+					return []int8{x[i], row[i%256]}
+				})
+			}
+		}
+	}
+	// Right shifts 0-24 with every zero point, 25-31 with zero point 0.
+	if prepared != 25*3+7 {
+		t.Errorf("%d quantizations prepared, want %d", prepared, 25*3+7)
 	}
 }
