@@ -82,6 +82,9 @@ type AddInt8Consts struct {
 	// (|(x+off) << 21| <= 255*2^21, a rescale only shrinks it, the sum of two
 	// is below 255*2^22 < 2^30) and REQUANT8_FAST applies.
 	Fast int32
+	// Pair is the pair form of the same ADD (elementwise_add_pair.go), nil
+	// when it does not apply; AddInt8AVX2 prefers it.
+	Pair *AddInt8Pair
 }
 
 // NewAddInt8Consts prepares ADD (kernels.AddInt8Params' fields).
@@ -105,6 +108,7 @@ func NewAddInt8Consts(aOff, bOff, aMult, aShift, bMult, bShift, leftShift, outMu
 	if k.ACon.AnyLeft == 0 && k.BCon.AnyLeft == 0 && k.OutCon.AnyLeft == 0 && leftShift <= 21 {
 		k.Fast = 1
 	}
+	k.Pair = newAddInt8Pair(k, aMult, aShift, bMult, bShift, outMult, outShift, zp, actMin, actMax)
 	return k, nil
 }
 

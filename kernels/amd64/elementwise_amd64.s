@@ -201,3 +201,92 @@ anoleftOut:
 adone:
 	VZEROUPPER
 	RET
+
+// PAIR_RQ is one requantization of the pair form (elementwise_add_pair.go)
+// of the 8 lanes of acc (A, twice the value): h'' = hi32(A*m + Ke) for the
+// even and the odd lanes, merged by VSHUFPS (lanes 0,2,1,3 of every four),
+// then q = (h'' - [h'' > CMP]) >> r with the count at rc; t is clobbered.
+#define PAIR_RQ(acc, m, ke, cmp, rc, t) \
+	VPMULDQ  m, acc, t; \
+	VPSHUFD  $0xF5, acc, acc; \
+	VPMULDQ  m, acc, acc; \
+	VPADDQ   ke, t, t; \
+	VPADDQ   ke, acc, acc; \
+	VSHUFPS  $0xDD, acc, t, acc; \
+	VPCMPGTD cmp, acc, t; \
+	VPSUBD   t, acc, acc; \
+	VPSRAD   rc, acc, acc
+
+// PAIR_ADD8 computes the 8 outputs at xo(SI) and xo(DX) as int32 lanes in
+// order into acc (two VSHUFPS permutations cancel); t and u are
+// clobbered.
+#define PAIR_ADD8(xo, acc, t, u) \
+	VPMOVSXBD xo(SI), acc; \
+	VPMOVSXBD xo(DX), u; \
+	VPSLLD    48(BX), acc, acc; \
+	VPSLLD    48(BX), u, u; \
+	PAIR_RQ(acc, Y15, Y12, Y9, 64(BX), t); \
+	PAIR_RQ(u, Y14, Y11, Y8, 80(BX), t); \
+	VPADDD    u, acc, acc; \
+	VPADDD    acc, acc, acc; \
+	PAIR_RQ(acc, Y13, Y10, Y7, 96(BX), t)
+
+// func addInt8PairAVX2(out, a, b *int8, groups int, p *AddInt8Pair)
+//
+// Register contract: DI out, SI a, DX b, CX groups of 8 left, BX p (shift
+// counts and clamps read from it); Y15/Y14/Y13 m of a, b and out in each
+// dword, Y12/Y11/Y10 their Ke in each qword, Y9/Y8/Y7 their CMP; Y0 and
+// Y3 the two 8-lane results of an iteration (16 lanes), Y1/Y2 and Y4/Y5
+// temporaries. The results narrow as in PACK16N without the zero point
+// (it is in the output's Ke).
+TEXT ·addInt8PairAVX2(SB), NOSPLIT, $0-40
+	MOVQ out+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ groups+24(FP), CX
+	MOVQ p+32(FP), BX
+	TESTQ CX, CX
+	JLE  pdone
+	VPBROADCASTD 0(BX), Y15
+	VPBROADCASTD 4(BX), Y14
+	VPBROADCASTD 8(BX), Y13
+	VPBROADCASTQ 24(BX), Y12
+	VPBROADCASTQ 32(BX), Y11
+	VPBROADCASTQ 40(BX), Y10
+	VPBROADCASTD 12(BX), Y9
+	VPBROADCASTD 16(BX), Y8
+	VPBROADCASTD 20(BX), Y7
+	CMPQ CX, $2
+	JLT  ploop8
+
+ploop16:
+	PAIR_ADD8(0, Y0, Y1, Y2)
+	PAIR_ADD8(8, Y3, Y4, Y5)
+	VPACKSSDW    Y3, Y0, Y0
+	VPERMQ       $0xD8, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSWB    X1, X0, X0
+	VPMAXSB      112(BX), X0, X0
+	VPMINSB      144(BX), X0, X0
+	VMOVDQU      X0, (DI)
+	ADDQ $16, SI
+	ADDQ $16, DX
+	ADDQ $16, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  ploop16
+	TESTQ CX, CX
+	JEQ  pdone
+
+ploop8:
+	PAIR_ADD8(0, Y0, Y1, Y2)
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	VPMAXSB      112(BX), X0, X0
+	VPMINSB      144(BX), X0, X0
+	VMOVQ        X0, (DI)
+
+pdone:
+	VZEROUPPER
+	RET

@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -11,12 +12,16 @@ import (
 // mulCase and addCase are random same-shape MUL/ADD problems; want is
 // computed from params.go's formulas with package quant.
 type binaryCase struct {
-	a, b               []int8
-	aOff, bOff         int32
-	aMult, aShift      int32
-	bMult, bShift      int32
-	leftShift          int32
-	mult, shift        int32
+	a, b          []int8
+	aOff, bOff    int32
+	aMult, aShift int32
+	bMult, bShift int32
+	leftShift     int32
+	mult, shift   int32
+	// addMult and addShift are ADD's output requantization: about
+	// 2^-LeftShift, as converters make it, so that outputs spread rather
+	// than saturate.
+	addMult, addShift  int32
 	zp, actMin, actMax int32
 }
 
@@ -40,6 +45,7 @@ func randomBinaryCase(r *rand.Rand, n int) binaryCase {
 		c.aShift = 1 // left shift in a rescale
 	}
 	c.leftShift = 20
+	c.addMult, c.addShift = qm(-23, -17)
 	c.zp = int32(r.IntN(256) - 128)
 	c.actMin, c.actMax = -128, 127
 	if r.IntN(3) == 0 {
@@ -62,7 +68,7 @@ func (c *binaryCase) wantAdd() []int8 {
 	for i := range w {
 		x := quant.MultiplyByQuantizedMultiplier((int32(c.a[i])+c.aOff)<<uint(c.leftShift), c.aMult, int(c.aShift))
 		y := quant.MultiplyByQuantizedMultiplier((int32(c.b[i])+c.bOff)<<uint(c.leftShift), c.bMult, int(c.bShift))
-		w[i] = requantReference(x+y, c.mult, c.shift, c.zp, c.actMin, c.actMax)
+		w[i] = requantReference(x+y, c.addMult, c.addShift, c.zp, c.actMin, c.actMax)
 	}
 	return w
 }
@@ -72,7 +78,7 @@ func (c *binaryCase) consts(t testing.TB) (*MulInt8Consts, *AddInt8Consts) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ak, err := NewAddInt8Consts(c.aOff, c.bOff, c.aMult, c.aShift, c.bMult, c.bShift, c.leftShift, c.mult, c.shift, c.zp, c.actMin, c.actMax)
+	ak, err := NewAddInt8Consts(c.aOff, c.bOff, c.aMult, c.aShift, c.bMult, c.bShift, c.leftShift, c.addMult, c.addShift, c.zp, c.actMin, c.actMax)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +92,16 @@ var binaryImpls = []struct {
 	mul, add func(out, a, b []int8, mk *MulInt8Consts, ak *AddInt8Consts)
 }{{"generic",
 	func(out, a, b []int8, mk *MulInt8Consts, _ *AddInt8Consts) { MulInt8Generic(out, a, b, mk) },
-	func(out, a, b []int8, _ *MulInt8Consts, ak *AddInt8Consts) { AddInt8Generic(out, a, b, ak) }}}
+	func(out, a, b []int8, _ *MulInt8Consts, ak *AddInt8Consts) { AddInt8Generic(out, a, b, ak) }},
+	{"pair generic", // the ADD pair form's twin where it applies
+		func(out, a, b []int8, mk *MulInt8Consts, _ *AddInt8Consts) { MulInt8Generic(out, a, b, mk) },
+		func(out, a, b []int8, _ *MulInt8Consts, ak *AddInt8Consts) {
+			if ak.Pair != nil {
+				AddInt8PairGeneric(out, a, b, ak.Pair)
+			} else {
+				AddInt8Generic(out, a, b, ak)
+			}
+		}}}
 
 // TestBinaryMatchesFormula checks MUL and ADD against params.go's formulas
 // for every length 0..40 (all tails of the 8-lane groups) and in place.
@@ -127,5 +142,44 @@ func guardedInt8(t *testing.T, n int) ([]int8, func()) {
 				t.Fatalf("guard band overwritten (length %d)", n)
 			}
 		}
+	}
+}
+
+// TestAddExhaustive checks ADD and SUB on every (a, b) pair of int8 values
+// against the formula, for random offsets, rescales with right shifts
+// 0..6, output requantizations around 2^-LeftShift and clamps: the
+// rounding of all three requantizations is exercised, ties included.
+func TestAddExhaustive(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	a, b := make([]int8, 1<<16), make([]int8, 1<<16)
+	for i := range a {
+		a[i], b[i] = int8(i>>8-128), int8(i&255-128)
+	}
+	out := make([]int8, len(a))
+	pair := 0
+	for iter := range 24 {
+		c := randomBinaryCase(r, 0)
+		c.a, c.b = a, b
+		m, s := quant.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, -r.IntN(7)))
+		c.aMult, c.aShift = m, int32(s)
+		m, s = quant.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, -r.IntN(7)))
+		c.bMult, c.bShift = m, int32(s)
+		if iter%2 == 1 {
+			c.bMult = -c.bMult // SUB
+		}
+		m, s = quant.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, -14-r.IntN(8)))
+		c.addMult, c.addShift = m, int32(s)
+		_, ak := c.consts(t)
+		if ak.Pair != nil {
+			pair++
+		}
+		want := c.wantAdd()
+		for _, impl := range binaryImpls {
+			impl.add(out, a, b, nil, ak)
+			checkBytes(t, fmt.Sprintf("%s case %d", impl.name, iter), out, want, func(i int) any { return []int8{a[i], b[i]} })
+		}
+	}
+	if pair != 24 {
+		t.Errorf("pair form for %d of 24 cases", pair)
 	}
 }

@@ -32,7 +32,7 @@ func BenchmarkMulRow(b *testing.B) {
 	}
 	out := make([]int8, n)
 	for i, impl := range mulRowImpls {
-		same := binaryImpls[min(i, len(binaryImpls)-1)]
+		same := binaryImpls[len(binaryImpls)-len(mulRowImpls)+i]
 		for _, op := range []struct {
 			name string
 			run  func(out, x []int8)
