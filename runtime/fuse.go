@@ -19,26 +19,7 @@ import (
 // f's op then runs nothing: it becomes a view of x (its output is never
 // read), so the arena gives it no memory of its own.
 func fusePointwiseMul(g *format.Model, ops []opPlan, variant kernels.Variant) {
-	readers := make([]int, len(g.Tensors))
-	for i := range g.Operators {
-		for _, t := range g.Operators[i].Inputs {
-			if t >= 0 {
-				readers[t]++
-			}
-		}
-	}
-	for _, t := range g.Outputs {
-		readers[t]++ // a graph output is read by the caller
-	}
-	producer := make([]int, len(g.Tensors))
-	for t := range producer {
-		producer[t] = -1
-	}
-	for i := range g.Operators {
-		for _, t := range g.Operators[i].Outputs {
-			producer[t] = i
-		}
-	}
+	readers, producer := tensorUse(g, ops)
 	for j := range g.Operators {
 		mop := &g.Operators[j]
 		if ops[j].mul == nil || len(mop.Inputs) != 2 {

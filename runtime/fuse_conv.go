@@ -37,29 +37,7 @@ type convOutput struct {
 // must see the convolution's values), or when the convolution's units do
 // not name the bytes they write.
 func fuseConvTable(g *format.Model, ops []opPlan, variant kernels.Variant) {
-	readers := make([]int, len(g.Tensors))
-	for j := range g.Operators {
-		if ops[j].absorbed { // its output is never read: it reads nothing either
-			continue
-		}
-		for _, t := range g.Operators[j].Inputs {
-			if t >= 0 {
-				readers[t]++
-			}
-		}
-	}
-	for _, t := range g.Outputs {
-		readers[t]++
-	}
-	producer := make([]int, len(g.Tensors))
-	for t := range producer {
-		producer[t] = -1
-	}
-	for i := range g.Operators {
-		for _, t := range g.Operators[i].Outputs {
-			producer[t] = i
-		}
-	}
+	readers, producer := tensorUse(g, ops)
 	for j := range ops {
 		lk := ops[j].lookup
 		if lk == nil {
