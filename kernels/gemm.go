@@ -57,7 +57,23 @@ type gemmKernel struct {
 	// c[j*NR:][:NR]. A fully connected layer on one vector (and a
 	// convolution's last, one-pixel panel) then computes only that row.
 	tile1 func(a, b []byte, kp, blocks int, c []int8, q *gemmOutput)
+
+	// pairOK and putPair, when set, give the tiles a second, cheaper
+	// output stage (amd64.GemmPairOK and amd64.PutGemmPair; int16 weights
+	// only): a GEMM whose every channel's requantization has the exact
+	// pair form (no left shift, bounded accumulators) is packed with
+	// doubled weights, a zero accumulator start and one 64-bit constant
+	// per channel folding bias, rounding and output zero point, and its
+	// gemmOutput says so (row 3 lane 1). pairOK reports whether a channel
+	// with accumulator bound |acc| <= bound fits; putPair writes channel
+	// j's constants into a block header.
+	pairOK  func(bound int64, mult, shift, zp int32) bool
+	putPair func(blk []byte, j int, bias, mult, shift, zp int32)
 }
+
+// gemmPairForm enables the pair-form output stage where a kernel has it;
+// a variable only so that benchmarks can measure the TFLite form beside it.
+var gemmPairForm = true
 
 // gemmOutput is the per-op part of the microkernels' output stage, each
 // value repeated across a 64-byte row so that ymm and zmm code loads it as
@@ -65,7 +81,8 @@ type gemmKernel struct {
 // ActMax-OutZeroPoint (int32 lanes; clamp(v+zp, lo, hi) ==
 // clamp(v, lo-zp, hi-zp) + zp, and the latter cannot overflow); row 3
 // lane 0 is 1 when some channel's shift is positive (the saturating left
-// shift is needed), else 0; row 4 OutZeroPoint as 32 int16 lanes; row 5
+// shift is needed), else 0, lane 1 is 1 when the blocks are packed in the
+// pair form (gemmKernel.putPair), else 0; row 4 OutZeroPoint as 32 int16 lanes; row 5
 // ActMin as 32 int8 lanes then ActMax as 32 int8 lanes. Rows 4 and 5 serve
 // the saturating pack path: sat8(sat16(sat16(v) + zp)) clamped to
 // [ActMin, ActMax] equals clamp(v + zp, ActMin, ActMax) for every int32 v.

@@ -18,7 +18,8 @@ func init() {
 			},
 			tile: func(a, b []byte, kp, blocks int, c []int8, cStride int, q *gemmOutput) {
 				amd64.Gemm6x16Int16Go(int16s(a), b, kp, blocks, c, cStride, q)
-			}},
+			},
+			pairOK: amd64.GemmPairOK, putPair: amd64.PutGemmPair},
 		AVXVNNI: {mr: 6, nr: 16, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
 			packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
 				amd64.PackAUint8Go(dst, 6, src, srcStride, mr, k, kp)
@@ -64,6 +65,7 @@ func registerAMD64GEMM() {
 				amd64.Im2colInt16(int16s(dst), src, pixels, pixStep, kh, rowStride, seg, kp)
 			},
 			im2colSlack: 2 * amd64.Im2colSlack, im2colReach: amd64.Im2colReach,
+			pairOK: amd64.GemmPairOK, putPair: amd64.PutGemmPair,
 		}
 	}
 	if amd64.HasAVXVNNI {

@@ -32,7 +32,7 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 	if gk == nil || g.Groups < 1 || !gemmRequantOK(&p.Requant, g.OutC) {
 		return nil, false
 	}
-	c := &gemmConv{gk: gk, p: *p, icg: g.InC / g.Groups, ocg: g.OutC / g.Groups, q: outputParams(&p.Requant, g.OutC)}
+	c := &gemmConv{gk: gk, p: *p, icg: g.InC / g.Groups, ocg: g.OutC / g.Groups}
 	c.k = g.KH * g.KW * c.icg
 	c.kp = roundUp(c.k, gk.kr)
 	c.m = g.N * g.OutH * g.OutW
@@ -40,9 +40,14 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 		g.InH == g.OutH && g.InW == g.OutW
 	c.zp = int8(p.InZeroPoint)
 	c.prepareIm2col()
+	pair := true // every group's channels fit the pair form
+	for grp := range g.Groups {
+		pair = pair && gemmPairFits(gk, filter[grp*c.ocg*c.k:], c.k, c.ocg, c.k, bias, &p.Requant, grp*c.ocg, p.InZeroPoint)
+	}
+	c.q = pairOutput(outputParams(&p.Requant, g.OutC), pair)
 	c.packed = make([]*gemmPacked, g.Groups)
 	for grp := range c.packed {
-		c.packed[grp] = packGEMM(gk, filter[grp*c.ocg*c.k:], c.k, c.ocg, c.k, bias, &p.Requant, grp*c.ocg, p.InZeroPoint)
+		c.packed[grp] = packGEMM(gk, filter[grp*c.ocg*c.k:], c.k, c.ocg, c.k, bias, &p.Requant, grp*c.ocg, p.InZeroPoint, pair)
 	}
 	c.panels = (c.m + gk.mr - 1) / gk.mr
 	c.layoutScratch(c.panels)

@@ -20,7 +20,11 @@ func PrepareFullyConnectedInt8(v Variant, p *FullyConnectedInt8Params, weights [
 		narrow.bElem = 1
 		pack, f.tile1 = &narrow, row
 	}
-	f.packed = packGEMM(pack, weights, p.K, p.N, p.K, bias, &p.Requant, 0, p.InZeroPoint)
+	// The int8 weight pairs cannot hold doubled weights: that one-row
+	// tile keeps the TFLite-form output stage.
+	pair := pack == gk && gemmPairFits(gk, weights, p.K, p.N, p.K, bias, &p.Requant, 0, p.InZeroPoint)
+	pairOutput(f.q, pair)
+	f.packed = packGEMM(pack, weights, p.K, p.N, p.K, bias, &p.Requant, 0, p.InZeroPoint, pair)
 	f.tileOff = roundUp(gk.mr*f.packed.kp*gk.aElem, 64)
 	return NewPreparedInt8(v, f.packed.blocks, f.tileOff+gk.mr*gk.nr, f.run), true
 }

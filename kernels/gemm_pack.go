@@ -16,17 +16,21 @@ type gemmPacked struct {
 
 // packGEMM packs the weights w (n rows of k int8 at stride wStride), the
 // bias (nil: zero) and the requantization of channels [0, n) (r's slices
-// indexed from chanOff) for gk. The packed bias is
+// indexed from chanOff) for gk, in the pair form when pair is set (which
+// gemmPairFits must have accepted). The packed bias is
 // bias[c] - (zp + gk.aOffset) * sum_k w[c][k], computed with int32
 // wrap-around like the reference accumulator, so the microkernel's result
 // equals the reference bit for bit (see microkernel.go).
-func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requant, chanOff int, zp int32) *gemmPacked {
+func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requant, chanOff int, zp int32, pair bool) *gemmPacked {
 	kp := roundUp(k, gk.kr)
 	nr := gk.nr
 	pk := &gemmPacked{k: k, kp: kp, n: n, blocks: (n + nr - 1) / nr, blockBytes: gemmBlockBytes(nr, kp, gk.bElem)}
 	pk.data = make([]byte, pk.blocks*pk.blockBytes)
 	le := binary.LittleEndian
-	off := zp + gk.aOffset
+	scale := int16(1)
+	if pair {
+		scale = 2
+	}
 	for b := 0; b < pk.blocks; b++ {
 		blk := pk.data[b*pk.blockBytes:][:pk.blockBytes]
 		for j := 0; j < nr; j++ {
@@ -37,45 +41,81 @@ func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requ
 				break
 			}
 			row := w[c*wStride:][:k]
-			var sum int32
-			for _, v := range row {
-				sum += int32(v)
-			}
-			var acc0 int32
-			if bias != nil {
-				acc0 = bias[chanOff+c]
-			}
-			acc0 -= off * sum
-			shift := r.Shift[chanOff+c]
-			left, right := max(shift, 0), max(-shift, 0)
-			mask := int32((int64(1) << uint(right)) - 1)
-			header := [gemmRequantRows - 1]int32{acc0, r.Multiplier[chanOff+c], left, right, mask, mask >> 1}
-			for h, v := range header {
-				le.PutUint32(blk[(h*nr+j)*4:], uint32(v))
+			acc0 := gk.packedBias(row, bias, chanOff+c, zp)
+			mult, shift := r.Multiplier[chanOff+c], r.Shift[chanOff+c]
+			if pair {
+				gk.putPair(blk, j, acc0, mult, shift, r.OutZeroPoint)
+			} else {
+				left, right := max(shift, 0), max(-shift, 0)
+				mask := int32((int64(1) << uint(right)) - 1)
+				header := [gemmRequantRows - 1]int32{acc0, mult, left, right, mask, mask >> 1}
+				for h, v := range header {
+					le.PutUint32(blk[(h*nr+j)*4:], uint32(v))
+				}
 			}
 			wts := blk[gemmRequantRows*nr*4:]
 			for kk, v := range row {
 				g, i := kk/gk.kr, kk%gk.kr
 				pos := (g*nr+j)*gk.kr + i
 				if gk.bElem == 2 {
-					le.PutUint16(wts[2*pos:], uint16(int16(v)))
+					le.PutUint16(wts[2*pos:], uint16(scale*int16(v)))
 				} else {
 					wts[pos] = byte(v)
 				}
 			}
 		}
-		// Row 6: the multiplier of channel j|1 (zero for padding channels).
-		for j := 0; j < nr; j++ {
-			le.PutUint32(blk[(6*nr+j)*4:], le.Uint32(blk[(1*nr+(j|1))*4:]))
+		if !pair {
+			// Row 6: the multiplier of channel j|1 (zero for padding channels).
+			for j := 0; j < nr; j++ {
+				le.PutUint32(blk[(6*nr+j)*4:], le.Uint32(blk[(1*nr+(j|1))*4:]))
+			}
 		}
 	}
 	return pk
 }
 
+// packedBias is channel c's accumulator start: bias[c] (0 when bias is
+// nil) minus (zp + gk.aOffset) times the sum of its weights row, with
+// int32 wrap-around like the reference accumulator.
+func (gk *gemmKernel) packedBias(row []int8, bias []int32, c int, zp int32) int32 {
+	var sum int32
+	for _, v := range row {
+		sum += int32(v)
+	}
+	var acc0 int32
+	if bias != nil {
+		acc0 = bias[c]
+	}
+	return acc0 - (zp+gk.aOffset)*sum
+}
+
+// gemmPairFits reports whether the GEMM of packGEMM's arguments can be
+// packed in gk's pair form: the form is enabled, gk has it, its weights
+// are int16, and every channel's requantization fits for accumulators
+// bounded by |packed bias| + 128*sum|w| (int8 activations).
+func gemmPairFits(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requant, chanOff int, zp int32) bool {
+	if !gemmPairForm || gk.pairOK == nil || gk.bElem != 2 {
+		return false
+	}
+	for c := 0; c < n; c++ {
+		row := w[c*wStride:][:k]
+		bound := int64(gk.packedBias(row, bias, chanOff+c, zp))
+		bound = max(bound, -bound)
+		for _, v := range row {
+			bound += 128 * int64(max(v, -v))
+		}
+		if !gk.pairOK(bound, r.Multiplier[chanOff+c], r.Shift[chanOff+c], r.OutZeroPoint) {
+			return false
+		}
+	}
+	return true
+}
+
 // blocksFrom returns the packed blocks b, b+1, ... to the end.
 func (pk *gemmPacked) blocksFrom(b int) []byte { return pk.data[b*pk.blockBytes:] }
 
-// outputParams builds the gemmOutput of r for channels [0, n).
+// outputParams builds the gemmOutput of r for channels [0, n) (the
+// pair-form flag clear: see pairOutput).
 func outputParams(r *Requant, n int) *gemmOutput {
 	q := new(gemmOutput)
 	for l := 0; l < 16; l++ {
@@ -95,6 +135,14 @@ func outputParams(r *Requant, n int) *gemmOutput {
 		if r.Shift[c] > 0 {
 			q[3][0] = 1
 		}
+	}
+	return q
+}
+
+// pairOutput sets q's pair-form flag when pair is set and returns q.
+func pairOutput(q *gemmOutput, pair bool) *gemmOutput {
+	if pair {
+		q[3][1] = 1
 	}
 	return q
 }

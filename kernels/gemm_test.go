@@ -38,7 +38,8 @@ func init() {
 		im2colA: func(dst []byte, src []int8, pixels, pixStep, kh, rowStride, seg, kp int) {
 			amd64.Im2colInt16Go(int16s(dst), src, pixels, pixStep, kh, rowStride, seg, kp)
 		},
-		im2colSlack: 2 * amd64.Im2colSlack, im2colReach: amd64.Im2colReach}
+		im2colSlack: 2 * amd64.Im2colSlack, im2colReach: amd64.Im2colReach,
+		pairOK: amd64.GemmPairOK, putPair: amd64.PutGemmPair}
 	gemmKernels[twinVNNI] = &gemmKernel{mr: 6, nr: 16, kr: 4, aElem: 1, aOffset: 128, bElem: 1,
 		packA: func(dst []byte, src []int8, srcStride, mr, k, kp int) {
 			amd64.PackAUint8Go(dst, 6, src, srcStride, mr, k, kp)

@@ -77,23 +77,11 @@ func PackConvRowsInt16(w []int8, n, kp int, bias, mult, shift []int32, zp int32)
 		for _, v := range w[c*kp:][:kp] {
 			bound += 128 * int64(max(v, -v))
 		}
-		thr, cmp := int64(zp), int64(math.MinInt32)
-		if r > 0 {
-			thr = 1<<(r-1) + int64(zp)<<r
-			cmp = thr - 2
-		}
-		if bound >= 1<<30 || bound+max(thr, -thr)+3 >= 1<<31 {
+		if thr, _ := pairThrCmp(r, zp); bound >= 1<<30 || bound+max(thr, -thr)+3 >= 1<<31 {
 			return nil, fmt.Errorf("amd64: rows kernel: channel %d: accumulator bound %d too large for the pair form", c, bound)
 		}
-		ke := uint64(2*int64(bias[c])*int64(mult[c])) + 1<<31 + uint64(thr-1)<<32
 		blk := out[c/16*size:][:size]
-		half := blk[c%16/8*convRowsHalf:][:convRowsHalf]
-		j := c % 8
-		odd, pos := j%2, j/2 // lane j's slot among its parity's four
-		le.PutUint32(half[odd*32+8*pos:], uint32(mult[c]))
-		le.PutUint64(half[64+odd*32+8*pos:], ke)
-		le.PutUint32(half[128+4*j:], uint32(int32(cmp)))
-		le.PutUint32(half[160+4*j:], uint32(r))
+		putPairLane(blk[c%16/8*convRowsHalf:][:convRowsHalf], c%8, bias[c], mult[c], shift[c], zp)
 		wts := blk[2*convRowsHalf:]
 		for k, v := range w[c*kp:][:kp] {
 			le.PutUint16(wts[2*((k/2*16+c%16)*2+k%2):], uint16(2*int16(v)))
@@ -129,18 +117,7 @@ func ConvRows6x16Int16Go(a []int16, pixStep, rowStride, kh, pairs int, b []byte,
 						w := int16(le.Uint16(wts[2*((k/2*16+n)*2+k%2):]))
 						acc += int32(a[px+ky*rowStride+i]) * int32(w)
 					}
-					half := blk[n/8*convRowsHalf:][:convRowsHalf]
-					l := n % 8
-					odd, pos := l%2, l/2
-					mult := int32(le.Uint32(half[odd*32+8*pos:]))
-					ke := le.Uint64(half[64+odd*32+8*pos:])
-					cmp := int32(le.Uint32(half[128+4*l:]))
-					r := le.Uint32(half[160+4*l:])
-					h := int32((uint64(int64(acc)*int64(mult)) + ke) >> 32)
-					if h > cmp {
-						h++
-					}
-					v := h >> r
+					v := pairLane(blk[n/8*convRowsHalf:][:convRowsHalf], n%8, acc)
 					c[(6*g+m)*cStride+16*j+n] = int8(min(max(v, actMin), actMax))
 				}
 			}

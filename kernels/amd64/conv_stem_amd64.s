@@ -1,6 +1,7 @@
 //go:build gc && !purego
 
 #include "textflag.h"
+#include "pair_requant_amd64.h"
 
 // MADD_ROW is gemm_avx2_amd64.s's k-pair step of one row: broadcast the
 // int16 pair at ADDR and multiply-add it with both weight vectors (Y12:
@@ -11,41 +12,6 @@
 	VPADDD       Y15, A0, A0 \
 	VPMADDWD     Y13, Y14, Y15 \
 	VPADDD       Y15, A1, A1
-
-// RQ_PAIR(X, H) requantizes the 8 lanes of X (A = 2*(acc - bias)) with
-// the constants of the half block at H(BX) (conv_stem.go): h'' =
-// hi32(A*m + Ke) for the even lanes (moved down by VPSRLQ) and the odd
-// ones (in place), then (h'' + [h'' > CMP]) >> r, which holds the zero
-// point already. Y12 is clobbered.
-#define RQ_PAIR(X, H) \
-	VPMULDQ  0+H(BX), X, Y12 \
-	VPSHUFD  $0xf5, X, X \
-	VPMULDQ  32+H(BX), X, X \
-	VPADDQ   64+H(BX), Y12, Y12 \
-	VPADDQ   96+H(BX), X, X \
-	VPSRLQ   $32, Y12, Y12 \
-	VPBLENDD $0xaa, X, Y12, X \
-	VPCMPGTD 128+H(BX), X, Y12 \
-	VPSUBD   Y12, X, X \
-	VPSRAVD  160+H(BX), X, X
-
-// STORE_PAIR narrows RQ_PAIR's X0 (channels 0-7) and X1 (8-15) to int8
-// with saturating packs, clamps them to [ActMin, ActMax] (q's row 5 at
-// R11) and stores the 16 bytes at (R9); R9 += R10. Y12, Y13 clobbered.
-#define STORE_PAIR(X0, X1) \
-	VPACKSSDW    X1, X0, Y12 \
-	VPERMQ       $0xd8, Y12, Y12 \
-	VEXTRACTI128 $1, Y12, X13 \
-	VPACKSSWB    X13, X12, X12 \
-	VPMAXSB      320(R11), X12, X12 \
-	VPMINSB      352(R11), X12, X12 \
-	VMOVDQU      X12, (R9) \
-	ADDQ         R10, R9
-
-#define RQ_STORE_PAIR(X0, X1) \
-	RQ_PAIR(X0, 0) \
-	RQ_PAIR(X1, 192) \
-	STORE_PAIR(X0, X1)
 
 // func convRows6x16Int16(a *int16, pixStep, rowStride, kh, pairs int, b *byte, blocks int, c *int8, cStride int, q *Output, groups int)
 //
@@ -133,12 +99,12 @@ pair:
 	DECQ R14
 	JNZ  row
 
-	RQ_STORE_PAIR(Y0, Y1)
-	RQ_STORE_PAIR(Y2, Y3)
-	RQ_STORE_PAIR(Y4, Y5)
-	RQ_STORE_PAIR(Y6, Y7)
-	RQ_STORE_PAIR(Y8, Y9)
-	RQ_STORE_PAIR(Y10, Y11)
+	RQ_STORE_PAIR(Y0, Y1, 0)
+	RQ_STORE_PAIR(Y2, Y3, 0)
+	RQ_STORE_PAIR(Y4, Y5, 0)
+	RQ_STORE_PAIR(Y6, Y7, 0)
+	RQ_STORE_PAIR(Y8, Y9, 0)
+	RQ_STORE_PAIR(Y10, Y11, 0)
 
 	// The next block starts where this one's weights end.
 	MOVQ DI, BX

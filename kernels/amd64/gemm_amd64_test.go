@@ -266,17 +266,3 @@ func gemmRandomBlocks(rng *rand.Rand, blocks, nr, kp, bElem int) []byte {
 	}
 	return b
 }
-
-// gemmRandomInt16s returns n sign-extended int8 activations, or with
-// extreme all -128 (the largest products, all of one sign) after drawing
-// the same random values.
-func gemmRandomInt16s(rng *rand.Rand, n int, extreme bool) []int16 {
-	a := make([]int16, n)
-	for i := range a {
-		a[i] = int16(rng.IntN(256) - 128)
-		if extreme {
-			a[i] = -128
-		}
-	}
-	return a
-}

@@ -1,6 +1,7 @@
 //go:build gc && !purego
 
 #include "textflag.h"
+#include "pair_requant_amd64.h"
 
 // nudge is 2^30 in each int64 lane: the rounding term of the doubling high
 // multiply floor((a*b + 2^30) / 2^31).
@@ -24,6 +25,12 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 // multiplier +384; weights at +448); H is 0 for channels 0-7 and 32 for
 // channels 8-15; R11 points at the Output block (saturation flag +192,
 // int16 zero point +256, int8 lo +320, int8 hi +352). Y12-Y14 are scratch.
+//
+// When the Output's pair flag (+196) is set, the AVX2 tiles' blocks are in
+// the pair form instead (gemm_pair.go): header row 0 is zero, the
+// weights doubled, and RQ_STORE_PAIR (pair_requant_amd64.h) requantizes
+// with the constants of channels 0-7 at +64 and 8-15 at +256. The
+// AVX-VNNI tile never sees the flag set.
 
 // SATSHIFT: X = saturating X << left.
 #define SATSHIFT(X, H) \
@@ -228,13 +235,16 @@ ktail:
 	ADDQ $64, DI
 
 requant:
-	CMPL 192(R11), $0
-	JEQ  nosat
-	SATSHIFT_6x16
+	CMPL 196(R11), $0
+	JEQ  tflite
+	RQ_STORE_PAIR(Y0, Y1, 64)
+	RQ_STORE_PAIR(Y2, Y3, 64)
+	RQ_STORE_PAIR(Y4, Y5, 64)
+	RQ_STORE_PAIR(Y6, Y7, 64)
+	RQ_STORE_PAIR(Y8, Y9, 64)
+	RQ_STORE_PAIR(Y10, Y11, 64)
 
-nosat:
-	REQUANT_STORE_6x16
-
+next:
 	// The next block starts where this one's weights end.
 	MOVQ DI, BX
 	ADDQ $16, R13
@@ -253,6 +263,15 @@ nosat:
 
 done:
 	RET
+
+tflite:
+	CMPL 192(R11), $0
+	JEQ  nosat
+	SATSHIFT_6x16
+
+nosat:
+	REQUANT_STORE_6x16
+	JMP next
 
 // One k-pair of the single row for gemm1x16Int16: broadcast the pair at
 // ADDR and multiply-add it with the weights at OFF(DI) and OFF+32(DI)
@@ -337,16 +356,11 @@ sum:
 	VPADDD Y7, Y5, Y5
 	VPADDD Y4, Y0, Y0
 	VPADDD Y5, Y1, Y1
-	CMPL   192(R11), $0
-	JEQ    nosat
-	SATSHIFT(Y0, 0)
-	SATSHIFT(Y1, 32)
+	CMPL   196(R11), $0
+	JEQ    tflite
+	RQ_STORE_PAIR(Y0, Y1, 64)
 
-nosat:
-	REQUANT(Y0, 0)
-	REQUANT(Y1, 32)
-	STORE16(Y0, Y1)
-
+next:
 	// The next block starts where this one's weights end.
 	MOVQ DI, BX
 	DECQ R12
@@ -356,6 +370,18 @@ nosat:
 done:
 	RET
 
+tflite:
+	CMPL 192(R11), $0
+	JEQ  nosat
+	SATSHIFT(Y0, 0)
+	SATSHIFT(Y1, 32)
+
+nosat:
+	REQUANT(Y0, 0)
+	REQUANT(Y1, 32)
+	STORE16(Y0, Y1)
+	JMP next
+
 // One k-pair of one row for gemm6x8Int16: broadcast the row's int16 pair
 // ADDR and multiply-add it with the weights of channels 0-7 (Y12).
 #define MADD_ROW8(ADDR, A) \
@@ -363,13 +389,21 @@ done:
 	VPMADDWD     Y12, Y14, Y15 \
 	VPADDD       Y15, A, A
 
-// STORE8x2 stores PACK16 of rows X0 and X1 (8 int32 each, channels 0-7)
-// as 8 bytes at (R9) and 8 at (R9)(R10*1); R9 += 2*R10.
-#define STORE8x2(X0, X1) \
-	PACK16(X0, X1) \
+// STORE8x2 stores the 16 bytes of X12 (PACK16 or PACK_PAIR of two rows
+// of channels 0-7) as 8 bytes at (R9) and 8 at (R9)(R10*1);
+// R9 += 2*R10.
+#define STORE8x2 \
 	MOVQ    X12, (R9) \
 	VPEXTRQ $1, X12, (R9)(R10*1) \
 	LEAQ    (R9)(R10*2), R9
+
+// RQ_STORE8x2_PAIR is the pair form's requantization and STORE8x2 of rows
+// X0 and X1.
+#define RQ_STORE8x2_PAIR(X0, X1) \
+	RQ_PAIR(X0, 64) \
+	RQ_PAIR(X1, 64) \
+	PACK_PAIR(X0, X1) \
+	STORE8x2
 
 // func gemm6x8Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output)
 //
@@ -425,6 +459,15 @@ kloop:
 	JNZ  kloop
 
 requant:
+	CMPL 196(R11), $0
+	JEQ  tflite
+	RQ_STORE8x2_PAIR(Y0, Y2)
+	RQ_STORE8x2_PAIR(Y4, Y6)
+	RQ_STORE8x2_PAIR(Y8, Y10)
+	VZEROUPPER
+	RET
+
+tflite:
 	CMPL 192(R11), $0
 	JEQ  nosat
 	SATSHIFT(Y0, 0)
@@ -437,13 +480,16 @@ requant:
 nosat:
 	REQUANT(Y0, 0)
 	REQUANT(Y2, 0)
-	STORE8x2(Y0, Y2)
+	PACK16(Y0, Y2)
+	STORE8x2
 	REQUANT(Y4, 0)
 	REQUANT(Y6, 0)
-	STORE8x2(Y4, Y6)
+	PACK16(Y4, Y6)
+	STORE8x2
 	REQUANT(Y8, 0)
 	REQUANT(Y10, 0)
-	STORE8x2(Y8, Y10)
+	PACK16(Y8, Y10)
+	STORE8x2
 	VZEROUPPER
 	RET
 

@@ -11,7 +11,8 @@ const headerRows = 7
 // Output is the per-op output stage, each value repeated across a 64-byte
 // row: row 0 the output zero point, row 1 ActMin minus it, row 2 ActMax
 // minus it (int32 lanes); row 3 lane 0 is nonzero when some channel needs
-// the saturating left shift (a positive shift); row 4 the zero point as
+// the saturating left shift (a positive shift), lane 1 when the blocks of
+// the AVX2 tiles are packed in the pair form (gemm_pair.go); row 4 the zero point as
 // int16 lanes; row 5 ActMin as 32 int8 lanes, then ActMax as 32 int8
 // lanes. The ymm kernels use rows 3-5 (saturating packs), the zmm kernel
 // rows 0-3; both equal clamp(v + zp, ActMin, ActMax).
@@ -53,7 +54,8 @@ func requantize(acc int32, b []byte, nr, j int, q *Output) int8 {
 }
 
 // gemmTileGo is the generic tile: acc[m][n] = bias[n] + sum_k a(m, k) * w(n, k)
-// over kp, requantized into c[m*cStride+n].
+// over kp, requantized into c[m*cStride+n] (in the pair form when q says
+// so: then bias is zero and the weights doubled).
 func gemmTileGo(mr, nr, kr, kp int, a func(m, k int) int32, b []byte, w func(pos int) int32, c []int8, cStride int, q *Output) {
 	for m := 0; m < mr; m++ {
 		for n := 0; n < nr; n++ {
@@ -61,6 +63,10 @@ func gemmTileGo(mr, nr, kr, kp int, a func(m, k int) int32, b []byte, w func(pos
 			for k := 0; k < kp; k++ {
 				g, i := k/kr, k%kr
 				acc += a(m, k) * w((g*nr+n)*kr+i)
+			}
+			if q[3][1] != 0 {
+				c[m*cStride+n] = requantizePair(acc, b, n, q)
+				continue
 			}
 			c[m*cStride+n] = requantize(acc, b, nr, n, q)
 		}

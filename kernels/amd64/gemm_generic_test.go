@@ -145,3 +145,17 @@ func gemmRefRequant(x, mult, shift, zp, lo, hi int32) int8 {
 	r := max(min(h+int64(zp), int64(hi)), int64(lo))
 	return int8(r)
 }
+
+// gemmRandomInt16s returns n sign-extended int8 activations, or with
+// extreme all -128 (the largest products, all of one sign) after drawing
+// the same random values.
+func gemmRandomInt16s(rng *rand.Rand, n int, extreme bool) []int16 {
+	a := make([]int16, n)
+	for i := range a {
+		a[i] = int16(rng.IntN(256) - 128)
+		if extreme {
+			a[i] = -128
+		}
+	}
+	return a
+}
