@@ -23,8 +23,10 @@ type PoolGeom struct {
 // poolMaxTaps bounds the window (and the load-time tap lists).
 const poolMaxTaps = 64
 
-// poolChunk is the channels of one vector step.
-const poolChunk = 32
+// poolMinChannels is the fewest channels the max pool kernels take: the
+// narrowest AVX2 step is 4 bytes (VMOVD), and no step may read past the
+// last channel of a tap. Fewer channels (1-3) use maxPoolTail.
+const poolMinChannels = 4
 
 // MaxPoolInt8 is a max pool prepared for maxPoolAVX2 (read-only, shared).
 type MaxPoolInt8 struct {
@@ -77,7 +79,7 @@ func NewMaxPoolInt8(g PoolGeom, zeroPoint, actMin, actMax int32) (*MaxPoolInt8, 
 func (p *MaxPoolInt8) Units() int { return p.g.N * p.g.OutH }
 
 // maxPoolKernel is the kernel signature (see maxPoolAVX2).
-type maxPoolKernel func(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *PoolConsts)
+type maxPoolKernel func(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, c *PoolConsts)
 
 // RunGeneric computes output rows [lo, hi) with the pure-Go kernel.
 func (p *MaxPoolInt8) RunGeneric(in, out []int8, lo, hi int) { p.run(maxPoolGeneric, in, out, lo, hi) }
@@ -102,7 +104,6 @@ func poolValidTaps(start, dilation, k, size int) (lo, hi int) {
 func (p *MaxPoolInt8) run(k maxPoolKernel, in, out []int8, lo, hi int) {
 	g := &p.g
 	c := g.C
-	chunks := c / poolChunk
 	for u := lo; u < hi; u++ {
 		n, oy := u/g.OutH, u%g.OutH
 		iy0 := oy*g.StrideH - g.PadTop
@@ -133,12 +134,11 @@ func (p *MaxPoolInt8) run(k maxPoolKernel, in, out []int8, lo, hi int) {
 					count++
 				}
 			}
-			if chunks > 0 {
-				k(&o[0], &in[base], count, g.StrideW*c, c, chunks, &taps[0], len(taps), &p.consts)
-			}
-			if t := chunks * poolChunk; t < c {
+			if c >= poolMinChannels {
+				k(&o[0], &in[base], count, g.StrideW*c, c, c, &taps[0], len(taps), &p.consts)
+			} else {
 				for px := range count {
-					maxPoolTail(outRow[(ox+px)*c:][:c], in, base+px*g.StrideW*c, taps, t, &p.consts)
+					maxPoolTail(outRow[(ox+px)*c:][:c], in, base+px*g.StrideW*c, taps, &p.consts)
 				}
 			}
 			ox += count
@@ -146,17 +146,14 @@ func (p *MaxPoolInt8) run(k maxPoolKernel, in, out []int8, lo, hi int) {
 	}
 }
 
-// maxPoolTail computes channels [from, len(o)) of one pixel (at least one
-// tap). It runs taps outer and channels inner over slices, so the compiler
-// drops the bounds checks of the inner loops: models with fewer than 32
-// channels (ShuffleNetV2's 24-channel stem pool) run entirely here, where a
-// channel-outer loop cost ~5 ns per tap and channel.
-func maxPoolTail(o, in []int8, base int, taps []int64, from int, c *PoolConsts) {
-	o = o[from:]
+// maxPoolTail computes one pixel (at least one tap), for pools of fewer than poolMinChannels channels. It runs taps
+// outer and channels inner over slices, so the compiler drops the bounds
+// checks of the inner loops.
+func maxPoolTail(o, in []int8, base int, taps []int64, c *PoolConsts) {
 	n := len(o)
-	copy(o, in[base+int(taps[0])+from:][:n])
+	copy(o, in[base+int(taps[0]):][:n])
 	for _, t := range taps[1:] {
-		row := in[base+int(t)+from:][:n]
+		row := in[base+int(t):][:n]
 		for i, v := range row {
 			if v > o[i] {
 				o[i] = v

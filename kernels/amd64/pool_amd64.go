@@ -2,11 +2,12 @@
 
 package amd64
 
-// maxPoolAVX2 is maxPoolGeneric with AVX2 (pool_amd64.s): 32 channels per
-// VPMAXSB.
+// maxPoolAVX2 is maxPoolGeneric with AVX2 (pool_amd64.s): VPMAXSB over 32
+// channels per step, or 16, 8 or 4 for fewer channels, the last step
+// overlapping the previous one. channels must be at least poolMinChannels.
 //
 //go:noescape
-func maxPoolAVX2(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *PoolConsts)
+func maxPoolAVX2(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, c *PoolConsts)
 
 // RunAVX2 computes output rows [lo, hi) with AVX2. The CPU must have AVX2.
 func (p *MaxPoolInt8) RunAVX2(in, out []int8, lo, hi int) { p.run(maxPoolAVX2, in, out, lo, hi) }

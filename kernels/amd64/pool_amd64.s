@@ -2,63 +2,115 @@
 
 #include "textflag.h"
 
-// func maxPoolAVX2(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *PoolConsts)
+// func maxPoolAVX2(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, c *PoolConsts)
+//
+// channels >= 4. Every pixel's channels run in vector steps of the widest
+// width that fits (32 bytes from 32 channels, else 16, 8 or 4), at
+// offsets 0, w, 2w, ... and a last step ending exactly at channel
+// channels-1 (overlapping the previous one: it recomputes a few channels
+// with the same values). So no load or store leaves [0, channels) of a
+// tap or of the output pixel.
 //
 // Register contract: DI output pixel, SI input window origin of the pixel,
-// R8 taps, R9 ntaps, R10 chunks, R11 chunk offset, R12 taps left, R13 walks
-// taps, AX a tap's offset + chunk offset; Y0 the running maximum, Y14/Y15
-// ActMin/ActMax in each byte. count is decremented in its argument slot.
+// R8 taps, R9 ntaps, R10 the last step's offset (channels - width), R11
+// step offset, R12 taps left, R13 walks taps, AX a tap's offset + step
+// offset; Y0 the running maximum, Y1 a narrow tap, Y14/Y15 ActMin/ActMax
+// in each byte. count is decremented in its argument slot.
+
+// MAXPOOL_STEPS runs the steps of one pixel: LOAD0 loads the first tap
+// into X0/Y0, MAXTAP folds one more tap in, STORE writes the clamped
+// result; width is the step in bytes; tapl, clampl and nextl name the
+// inner labels.
+#define MAXPOOL_STEPS(label, tapl, clampl, nextl, width, LOAD0, MAXTAP, STORE) \
+label: \
+	MOVQ    (R8), AX \
+	ADDQ    R11, AX \
+	LOAD0 \
+	LEAQ    8(R8), R13 \
+	MOVQ    R9, R12 \
+	DECQ    R12 \
+	JEQ     clampl \
+tapl: \
+	MOVQ    (R13), AX \
+	ADDQ    R11, AX \
+	MAXTAP \
+	ADDQ    $8, R13 \
+	DECQ    R12 \
+	JNZ     tapl \
+clampl: \
+	VPMAXSB Y14, Y0, Y0 \
+	VPMINSB Y15, Y0, Y0 \
+	STORE \
+	CMPQ    R11, R10 \
+	JEQ     nextl \
+	ADDQ    $width, R11 \
+	CMPQ    R11, R10 \
+	JLE     label \
+	MOVQ    R10, R11 \
+	JMP     label \
+nextl: \
+	ADDQ inStep+24(FP), SI \
+	ADDQ outStep+32(FP), DI \
+	XORQ R11, R11 \
+	DECQ count+16(FP) \
+	JNZ  label \
+	JMP  done
+
+#define LOAD32 VMOVDQU (SI)(AX*1), Y0
+#define MAX32 VPMAXSB (SI)(AX*1), Y0, Y0
+#define STORE32 VMOVDQU Y0, (DI)(R11*1)
+#define LOAD16 VMOVDQU (SI)(AX*1), X0
+#define MAX16 VPMAXSB (SI)(AX*1), X0, X0
+#define STORE16 VMOVDQU X0, (DI)(R11*1)
+#define LOAD8 VMOVQ (SI)(AX*1), X0
+#define MAX8 VMOVQ (SI)(AX*1), X1; VPMAXSB X1, X0, X0
+#define STORE8 VMOVQ X0, (DI)(R11*1)
+#define LOAD4 VMOVD (SI)(AX*1), X0
+#define MAX4 VMOVD (SI)(AX*1), X1; VPMAXSB X1, X0, X0
+#define STORE4 VMOVD X0, (DI)(R11*1)
+
 TEXT ·maxPoolAVX2(SB), NOSPLIT, $0-72
 	MOVQ count+16(FP), AX
 	TESTQ AX, AX
 	JLE  done
-	MOVQ chunks+40(FP), R10
-	TESTQ R10, R10
-	JLE  done
 	MOVQ ntaps+56(FP), R9
 	TESTQ R9, R9
 	JLE  done
+	MOVQ channels+40(FP), R10
+	CMPQ R10, $4
+	JLT  done
 	MOVQ out+0(FP), DI
 	MOVQ in+8(FP), SI
 	MOVQ taps+48(FP), R8
 	MOVQ c+64(FP), AX
 	VPBROADCASTB 0(AX), Y14
 	VPBROADCASTB 4(AX), Y15
-
-pixel:
 	XORQ R11, R11
+	CMPQ R10, $32
+	JGE  w32
+	CMPQ R10, $16
+	JGE  w16
+	CMPQ R10, $8
+	JGE  w8
+	SUBQ $4, R10
+	JMP  steps4
 
-chunk:
-	MOVQ    (R8), AX
-	ADDQ    R11, AX
-	VMOVDQU (SI)(AX*1), Y0
-	LEAQ    8(R8), R13
-	MOVQ    R9, R12
-	DECQ    R12
-	JEQ     clamp
+w32:
+	SUBQ $32, R10
+	JMP  steps32
 
-tap:
-	MOVQ    (R13), AX
-	ADDQ    R11, AX
-	VPMAXSB (SI)(AX*1), Y0, Y0
-	ADDQ    $8, R13
-	DECQ    R12
-	JNZ     tap
+w16:
+	SUBQ $16, R10
+	JMP  steps16
 
-clamp:
-	VPMAXSB Y14, Y0, Y0
-	VPMINSB Y15, Y0, Y0
-	VMOVDQU Y0, (DI)(R11*1)
-	ADDQ    $32, R11
-	MOVQ    R10, AX
-	SHLQ    $5, AX
-	CMPQ    R11, AX
-	JLT     chunk
+w8:
+	SUBQ $8, R10
+	JMP  steps8
 
-	ADDQ inStep+24(FP), SI
-	ADDQ outStep+32(FP), DI
-	DECQ count+16(FP)
-	JNZ  pixel
+	MAXPOOL_STEPS(steps32, tap32, clamp32, next32, 32, LOAD32, MAX32, STORE32)
+	MAXPOOL_STEPS(steps16, tap16, clamp16, next16, 16, LOAD16, MAX16, STORE16)
+	MAXPOOL_STEPS(steps8, tap8, clamp8, next8, 8, LOAD8, MAX8, STORE8)
+	MAXPOOL_STEPS(steps4, tap4, clamp4, next4, 4, LOAD4, MAX4, STORE4)
 
 done:
 	VZEROUPPER

@@ -10,9 +10,15 @@ import (
 
 // BenchmarkMaxPoolNarrow times a max pool with fewer channels than one
 // 32-lane vector step (ShuffleNetV2's stem pool, 112x112x24 3x3/2), which
-// runs entirely in the Go tail loop.
-func BenchmarkMaxPoolNarrow(b *testing.B) {
-	g := amd64.PoolGeom{N: 1, InH: 112, InW: 112, C: 24, OutH: 56, OutW: 56, KH: 3, KW: 3,
+// runs in two overlapping 16-byte steps per pixel.
+func BenchmarkMaxPoolNarrow(b *testing.B) { benchmarkStemMaxPool(b, 24) }
+
+// BenchmarkMaxPoolStem64 times ResNet-18's stem pool (112x112x64 3x3/2),
+// two 32-byte steps per pixel.
+func BenchmarkMaxPoolStem64(b *testing.B) { benchmarkStemMaxPool(b, 64) }
+
+func benchmarkStemMaxPool(b *testing.B, c int) {
+	g := amd64.PoolGeom{N: 1, InH: 112, InW: 112, C: c, OutH: 56, OutW: 56, KH: 3, KW: 3,
 		StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, PadTop: 1, PadLeft: 1}
 	p, err := amd64.NewMaxPoolInt8(g, 0, -128, 127)
 	if err != nil {

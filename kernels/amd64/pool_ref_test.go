@@ -24,21 +24,25 @@ var (
 
 // TestPoolMatchesReference compares every max and average pool runner
 // with kernels.MaxPoolInt8 and kernels.AvgPoolInt8 over random
-// geometries: channel counts around the vector widths, 1x1 images,
+// geometries: channel counts around and between the vector widths (every
+// count 1..80: the overlapping last steps of 32, 16, 8 and 4), 1x1 images,
 // strides, dilations, padding (windows with no in-bounds tap included),
 // CountIncludePad both ways, inputs at the int8 extremes, clamps, units
 // split like the runtime's workers and guard bands.
 func TestPoolMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
-	for iter := range 250 {
+	for iter := range 400 {
 		g := kernels.PoolGeom{N: 1 + r.IntN(2), InH: 1 + r.IntN(10), InW: 1 + r.IntN(12),
-			C:  []int{1, 16, 31, 32, 33, 64, 65, 96, 100}[r.IntN(9)],
+			C:  []int{1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 58, 64, 65, 96, 100, 116, 232}[r.IntN(22)],
 			KH: 1 + r.IntN(4), KW: 1 + r.IntN(4), StrideH: 1 + r.IntN(3), StrideW: 1 + r.IntN(3),
 			DilationH: 1 + r.IntN(2)*r.IntN(2), DilationW: 1 + r.IntN(2)*r.IntN(2)}
 		g.PadTop, g.PadLeft = r.IntN(g.KH+1), r.IntN(g.KW+1)
 		padB, padR := r.IntN(g.KH+1), r.IntN(g.KW+1)
 		g.OutH = (g.InH+g.PadTop+padB-g.DilationH*(g.KH-1)-1)/g.StrideH + 1
 		g.OutW = (g.InW+g.PadLeft+padR-g.DilationW*(g.KW-1)-1)/g.StrideW + 1
+		if iter%4 == 1 {
+			g.C = 1 + r.IntN(80) // every width and overlap of the vector steps
+		}
 		if g.OutH < 1 || g.OutW < 1 {
 			continue
 		}
