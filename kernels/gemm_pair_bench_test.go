@@ -20,6 +20,9 @@ var gemmPairBenchCases = []convCase{
 	{name: "1x1_14x14x112to672", n: 1, inH: 14, inW: 14, inC: 112, outC: 672, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	{name: "1x1_7x7x576to160", n: 1, inH: 7, inW: 7, inC: 576, outC: 160, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	{name: "1x1_7x7x1152to320", n: 1, inH: 7, inW: 7, inC: 1152, outC: 320, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+	{name: "1x1_14x14x576to96", n: 1, inH: 14, inW: 14, inC: 576, outC: 96, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+	{name: "1x1_7x7x160to960", n: 1, inH: 7, inW: 7, inC: 160, outC: 960, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+	{name: "1x1_7x7x320to1280", n: 1, inH: 7, inW: 7, inC: 320, outC: 1280, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	{name: "3x3_56x56x64to64", n: 1, inH: 56, inW: 56, inC: 64, outC: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
 }
 
