@@ -71,7 +71,10 @@ package kernels
 // multiplier, left shift, right shift, rounding mask, rounding threshold,
 // odd-lane multiplier; see gemm.go), then Kp/KR groups of NR x KR weights
 // (channel-major within a group: w[n][KR*g .. KR*g+KR-1] for
-// n = 0..NR-1). The blocks of one GEMM are contiguous, so a microkernel
+// n = 0..NR-1). A kernel with a pair-form output stage (avx2:
+// gemmKernel.putPair, amd64/gemm_pair.go) packs an op whose every
+// channel fits it with doubled weights and that form's constants in the
+// same header bytes, and flags it in the op's gemmOutput. The blocks of one GEMM are contiguous, so a microkernel
 // call computes several tiles of one A panel (gemmKernel.tile's blocks).
 // The A panel is MR rows of Kp elements at a row stride of Kp elements
 // (rows past the panel's valid rows are zero). The output stage's per-op
