@@ -41,8 +41,15 @@ package amd64
 // the KH input rows of a run of border pixels are copied into scratch with
 // InZeroPoint where the window leaves the image, and the kernel runs on the
 // copy; the tap-table kernel copies each border pixel's window the same
-// way. The channels past the last full block of 16 use the reference
-// formula in Go.
+// way.
+//
+// When C is not a multiple of 16 (ShuffleNetV2's 24, 58, 116, 232), one
+// more block covers channels [C-16, C): it overlaps the last full block
+// (C >= 16), and its constants are packed from those channels, so every
+// kernel runs it as a block of 16 like the others, with its input, output
+// and pair-row pointers moved to channel C-16 (see tailBlock). It
+// recomputes the overlapped channels with the same values, and neither
+// reads nor writes outside the pixel's channels.
 
 import (
 	"fmt"
@@ -83,7 +90,10 @@ type DepthwiseInt8 struct {
 	g      DepthwiseGeom
 	taps   int // KH*KW
 	pairs  int // ceil(taps/2)
-	blocks int // C / 16
+	blocks int // C / 16, the full blocks
+	// allBlocks is blocks, plus the overlapping last block when C % 16 !=
+	// 0 (see blockStart): every packing holds allBlocks blocks.
+	allBlocks int
 	// packed holds, per block of 16 channels, blockLen int32s: 16 packed
 	// biases, pairs*16 weight pairs (int16 of the even tap in the low
 	// half), then two requantization groups (rqGroupLen each), all in
@@ -115,8 +125,8 @@ type DepthwiseInt8 struct {
 	// they do not apply.
 	pair *dwPair
 
-	// The original operands, for the channels past the last full block,
-	// and their requantization in channel order.
+	// The original operands and their requantization in channel order,
+	// for border pixels computed without scratch.
 	filter []int8
 	bias   []int32
 	inZP   int32
@@ -143,7 +153,7 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 		return nil, fmt.Errorf("amd64: depthwise operands have %d weights, %d biases, %d multipliers for %d channels of %d taps", len(filter), len(bias), len(mult), g.C, taps)
 	}
 	d := &DepthwiseInt8{
-		g: g, taps: taps, pairs: (taps + 1) / 2, blocks: g.C / dwBlock,
+		g: g, taps: taps, pairs: (taps + 1) / 2, blocks: g.C / dwBlock, allBlocks: (g.C + dwBlock - 1) / dwBlock,
 		filter: filter, bias: bias, inZP: inZP,
 		consts: newRequantConsts(shift, outZP, actMin, actMax),
 	}
@@ -194,17 +204,28 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 	return d, nil
 }
 
+// blockStart is the first channel of block b: 16*b, and C-16 for the
+// overlapping last block.
+func (d *DepthwiseInt8) blockStart(b int) int { return min(b*dwBlock, d.g.C-dwBlock) }
+
+// tailBlock reports whether d has the overlapping last block, and its
+// first channel.
+func (d *DepthwiseInt8) tailBlock() (ok bool, c0 int) {
+	return d.allBlocks > d.blocks, d.g.C - dwBlock
+}
+
 // packBlocks packs the filter for a microkernel whose p-th tap pair
 // multiplies taps pairs[p][0] and pairs[p][1] (-1: a zero weight), per
 // block of 16 channels: the folded biases, the interleaved weight pairs
-// and the two requantization groups, in dwLaneChannel order.
+// and the two requantization groups, in dwLaneChannel order (allBlocks
+// blocks).
 func (d *DepthwiseInt8) packBlocks(pairs [][2]int, filter []int8, bias []int32, inZP int32, mult, shift []int32) []int32 {
 	blockLen := dwBlock + len(pairs)*dwBlock + 2*rqGroupLen
-	packed := make([]int32, d.blocks*blockLen)
-	for b := range d.blocks {
+	packed := make([]int32, d.allBlocks*blockLen)
+	for b := range d.allBlocks {
 		blk := packed[b*blockLen:][:blockLen]
 		for lane, lc := range dwLaneChannel {
-			c := b*dwBlock + lc
+			c := d.blockStart(b) + lc
 			w := filter[c*d.taps:][:d.taps]
 			var sum, bc int32
 			for _, v := range w {
@@ -377,7 +398,9 @@ func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi in
 			// The last tap of the last pixel ends inside in: the window of
 			// pixel b-1 is in bounds, and blocks cover channels < C.
 			d.call(k, &outRow[a*g.C], &in[base], b-a, g.StrideW*g.C, g.C, 0, d.blocks, false)
-			d.referencePixels(in, outRow, n, iy0, a, b)
+			if ok, t := d.tailBlock(); ok {
+				d.call(k, &outRow[a*g.C+t], &in[base+t], b-a, g.StrideW*g.C, g.C, d.blocks, 1, false)
+			}
 		}
 		if strips {
 			if a >= b {
@@ -397,17 +420,6 @@ func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi in
 				continue
 			}
 			d.borderPixel(k, in, outRow[ox*g.C:][:g.C], win, n, iy0, ox*g.StrideW-g.PadLeft)
-		}
-	}
-}
-
-// referencePixels computes the channels past the last full block of output
-// pixels [x0, x1) of a row with the reference formula.
-func (d *DepthwiseInt8) referencePixels(in, outRow []int8, n, iy0, x0, x1 int) {
-	g := &d.g
-	if c16 := d.blocks * dwBlock; c16 < g.C {
-		for ox := x0; ox < x1; ox++ {
-			d.referencePixel(in, outRow[ox*g.C:][:g.C], n, iy0, ox*g.StrideW-g.PadLeft, c16)
 		}
 	}
 }
@@ -434,7 +446,9 @@ func (d *DepthwiseInt8) stripRun(k dwMicro, in, outRow, strip []int8, n, iy0, x0
 		d.fillZeroPoint(dst[colHi*c:])
 	}
 	k.kxk(&outRow[x0*c], &strip[0], x1-x0, g.StrideW*c, c, &d.packed[0], d.blocks, w*c, g.DilationW*c, &d.consts)
-	d.referencePixels(in, outRow, n, iy0, x0, x1)
+	if ok, t := d.tailBlock(); ok {
+		k.kxk(&outRow[x0*c+t], &strip[t], x1-x0, g.StrideW*c, c, &d.packed[d.blocks*d.blockLen], 1, w*c, g.DilationW*c, &d.consts)
+	}
 }
 
 // fillZeroPoint sets dst to InZeroPoint.
@@ -449,27 +463,34 @@ func (d *DepthwiseInt8) fillZeroPoint(dst []int8) {
 // image) and runs the microkernel on the copy. Without scratch (win nil)
 // the whole pixel uses the reference formula.
 func (d *DepthwiseInt8) borderPixel(k dwMicro, in, o, win []int8, n, iy0, ix0 int) {
-	g := &d.g
-	c16 := d.blocks * dwBlock
 	if win == nil {
-		c16 = 0
+		d.referencePixel(in, o, n, iy0, ix0, 0)
+		return
 	}
+	c16 := d.blocks * dwBlock
 	for c0 := 0; c0 < c16; c0 += d.winStride {
-		cl := min(d.winStride, c16-c0)
-		for t := range d.taps {
-			iy, ix := iy0+t/g.KW*g.DilationH, ix0+t%g.KW*g.DilationW
-			dst := win[t*d.winStride:][:cl]
-			if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
-				d.fillZeroPoint(dst)
-				continue
-			}
-			copy(dst, in[((n*g.InH+iy)*g.InW+ix)*g.C+c0:][:cl])
+		d.windowChunk(k, in, o, win, n, iy0, ix0, c0, min(d.winStride, c16-c0), c0/dwBlock)
+	}
+	if ok, t := d.tailBlock(); ok {
+		d.windowChunk(k, in, o, win, n, iy0, ix0, t, dwBlock, d.blocks)
+	}
+}
+
+// windowChunk computes channels [c0, c0+cl) of a border pixel, blocks
+// from b0: it copies their window into win and runs the microkernel on
+// the copy.
+func (d *DepthwiseInt8) windowChunk(k dwMicro, in, o, win []int8, n, iy0, ix0, c0, cl, b0 int) {
+	g := &d.g
+	for t := range d.taps {
+		iy, ix := iy0+t/g.KW*g.DilationH, ix0+t%g.KW*g.DilationW
+		dst := win[t*d.winStride:][:cl]
+		if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
+			d.fillZeroPoint(dst)
+			continue
 		}
-		d.call(k, &o[c0], &win[0], 1, 0, 0, c0/dwBlock, cl/dwBlock, true)
+		copy(dst, in[((n*g.InH+iy)*g.InW+ix)*g.C+c0:][:cl])
 	}
-	if c16 < g.C {
-		d.referencePixel(in, o, n, iy0, ix0, c16)
-	}
+	d.call(k, &o[c0], &win[0], 1, 0, 0, b0, cl/dwBlock, true)
 }
 
 // referencePixel computes channels [c0, C) of one output pixel with the

@@ -25,7 +25,7 @@ func (d *DepthwiseInt8) packS2x4(filter []int8, bias []int32, inZP int32, mult, 
 		!d.small || d.consts.AnyLeft != 0 || !d.pairRequantFits(filter, bias, shift) {
 		return nil
 	}
-	packed := make([]int32, d.blocks*2*rowsHalfLen(3, 2))
+	packed := make([]int32, d.allBlocks*2*rowsHalfLen(3, 2))
 	d.putRowsBlocks(packed, 2, filter, bias, inZP, mult, shift)
 	d.clampS2x4 = d.pairClamp()
 	return packed

@@ -17,6 +17,12 @@ var dwBenchShapes = []struct{ hw, c, k, s int }{
 	{28, 240, 5, 1}, {14, 480, 5, 1}, {14, 672, 5, 2}, {7, 1152, 5, 1},
 }
 
+// dwShuffleShapes are ShuffleNetV2 x1.0's depthwise layers (3x3), whose
+// channel counts (24, 58, 116, 232) are not multiples of 16.
+var dwShuffleShapes = []struct{ hw, c, k, s int }{
+	{56, 24, 3, 2}, {56, 58, 3, 2}, {28, 58, 3, 1}, {28, 116, 3, 2}, {14, 116, 3, 1}, {14, 232, 3, 2}, {7, 232, 3, 1},
+}
+
 func benchDepthwiseCase(hw, c, k, s int) dwCase {
 	r := rand.New(rand.NewPCG(uint64(hw*c), uint64(k*s)))
 	pad := (k - 1) / 2
@@ -46,8 +52,13 @@ func benchDepthwiseCase(hw, c, k, s int) dwCase {
 
 // BenchmarkDepthwise reports GMAC/s (KH*KW MACs per output) of the
 // reference kernel and of each DepthwiseInt8 runner on the same layer.
-func BenchmarkDepthwise(b *testing.B) {
-	for _, sh := range dwBenchShapes {
+func BenchmarkDepthwise(b *testing.B) { benchmarkDepthwiseShapes(b, dwBenchShapes) }
+
+// BenchmarkDepthwiseShuffleNet is BenchmarkDepthwise on dwShuffleShapes.
+func BenchmarkDepthwiseShuffleNet(b *testing.B) { benchmarkDepthwiseShapes(b, dwShuffleShapes) }
+
+func benchmarkDepthwiseShapes(b *testing.B, shapes []struct{ hw, c, k, s int }) {
+	for _, sh := range shapes {
 		c := benchDepthwiseCase(sh.hw, sh.c, sh.k, sh.s)
 		g := &c.p.ConvGeom
 		macs := float64(g.OutH * g.OutW * g.OutC * g.KH * g.KW)

@@ -91,7 +91,8 @@ var dwPairTaps = [5][2]int{{0, 1}, {3, 4}, {6, 7}, {2, 5}, {8, -1}}
 
 // dwPair is DepthwiseInt8's packing for the pair-row kernels.
 type dwPair struct {
-	packed []int32 // blocks * blockLen
+	packed   []int32 // allBlocks * blockLen
+	blockLen int
 	// pairs is the rows kernel's weight pairs per window row (dw_rows.go),
 	// 0 for the 3x3 stride-1 kernel.
 	pairs int
@@ -173,7 +174,7 @@ func (d *DepthwiseInt8) pairRequantFits(filter []int8, bias []int32, shift []int
 // of entries entries (room for span) with a column step of colStep, its
 // zero-point row and its clamp bounds.
 func (d *DepthwiseInt8) newPairRows(blockLen, entries, span, colStep int, inZP int32) *dwPair {
-	p := &dwPair{packed: make([]int32, d.blocks*blockLen), kh: d.g.KH, colStep: colStep, entries: entries, span: span}
+	p := &dwPair{packed: make([]int32, d.allBlocks*blockLen), blockLen: blockLen, kh: d.g.KH, colStep: colStep, entries: entries, span: span}
 	p.zpRow = make([]int16, p.span*dwPairEntry/2)
 	for i := range p.zpRow {
 		p.zpRow[i] = int16(inZP)
@@ -195,7 +196,7 @@ func (d *DepthwiseInt8) pairClamp() (clamp [64]int8) {
 // constants of half h of block b.
 func (d *DepthwiseInt8) putPairRequant(rq []int32, h, b int, filter []int8, bias []int32, inZP int32, mult, shift []int32) {
 	for i, lc := range dwPairAcc[h] {
-		c := b*dwBlock + lc
+		c := d.blockStart(b) + lc
 		var sum int64
 		for _, v := range filter[c*d.taps:][:d.taps] {
 			sum += int64(v)
@@ -213,7 +214,7 @@ func (d *DepthwiseInt8) putPairRequant(rq []int32, h, b int, filter []int8, bias
 		rq[16+8*odd+2*q], rq[16+8*odd+2*q+1] = mult[c], mult[c]
 	}
 	for k, lc := range dwPairRes[h] {
-		c := b*dwBlock + lc
+		c := d.blockStart(b) + lc
 		rq[32+k] = int32(d.pairThr(shift, c) - 2)
 		if shift[c] == 0 {
 			rq[32+k] = math.MinInt32
@@ -239,12 +240,12 @@ func (d *DepthwiseInt8) pack3x3Pair(filter []int8, bias []int32, inZP int32, mul
 	g := &d.g
 	entries := (g.OutW-1)*g.StrideW + 3
 	p := d.newPairRows(dwPairBlockLen, entries, entries, 1, inZP)
-	for b := range d.blocks {
+	for b := range d.allBlocks {
 		blk := p.packed[b*dwPairBlockLen:][:dwPairBlockLen]
 		for h := range 2 {
 			for i, lc := range dwPairAcc[h] {
 				for t, pr := range dwPairTaps {
-					blk[(5*h+t)*8+i] = d.pairWeights(filter, b*dwBlock+lc, pr[0], pr[1])
+					blk[(5*h+t)*8+i] = d.pairWeights(filter, d.blockStart(b)+lc, pr[0], pr[1])
 				}
 			}
 			d.putPairRequant(blk[80+dwPairRqLen*h:][:dwPairRqLen], h, b, filter, bias, inZP, mult, shift)
@@ -253,8 +254,8 @@ func (d *DepthwiseInt8) pack3x3Pair(filter []int8, bias []int32, inZP int32, mul
 	return p
 }
 
-// pairRowBytes is the size of one pair row (all blocks).
-func (d *DepthwiseInt8) pairRowBytes() int { return d.blocks * d.pair.span * dwPairEntry }
+// pairRowBytes is the size of one pair row (allBlocks blocks).
+func (d *DepthwiseInt8) pairRowBytes() int { return d.allBlocks * d.pair.span * dwPairEntry }
 
 // pairPadPixels is the size in pixels of runPair's zero-point-padded copy
 // of the columns of border entries: up to all columns the entries cover.
@@ -319,9 +320,17 @@ func (d *DepthwiseInt8) runPair(k dwMicro, in, out []int8, scratch []byte, lo, h
 			}
 		}
 		outRow := out[u*g.OutW*g.C:][:g.OutW*g.C]
+		// The overlapping last block's pair rows follow the full blocks'
+		// (block index d.blocks), and its output starts at channel t.
+		tail, t := d.tailBlock()
 		if p.pairs == 0 {
 			k.pair(&outRow[0], (*int16)(rp[0]), (*int16)(rp[1]), (*int16)(rp[2]), rs[0], rs[1], rs[2],
 				g.OutW, d.blocks, g.C, &p.packed[0], &p.clamp[0])
+			if tail {
+				fb := d.blocks
+				k.pair(&outRow[t], (*int16)(unsafe.Add(rp[0], fb*rs[0])), (*int16)(unsafe.Add(rp[1], fb*rs[1])), (*int16)(unsafe.Add(rp[2], fb*rs[2])),
+					rs[0], rs[1], rs[2], g.OutW, 1, g.C, &p.packed[fb*p.blockLen], &p.clamp[0])
+			}
 		} else {
 			// The table's pointers lead into scratch or zpRow, which the
 			// caller keeps alive on the heap.
@@ -329,8 +338,14 @@ func (d *DepthwiseInt8) runPair(k dwMicro, in, out []int8, scratch []byte, lo, h
 				table[ky], table[dwPairMaxRows+ky] = uintptr(rp[ky]), uintptr(rs[ky])
 			}
 			k.rows(&outRow[0], &table[0], p.kh, p.pairs, pairStep, g.OutW, d.blocks, g.C, &p.packed[0], &p.clamp[0])
+			if tail {
+				fb := d.blocks
+				for ky := range p.kh {
+					table[ky] = uintptr(unsafe.Add(rp[ky], fb*rs[ky]))
+				}
+				k.rows(&outRow[t], &table[0], p.kh, p.pairs, pairStep, g.OutW, 1, g.C, &p.packed[fb*p.blockLen], &p.clamp[0])
+			}
 		}
-		d.referencePixels(in, outRow, n, iy0, 0, g.OutW)
 	}
 }
 
@@ -344,6 +359,17 @@ func (d *DepthwiseInt8) buildPairRow(build dwPairRowKernel, dst *int16, in, pad 
 	entries, cs := d.pair.entries, d.pair.colStep
 	blockStride := d.pair.span * dwPairEntry
 	row := in[(n*g.InH+iy)*g.InW*c:][:g.InW*c]
+	tail, t := d.tailBlock()
+	// buildEntries builds entries [j0, j0+count) of every block from the
+	// pixels at src: the full blocks', then the overlapping last block's
+	// from channel t (block index d.blocks).
+	buildEntries := func(j0 int, src []int8, count int) {
+		e := unsafe.Add(unsafe.Pointer(dst), j0*dwPairEntry)
+		build((*int16)(e), &src[0], count, d.blocks, c, cs*c, blockStride)
+		if tail {
+			build((*int16)(unsafe.Add(e, d.blocks*blockStride)), &src[t], count, 1, c, cs*c, blockStride)
+		}
+	}
 	// Entry j covers image columns j*cs-PadLeft and j*cs+1-PadLeft: it is
 	// inside the image for jA <= j < jB.
 	jA := min((g.PadLeft+cs-1)/cs, entries)
@@ -365,11 +391,11 @@ func (d *DepthwiseInt8) buildPairRow(build dwPairRowKernel, dst *int16, in, pad 
 			}
 			copy(dstPx, row[ix*c:][:c])
 		}
-		build((*int16)(unsafe.Add(unsafe.Pointer(dst), j0*dwPairEntry)), &pad[0], j1-j0, d.blocks, c, cs*c, blockStride)
+		buildEntries(j0, pad, j1-j0)
 	}
 	border(0, jA)
 	if jA < jB {
-		build((*int16)(unsafe.Add(unsafe.Pointer(dst), jA*dwPairEntry)), &row[(jA*cs-g.PadLeft)*c], jB-jA, d.blocks, c, cs*c, blockStride)
+		buildEntries(jA, row[(jA*cs-g.PadLeft)*c:], jB-jA)
 	}
 	border(jB, entries)
 }

@@ -18,7 +18,7 @@ import (
 func randomPairCase(r *rand.Rand) dwCase {
 	g := kernels.ConvGeom{
 		N: 1 + r.IntN(2), InH: 1 + r.IntN(9), InW: 1 + r.IntN(40),
-		InC: []int{16, 19, 32, 48, 80, 144, 200}[r.IntN(7)],
+		InC: []int{16, 19, 24, 32, 48, 58, 80, 116, 144, 200, 232}[r.IntN(11)],
 		KH:  3, KW: 3, StrideH: 1 + r.IntN(2), StrideW: 1, DilationH: 1, DilationW: 1,
 		PadTop: r.IntN(3), PadLeft: r.IntN(3),
 	}

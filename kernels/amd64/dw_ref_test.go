@@ -37,9 +37,12 @@ func randomDepthwise(r *rand.Rand) dwCase {
 	}
 	g := kernels.ConvGeom{
 		N: 1 + r.IntN(2), InH: 1 + r.IntN(12), InW: 1 + r.IntN(14),
-		InC: []int{16, 17, 31, 32, 33, 48, 64, 96, 100, 144, 300}[r.IntN(11)],
+		InC: []int{16, 17, 24, 31, 32, 33, 48, 58, 64, 96, 100, 116, 144, 232, 300}[r.IntN(15)],
 		KH:  k, KW: kw, StrideH: 1 + r.IntN(2), StrideW: 1 + r.IntN(2),
 		DilationH: 1, DilationW: 1,
+	}
+	if r.IntN(3) == 0 {
+		g.InC = 16 + r.IntN(65) // every overlap of the last block with the full ones
 	}
 	if r.IntN(5) == 0 {
 		g.DilationH, g.DilationW = 1+r.IntN(2), 1+r.IntN(2)
@@ -130,13 +133,14 @@ func guardedOut(t *testing.T, n int) ([]int8, func()) {
 }
 
 // TestDepthwiseMatchesReference compares every runner with
-// kernels.Conv2DInt8 over random geometries (odd channel counts, 1x1
-// images, tails, strides, dilations, padding), splitting the rows into
+// kernels.Conv2DInt8 over random geometries (odd channel counts, whose
+// last block overlaps the full ones, 1x1 images, strides, dilations,
+// padding), splitting the rows into
 // random ranges like the runtime's workers, with and without scratch.
 func TestDepthwiseMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	pairRows := 0
-	for iter := range 300 {
+	for iter := range 400 {
 		c := randomDepthwise(r)
 		g := &c.p.ConvGeom
 		want := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
@@ -186,9 +190,9 @@ func TestDepthwiseMatchesReference(t *testing.T) {
 	// dilation or left shifts: about a tenth of the random shapes (the
 	// shapes depend on how many runners consume the random stream).
 	if pairRows < 10 {
-		t.Errorf("only %d of 300 shapes ran the pair-row kernels", pairRows)
+		t.Errorf("only %d of 400 shapes ran the pair-row kernels", pairRows)
 	}
-	t.Logf("%d of 300 shapes ran the pair-row kernels", pairRows)
+	t.Logf("%d of 400 shapes ran the pair-row kernels", pairRows)
 }
 
 func TestPackDepthwiseRejects(t *testing.T) {

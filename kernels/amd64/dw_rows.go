@@ -82,7 +82,7 @@ func (d *DepthwiseInt8) packRows(filter []int8, bias []int32, inZP int32, mult, 
 func (d *DepthwiseInt8) putRowsBlocks(packed []int32, pairs int, filter []int8, bias []int32, inZP int32, mult, shift []int32) {
 	g := &d.g
 	halfLen := rowsHalfLen(g.KH, pairs)
-	for b := range d.blocks {
+	for b := range d.allBlocks {
 		for h := range 2 {
 			half := packed[(2*b+h)*halfLen:][:halfLen]
 			for i, lc := range dwPairAcc[h] {
@@ -92,7 +92,7 @@ func (d *DepthwiseInt8) putRowsBlocks(packed []int32, pairs int, filter []int8, 
 						if 2*pr+1 >= g.KW {
 							t1 = -1
 						}
-						half[(ky*pairs+pr)*8+i] = d.pairWeights(filter, b*dwBlock+lc, t0, t1)
+						half[(ky*pairs+pr)*8+i] = d.pairWeights(filter, d.blockStart(b)+lc, t0, t1)
 					}
 				}
 			}

@@ -22,7 +22,7 @@ import (
 func randomRowsCase(r *rand.Rand, k, sw int) dwCase {
 	g := kernels.ConvGeom{
 		N: 1 + r.IntN(2), InH: 1 + r.IntN(9), InW: 1 + r.IntN(40),
-		InC: []int{16, 19, 32, 48, 80, 144, 200}[r.IntN(7)],
+		InC: []int{16, 19, 24, 32, 48, 58, 80, 116, 144, 200, 232}[r.IntN(11)],
 		KH:  k, KW: k, StrideH: 1 + r.IntN(2), StrideW: sw, DilationH: 1, DilationW: 1,
 		PadTop: r.IntN(k), PadLeft: r.IntN(k),
 	}
