@@ -34,7 +34,8 @@ func prepareAvgPoolAVX2(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
 }
 
 // prepareMaxPoolAVX2 runs MaxPoolInt8 with amd64.MaxPoolInt8 (VPMAXSB over
-// the in-bounds taps, 32 channels at a time; windows of at most 64 taps).
+// the in-bounds taps in steps of 32, 16, 8 or 4 channels, any channel
+// count; windows of at most 64 taps).
 func prepareMaxPoolAVX2(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
 	mp, err := amd64.NewMaxPoolInt8(amd64PoolGeom(&p.PoolGeom), p.ZeroPoint, p.ActMin, p.ActMax)
 	if err != nil {

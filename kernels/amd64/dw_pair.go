@@ -45,6 +45,13 @@ package amd64
 // The rows kernel of dw_rows.go shares the pair rows (built with a column
 // step of StrideW: at stride 2 only the even columns' pairs), the ring of
 // KH rows, the doubled weights and this requantization.
+//
+// When C is not a multiple of 16, the pair rows have one more block, after
+// the full ones: the overlapping last block of dw.go, widened from
+// channels [C-16, C) of the same pixels. The kernels run it in a second
+// call of one block, with the pair-row pointers moved to it and the
+// output to channel C-16; its stores rewrite the channels it shares with
+// the last full block with the same values.
 
 import (
 	"math"
