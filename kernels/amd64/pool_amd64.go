@@ -4,7 +4,8 @@ package amd64
 
 // maxPoolAVX2 is maxPoolGeneric with AVX2 (pool_amd64.s): VPMAXSB over 32
 // channels per step, or 16, 8 or 4 for fewer channels, the last step
-// overlapping the previous one. channels must be at least poolMinChannels.
+// overlapping the previous one (two steps in one walk of the taps when
+// they are exactly two). channels must be at least poolMinChannels.
 //
 //go:noescape
 func maxPoolAVX2(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, c *PoolConsts)

@@ -10,11 +10,11 @@ import (
 
 // BenchmarkMaxPoolNarrow times a max pool with fewer channels than one
 // 32-lane vector step (ShuffleNetV2's stem pool, 112x112x24 3x3/2), which
-// runs in two overlapping 16-byte steps per pixel.
+// runs in two overlapping 16-byte steps per pixel, in one walk of the taps.
 func BenchmarkMaxPoolNarrow(b *testing.B) { benchmarkStemMaxPool(b, 24) }
 
 // BenchmarkMaxPoolStem64 times ResNet-18's stem pool (112x112x64 3x3/2),
-// two 32-byte steps per pixel.
+// two 32-byte steps per pixel in one walk of the taps.
 func BenchmarkMaxPoolStem64(b *testing.B) { benchmarkStemMaxPool(b, 64) }
 
 func benchmarkStemMaxPool(b *testing.B, c int) {
