@@ -12,7 +12,10 @@ package kernels
 // fewer than gemmFewPanels panels (and one group), (block, panel) pairs
 // numbered block-first (see gemmConv.blockUnits). Convolutions with few
 // input channels that the variant's rows kernel takes (prepareRowsConv,
-// conv_stem.go) keep the reference's output rows as units.
+// conv_stem.go) keep the reference's output rows as units; 1x1
+// convolutions on a one-pixel image that prepareOnePixelConv takes (the
+// squeeze-excite layers) have the fully connected layer's blocks of NR
+// output channels.
 func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32) (*PreparedInt8, bool) {
 	g := &p.ConvGeom
 	if g.Groups == g.InC {
@@ -24,6 +27,9 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 			return pr, ok
 		}
 		return nil, false
+	}
+	if pr, ok := prepareOnePixelConv(v, p, filter, bias); ok { // squeeze-excite: gemm_conv_one_pixel.go
+		return pr, true
 	}
 	if pr, ok := prepareRowsConv(v, p, filter, bias); ok { // few input channels: conv_stem.go
 		return pr, true
