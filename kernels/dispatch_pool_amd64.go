@@ -106,10 +106,7 @@ func prepareMeanAVX2(v Variant, p *MeanInt8Params) (*PreparedInt8, bool) {
 			dst := out[o*inner:][:inner]
 			for i0, end := column(c0), column(c1); i0 < end; i0 += reduceChunk {
 				acc := buf[:min(reduceChunk, end-i0)]
-				for i := range acc {
-					acc[i] = offset
-				}
-				amd64.MeanSumInt8AVX2(acc, slab[i0:], red, inner)
+				amd64.MeanSumInt8AVX2(acc, slab[i0:], red, inner, offset)
 				amd64.RequantizeRowAVX2(dst[i0:][:len(acc)], acc, t)
 			}
 		}

@@ -15,21 +15,26 @@ DATA meanTailMask<>+48(SB)/8, $-1
 DATA meanTailMask<>+56(SB)/8, $-1
 GLOBL meanTailMask<>(SB), RODATA|NOPTR, $64
 
-// func meanSumAVX2(acc *int32, in *int8, rows, rowStride, cols int)
+// func meanSumAVX2(acc *int32, in *int8, rows, rowStride, cols int, start int32)
 //
-// acc[0:cols] += the column sums of rows rows of in (rowStride bytes
-// apart), for cols >= 16. Blocks of 32 columns first, then the 0-31 left in
-// steps of 16: a last step of fewer new columns covers the last 16
-// columns, overlapping the columns already added, and masks the int16
-// sums of those to zero before adding (it never reads past column cols).
-// Rows are summed in int16 (exact for up to 256 rows of int8) and widened
-// into the int32 sums every 256 rows.
+// acc[0:cols] = start + the column sums of rows rows of in (rowStride
+// bytes apart), for cols >= 16 and rows >= 1: start goes into acc first
+// (8 lanes at a time, the last 8 overlapping), then the sums are added. Blocks of 128 columns first (one walk of the
+// rows reads whole 64-byte lines of a row instead of a quarter of them),
+// then of 32, then the 0-31 left in steps of 16: a last step of fewer new
+// columns covers the last 16 columns, overlapping the columns already
+// added, and masks the int16 sums of those to zero before adding (it never
+// reads past column cols). Rows are summed in int16 (exact for up to 256
+// rows of int8) and added into the int32 sums in acc every 256 rows.
 // Register contract: DI acc block, SI in block, R8 rows, R9 rowStride,
 // R10 cols, R11 blocks left, R12 columns left after the blocks, CX rows
-// left, DX rows in this chunk, AX walks the rows; Y0-Y3 int32 sums of
-// columns 0-7, 8-15, 16-23, 24-31; Y4/Y5 int16 sums of columns 0-15 and
-// 16-31; Y6/Y7 temporaries; Y8 the lanes a 16-column step keeps.
-TEXT ·meanSumAVX2(SB), NOSPLIT, $0-40
+// left, DX rows in this chunk, AX walks the rows. 128-column blocks:
+// Y0-Y7 int16 sums of columns 0-15 ... 112-127, Y8-Y11 temporaries.
+// 32-column blocks: Y0-Y3 int32 sums of columns 0-7, 8-15, 16-23, 24-31;
+// Y4/Y5 int16 sums of columns 0-15 and 16-31; Y6/Y7 temporaries. 16-column
+// steps: Y0/Y1 int32 sums, Y4 int16 sums, Y6/Y7 temporaries, Y8 the lanes
+// the step keeps.
+TEXT ·meanSumAVX2(SB), NOSPLIT, $0-44
 	MOVQ acc+0(FP), DI
 	MOVQ in+8(FP), SI
 	MOVQ rows+16(FP), R8
@@ -39,7 +44,131 @@ TEXT ·meanSumAVX2(SB), NOSPLIT, $0-40
 	JLT  done
 	TESTQ R8, R8
 	JLE  done
+
+	MOVL         start+40(FP), AX
+	VMOVD        AX, X0
+	VPBROADCASTD X0, Y0
+	LEAQ         -32(DI)(R10*4), AX // acc's last 8 lanes
+	MOVQ         DI, CX
+
+fill:
+	VMOVDQU Y0, (CX)
+	ADDQ    $32, CX
+	CMPQ    CX, AX
+	JLT     fill
+	VMOVDQU Y0, (AX)
+
 	MOVQ R10, R11
+	SHRQ $7, R11
+	JZ   blocks32
+
+wide:
+	MOVQ SI, AX
+	MOVQ R8, CX
+
+widechunk:
+	MOVQ    $256, DX
+	CMPQ    CX, DX
+	CMOVQLT CX, DX
+	SUBQ    DX, CX
+	VPXOR   Y0, Y0, Y0
+	VPXOR   Y1, Y1, Y1
+	VPXOR   Y2, Y2, Y2
+	VPXOR   Y3, Y3, Y3
+	VPXOR   Y4, Y4, Y4
+	VPXOR   Y5, Y5, Y5
+	VPXOR   Y6, Y6, Y6
+	VPXOR   Y7, Y7, Y7
+	PCALIGN $32
+
+widerow:
+	VPMOVSXBW 0(AX), Y8
+	VPADDW    Y8, Y0, Y0
+	VPMOVSXBW 16(AX), Y9
+	VPADDW    Y9, Y1, Y1
+	VPMOVSXBW 32(AX), Y10
+	VPADDW    Y10, Y2, Y2
+	VPMOVSXBW 48(AX), Y11
+	VPADDW    Y11, Y3, Y3
+	VPMOVSXBW 64(AX), Y8
+	VPADDW    Y8, Y4, Y4
+	VPMOVSXBW 80(AX), Y9
+	VPADDW    Y9, Y5, Y5
+	VPMOVSXBW 96(AX), Y10
+	VPADDW    Y10, Y6, Y6
+	VPMOVSXBW 112(AX), Y11
+	VPADDW    Y11, Y7, Y7
+	ADDQ      R9, AX
+	DECQ      DX
+	JNZ       widerow
+
+	VPMOVSXWD    X0, Y8
+	VEXTRACTI128 $1, Y0, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       0(DI), Y8, Y8
+	VPADDD       32(DI), Y9, Y9
+	VMOVDQU      Y8, 0(DI)
+	VMOVDQU      Y9, 32(DI)
+	VPMOVSXWD    X1, Y8
+	VEXTRACTI128 $1, Y1, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       64(DI), Y8, Y8
+	VPADDD       96(DI), Y9, Y9
+	VMOVDQU      Y8, 64(DI)
+	VMOVDQU      Y9, 96(DI)
+	VPMOVSXWD    X2, Y8
+	VEXTRACTI128 $1, Y2, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       128(DI), Y8, Y8
+	VPADDD       160(DI), Y9, Y9
+	VMOVDQU      Y8, 128(DI)
+	VMOVDQU      Y9, 160(DI)
+	VPMOVSXWD    X3, Y8
+	VEXTRACTI128 $1, Y3, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       192(DI), Y8, Y8
+	VPADDD       224(DI), Y9, Y9
+	VMOVDQU      Y8, 192(DI)
+	VMOVDQU      Y9, 224(DI)
+	VPMOVSXWD    X4, Y8
+	VEXTRACTI128 $1, Y4, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       256(DI), Y8, Y8
+	VPADDD       288(DI), Y9, Y9
+	VMOVDQU      Y8, 256(DI)
+	VMOVDQU      Y9, 288(DI)
+	VPMOVSXWD    X5, Y8
+	VEXTRACTI128 $1, Y5, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       320(DI), Y8, Y8
+	VPADDD       352(DI), Y9, Y9
+	VMOVDQU      Y8, 320(DI)
+	VMOVDQU      Y9, 352(DI)
+	VPMOVSXWD    X6, Y8
+	VEXTRACTI128 $1, Y6, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       384(DI), Y8, Y8
+	VPADDD       416(DI), Y9, Y9
+	VMOVDQU      Y8, 384(DI)
+	VMOVDQU      Y9, 416(DI)
+	VPMOVSXWD    X7, Y8
+	VEXTRACTI128 $1, Y7, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       448(DI), Y8, Y8
+	VPADDD       480(DI), Y9, Y9
+	VMOVDQU      Y8, 448(DI)
+	VMOVDQU      Y9, 480(DI)
+	TESTQ        CX, CX
+	JNZ          widechunk
+
+	ADDQ $512, DI
+	ADDQ $128, SI
+	DECQ R11
+	JNZ  wide
+
+blocks32:
+	MOVQ R10, R11
+	ANDQ $127, R11
 	SHRQ $5, R11
 	JZ   tail
 

@@ -44,10 +44,10 @@ func TestMeanSumAVX2StaysInBounds(t *testing.T) {
 				in[i] = int8(usable[start+i])
 			}
 			want := make([]int32, width)
-			MeanSumInt8Generic(want, in, rows, stride)
+			MeanSumInt8Generic(want, in, rows, stride, -5)
 			got := make([]int32, width)
 			guarded := unsafeInt8s(usable[start : start+n])
-			MeanSumInt8AVX2(got, guarded, rows, stride)
+			MeanSumInt8AVX2(got, guarded, rows, stride, -5)
 			for i := range want {
 				if got[i] != want[i] {
 					t.Fatalf("width %d start %d: column %d = %d, want %d", width, start, i, got[i], want[i])
