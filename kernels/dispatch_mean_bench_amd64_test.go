@@ -13,7 +13,7 @@ import (
 // the final 7x7x1280) and MobileNetV2 (7x7x1280); b.SetBytes is the input.
 func BenchmarkMeanGlobalPool(b *testing.B) {
 	for _, s := range []struct{ hw, c int }{
-		{112, 32}, {56, 144}, {28, 240}, {14, 672}, {7, 1152}, {7, 1280},
+		{112, 32}, {56, 96}, {56, 144}, {28, 240}, {14, 480}, {14, 672}, {7, 1152}, {7, 1280},
 	} {
 		b.Run(fmt.Sprintf("%dx%dx%d", s.hw, s.hw, s.c), func(b *testing.B) {
 			g := ReduceGeom{Outer: 1, Reduce: s.hw * s.hw, Inner: s.c}

@@ -19,21 +19,21 @@ GLOBL meanTailMask<>(SB), RODATA|NOPTR, $64
 //
 // acc[0:cols] = start + the column sums of rows rows of in (rowStride
 // bytes apart), for cols >= 16 and rows >= 1: start goes into acc first
-// (8 lanes at a time, the last 8 overlapping), then the sums are added. Blocks of 128 columns first (one walk of the
-// rows reads whole 64-byte lines of a row instead of a quarter of them),
-// then of 32, then the 0-31 left in steps of 16: a last step of fewer new
-// columns covers the last 16 columns, overlapping the columns already
-// added, and masks the int16 sums of those to zero before adding (it never
-// reads past column cols). Rows are summed in int16 (exact for up to 256
-// rows of int8) and added into the int32 sums in acc every 256 rows.
+// (8 lanes at a time, the last 8 overlapping), then the sums are added.
+// Each walk of the rows sums a block of columns: blocks of 128 (eight
+// int16 sums in registers, the fewest walks), then one of 64 and one of 32
+// as cols has those bits, then the 0-31 left in steps of 16: a last step of
+// fewer new columns covers the last 16 columns, overlapping the columns
+// already added, and masks the int16 sums of those to zero before adding
+// (it never reads past column cols). Rows are summed in int16 (exact for
+// up to 256 rows of int8) and added into the int32 sums in acc every 256
+// rows.
 // Register contract: DI acc block, SI in block, R8 rows, R9 rowStride,
-// R10 cols, R11 blocks left, R12 columns left after the blocks, CX rows
-// left, DX rows in this chunk, AX walks the rows. 128-column blocks:
-// Y0-Y7 int16 sums of columns 0-15 ... 112-127, Y8-Y11 temporaries.
-// 32-column blocks: Y0-Y3 int32 sums of columns 0-7, 8-15, 16-23, 24-31;
-// Y4/Y5 int16 sums of columns 0-15 and 16-31; Y6/Y7 temporaries. 16-column
-// steps: Y0/Y1 int32 sums, Y4 int16 sums, Y6/Y7 temporaries, Y8 the lanes
-// the step keeps.
+// R10 cols, R11 128-column blocks left, R12 columns left for the 16-column
+// steps, CX rows left, DX rows in this chunk, AX walks the rows. Blocks:
+// Y0-Y7 int16 sums of columns 0-15 ... 112-127 (Y0-Y3 for 64 columns,
+// Y0/Y1 for 32), Y8-Y11 temporaries. 16-column steps: Y0/Y1 int32 sums,
+// Y4 int16 sums, Y6/Y7 temporaries, Y8 the lanes the step keeps.
 TEXT ·meanSumAVX2(SB), NOSPLIT, $0-44
 	MOVQ acc+0(FP), DI
 	MOVQ in+8(FP), SI
@@ -60,13 +60,13 @@ fill:
 
 	MOVQ R10, R11
 	SHRQ $7, R11
-	JZ   blocks32
+	JZ   block64
 
-wide:
+block128:
 	MOVQ SI, AX
 	MOVQ R8, CX
 
-widechunk:
+block128chunk:
 	MOVQ    $256, DX
 	CMPQ    CX, DX
 	CMOVQLT CX, DX
@@ -81,7 +81,7 @@ widechunk:
 	VPXOR   Y7, Y7, Y7
 	PCALIGN $32
 
-widerow:
+block128row:
 	VPMOVSXBW 0(AX), Y8
 	VPADDW    Y8, Y0, Y0
 	VPMOVSXBW 16(AX), Y9
@@ -100,7 +100,7 @@ widerow:
 	VPADDW    Y11, Y7, Y7
 	ADDQ      R9, AX
 	DECQ      DX
-	JNZ       widerow
+	JNZ       block128row
 
 	VPMOVSXWD    X0, Y8
 	VEXTRACTI128 $1, Y0, X9
@@ -159,67 +159,124 @@ widerow:
 	VMOVDQU      Y8, 448(DI)
 	VMOVDQU      Y9, 480(DI)
 	TESTQ        CX, CX
-	JNZ          widechunk
+	JNZ          block128chunk
 
 	ADDQ $512, DI
 	ADDQ $128, SI
 	DECQ R11
-	JNZ  wide
+	JNZ  block128
 
-blocks32:
-	MOVQ R10, R11
-	ANDQ $127, R11
-	SHRQ $5, R11
-	JZ   tail
+block64:
+	TESTQ $64, R10
+	JZ    block32
 
-block:
-	VMOVDQU (DI), Y0
-	VMOVDQU 32(DI), Y1
-	VMOVDQU 64(DI), Y2
-	VMOVDQU 96(DI), Y3
-	MOVQ    SI, AX
-	MOVQ    R8, CX
+sum64:
+	MOVQ SI, AX
+	MOVQ R8, CX
 
-chunk:
-	MOVQ  $256, DX
-	CMPQ  CX, DX
+sum64chunk:
+	MOVQ    $256, DX
+	CMPQ    CX, DX
 	CMOVQLT CX, DX
-	SUBQ  DX, CX
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-
+	SUBQ    DX, CX
+	VPXOR   Y0, Y0, Y0
+	VPXOR   Y1, Y1, Y1
+	VPXOR   Y2, Y2, Y2
+	VPXOR   Y3, Y3, Y3
 	PCALIGN $32
 
-row:
-	VPMOVSXBW (AX), Y6
-	VPMOVSXBW 16(AX), Y7
-	VPADDW    Y6, Y4, Y4
-	VPADDW    Y7, Y5, Y5
+sum64row:
+	VPMOVSXBW 0(AX), Y8
+	VPADDW    Y8, Y0, Y0
+	VPMOVSXBW 16(AX), Y9
+	VPADDW    Y9, Y1, Y1
+	VPMOVSXBW 32(AX), Y10
+	VPADDW    Y10, Y2, Y2
+	VPMOVSXBW 48(AX), Y11
+	VPADDW    Y11, Y3, Y3
 	ADDQ      R9, AX
 	DECQ      DX
-	JNZ       row
+	JNZ       sum64row
 
-	VPMOVSXWD    X4, Y6
-	VEXTRACTI128 $1, Y4, X7
-	VPMOVSXWD    X7, Y7
-	VPADDD       Y6, Y0, Y0
-	VPADDD       Y7, Y1, Y1
-	VPMOVSXWD    X5, Y6
-	VEXTRACTI128 $1, Y5, X7
-	VPMOVSXWD    X7, Y7
-	VPADDD       Y6, Y2, Y2
-	VPADDD       Y7, Y3, Y3
+	VPMOVSXWD    X0, Y8
+	VEXTRACTI128 $1, Y0, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       0(DI), Y8, Y8
+	VPADDD       32(DI), Y9, Y9
+	VMOVDQU      Y8, 0(DI)
+	VMOVDQU      Y9, 32(DI)
+	VPMOVSXWD    X1, Y8
+	VEXTRACTI128 $1, Y1, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       64(DI), Y8, Y8
+	VPADDD       96(DI), Y9, Y9
+	VMOVDQU      Y8, 64(DI)
+	VMOVDQU      Y9, 96(DI)
+	VPMOVSXWD    X2, Y8
+	VEXTRACTI128 $1, Y2, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       128(DI), Y8, Y8
+	VPADDD       160(DI), Y9, Y9
+	VMOVDQU      Y8, 128(DI)
+	VMOVDQU      Y9, 160(DI)
+	VPMOVSXWD    X3, Y8
+	VEXTRACTI128 $1, Y3, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       192(DI), Y8, Y8
+	VPADDD       224(DI), Y9, Y9
+	VMOVDQU      Y8, 192(DI)
+	VMOVDQU      Y9, 224(DI)
 	TESTQ        CX, CX
-	JNZ          chunk
+	JNZ          sum64chunk
 
-	VMOVDQU Y0, (DI)
-	VMOVDQU Y1, 32(DI)
-	VMOVDQU Y2, 64(DI)
-	VMOVDQU Y3, 96(DI)
-	ADDQ    $128, DI
-	ADDQ    $32, SI
-	DECQ    R11
-	JNZ     block
+	ADDQ $256, DI
+	ADDQ $64, SI
+
+block32:
+	TESTQ $32, R10
+	JZ    tail
+
+sum32:
+	MOVQ SI, AX
+	MOVQ R8, CX
+
+sum32chunk:
+	MOVQ    $256, DX
+	CMPQ    CX, DX
+	CMOVQLT CX, DX
+	SUBQ    DX, CX
+	VPXOR   Y0, Y0, Y0
+	VPXOR   Y1, Y1, Y1
+	PCALIGN $32
+
+sum32row:
+	VPMOVSXBW 0(AX), Y8
+	VPADDW    Y8, Y0, Y0
+	VPMOVSXBW 16(AX), Y9
+	VPADDW    Y9, Y1, Y1
+	ADDQ      R9, AX
+	DECQ      DX
+	JNZ       sum32row
+
+	VPMOVSXWD    X0, Y8
+	VEXTRACTI128 $1, Y0, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       0(DI), Y8, Y8
+	VPADDD       32(DI), Y9, Y9
+	VMOVDQU      Y8, 0(DI)
+	VMOVDQU      Y9, 32(DI)
+	VPMOVSXWD    X1, Y8
+	VEXTRACTI128 $1, Y1, X9
+	VPMOVSXWD    X9, Y9
+	VPADDD       64(DI), Y8, Y8
+	VPADDD       96(DI), Y9, Y9
+	VMOVDQU      Y8, 64(DI)
+	VMOVDQU      Y9, 96(DI)
+	TESTQ        CX, CX
+	JNZ          sum32chunk
+
+	ADDQ $128, DI
+	ADDQ $32, SI
 
 tail:
 	MOVQ R10, R12
