@@ -52,12 +52,14 @@ const meanAVX2Min = 16
 
 // meanUnitColumns is the width of the AVX2 mean's units when a slice has
 // at least meanSplitMin inner positions: a global average pool has one
-// outer slice, and threads split its channels. The 32 columns of
-// amd64.MeanSumInt8AVX2's blocks; the last unit of a slice also takes the
-// tail. Narrower slices stay one unit: the runs of two threads then share
-// most 64-byte lines of every input row, and each would read all of them
-// (EfficientNet-B0 at 2 threads: the mean over 56x56x144 went from 61 to
-// 82 us split in runs of 32; over 7x7x480..1280, 25-30% faster).
+// outer slice, and threads split its channels. 32 columns are a whole
+// block of amd64.MeanSumInt8AVX2 (it walks the rows once per 128, 64 or
+// 32 columns, then in 16-column steps); the last unit of a slice also
+// takes the tail. Narrower slices stay one unit: the runs of two threads
+// then share most 64-byte lines of every input row, and each would read
+// all of them (EfficientNet-B0 at 2 threads, measured with the earlier
+// 32-column walks: the mean over 56x56x144 went from 61 to 82 us split in
+// runs of 32; over 7x7x480..1280, 25-30% faster).
 const (
 	meanUnitColumns = 32
 	meanSplitMin    = 384
