@@ -2,6 +2,17 @@
 
 #include "textflag.h"
 
+// WIDEN_ADD16(acc, accX, off) adds the 16 int16 column sums in acc to the
+// int32 sums at off(DI) (accX is acc's low half). Clobbers Y8, Y9.
+#define WIDEN_ADD16(acc, accX, off) \
+	VPMOVSXWD    accX, Y8          \
+	VEXTRACTI128 $1, acc, X9       \
+	VPMOVSXWD    X9, Y9            \
+	VPADDD       off(DI), Y8, Y8   \
+	VPADDD       off+32(DI), Y9, Y9 \
+	VMOVDQU      Y8, off(DI)       \
+	VMOVDQU      Y9, off+32(DI)
+
 // meanTailMask is 16 zero words then 16 all-ones words: the 16 words at
 // word offset r keep the last r lanes of a 16-column step (the columns
 // that an overlapping last step adds) and zero the rest.
@@ -102,62 +113,14 @@ block128row:
 	DECQ      DX
 	JNZ       block128row
 
-	VPMOVSXWD    X0, Y8
-	VEXTRACTI128 $1, Y0, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       0(DI), Y8, Y8
-	VPADDD       32(DI), Y9, Y9
-	VMOVDQU      Y8, 0(DI)
-	VMOVDQU      Y9, 32(DI)
-	VPMOVSXWD    X1, Y8
-	VEXTRACTI128 $1, Y1, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       64(DI), Y8, Y8
-	VPADDD       96(DI), Y9, Y9
-	VMOVDQU      Y8, 64(DI)
-	VMOVDQU      Y9, 96(DI)
-	VPMOVSXWD    X2, Y8
-	VEXTRACTI128 $1, Y2, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       128(DI), Y8, Y8
-	VPADDD       160(DI), Y9, Y9
-	VMOVDQU      Y8, 128(DI)
-	VMOVDQU      Y9, 160(DI)
-	VPMOVSXWD    X3, Y8
-	VEXTRACTI128 $1, Y3, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       192(DI), Y8, Y8
-	VPADDD       224(DI), Y9, Y9
-	VMOVDQU      Y8, 192(DI)
-	VMOVDQU      Y9, 224(DI)
-	VPMOVSXWD    X4, Y8
-	VEXTRACTI128 $1, Y4, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       256(DI), Y8, Y8
-	VPADDD       288(DI), Y9, Y9
-	VMOVDQU      Y8, 256(DI)
-	VMOVDQU      Y9, 288(DI)
-	VPMOVSXWD    X5, Y8
-	VEXTRACTI128 $1, Y5, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       320(DI), Y8, Y8
-	VPADDD       352(DI), Y9, Y9
-	VMOVDQU      Y8, 320(DI)
-	VMOVDQU      Y9, 352(DI)
-	VPMOVSXWD    X6, Y8
-	VEXTRACTI128 $1, Y6, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       384(DI), Y8, Y8
-	VPADDD       416(DI), Y9, Y9
-	VMOVDQU      Y8, 384(DI)
-	VMOVDQU      Y9, 416(DI)
-	VPMOVSXWD    X7, Y8
-	VEXTRACTI128 $1, Y7, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       448(DI), Y8, Y8
-	VPADDD       480(DI), Y9, Y9
-	VMOVDQU      Y8, 448(DI)
-	VMOVDQU      Y9, 480(DI)
+	WIDEN_ADD16(Y0, X0, 0)
+	WIDEN_ADD16(Y1, X1, 64)
+	WIDEN_ADD16(Y2, X2, 128)
+	WIDEN_ADD16(Y3, X3, 192)
+	WIDEN_ADD16(Y4, X4, 256)
+	WIDEN_ADD16(Y5, X5, 320)
+	WIDEN_ADD16(Y6, X6, 384)
+	WIDEN_ADD16(Y7, X7, 448)
 	TESTQ        CX, CX
 	JNZ          block128chunk
 
@@ -198,34 +161,10 @@ sum64row:
 	DECQ      DX
 	JNZ       sum64row
 
-	VPMOVSXWD    X0, Y8
-	VEXTRACTI128 $1, Y0, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       0(DI), Y8, Y8
-	VPADDD       32(DI), Y9, Y9
-	VMOVDQU      Y8, 0(DI)
-	VMOVDQU      Y9, 32(DI)
-	VPMOVSXWD    X1, Y8
-	VEXTRACTI128 $1, Y1, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       64(DI), Y8, Y8
-	VPADDD       96(DI), Y9, Y9
-	VMOVDQU      Y8, 64(DI)
-	VMOVDQU      Y9, 96(DI)
-	VPMOVSXWD    X2, Y8
-	VEXTRACTI128 $1, Y2, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       128(DI), Y8, Y8
-	VPADDD       160(DI), Y9, Y9
-	VMOVDQU      Y8, 128(DI)
-	VMOVDQU      Y9, 160(DI)
-	VPMOVSXWD    X3, Y8
-	VEXTRACTI128 $1, Y3, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       192(DI), Y8, Y8
-	VPADDD       224(DI), Y9, Y9
-	VMOVDQU      Y8, 192(DI)
-	VMOVDQU      Y9, 224(DI)
+	WIDEN_ADD16(Y0, X0, 0)
+	WIDEN_ADD16(Y1, X1, 64)
+	WIDEN_ADD16(Y2, X2, 128)
+	WIDEN_ADD16(Y3, X3, 192)
 	TESTQ        CX, CX
 	JNZ          sum64chunk
 
@@ -258,20 +197,8 @@ sum32row:
 	DECQ      DX
 	JNZ       sum32row
 
-	VPMOVSXWD    X0, Y8
-	VEXTRACTI128 $1, Y0, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       0(DI), Y8, Y8
-	VPADDD       32(DI), Y9, Y9
-	VMOVDQU      Y8, 0(DI)
-	VMOVDQU      Y9, 32(DI)
-	VPMOVSXWD    X1, Y8
-	VEXTRACTI128 $1, Y1, X9
-	VPMOVSXWD    X9, Y9
-	VPADDD       64(DI), Y8, Y8
-	VPADDD       96(DI), Y9, Y9
-	VMOVDQU      Y8, 64(DI)
-	VMOVDQU      Y9, 96(DI)
+	WIDEN_ADD16(Y0, X0, 0)
+	WIDEN_ADD16(Y1, X1, 64)
 	TESTQ        CX, CX
 	JNZ          sum32chunk
 
