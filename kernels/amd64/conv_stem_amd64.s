@@ -2,16 +2,7 @@
 
 #include "textflag.h"
 #include "pair_requant_amd64.h"
-
-// MADD_ROW is gemm_avx2_amd64.s's k-pair step of one row: broadcast the
-// int16 pair at ADDR and multiply-add it with both weight vectors (Y12:
-// channels 0-7, Y13: 8-15) into A0 and A1 (Y14, Y15 clobbered).
-#define MADD_ROW(ADDR, A0, A1) \
-	VPBROADCASTD ADDR, Y14 \
-	VPMADDWD     Y12, Y14, Y15 \
-	VPADDD       Y15, A0, A0 \
-	VPMADDWD     Y13, Y14, Y15 \
-	VPADDD       Y15, A1, A1
+#include "gemm_tile_amd64.h"
 
 // func convRows6x16Int16(a *int16, pixStep, rowStride, kh, pairs int, b *byte, blocks int, c *int8, cStride int, q *Output, groups int)
 //
@@ -80,14 +71,7 @@ row:
 	MOVQ pairs+32(FP), CX
 
 pair:
-	VMOVDQU (DI), Y12
-	VMOVDQU 32(DI), Y13
-	MADD_ROW((SI), Y0, Y1)
-	MADD_ROW((SI)(R8*1), Y2, Y3)
-	MADD_ROW((SI)(R8*2), Y4, Y5)
-	MADD_ROW((DX), Y6, Y7)
-	MADD_ROW((DX)(R8*1), Y8, Y9)
-	MADD_ROW((DX)(R8*2), Y10, Y11)
+	MADD_6x16(0, 0, SI, DX, R8)
 	ADDQ $4, SI
 	ADDQ $4, DX
 	ADDQ $64, DI
@@ -99,12 +83,7 @@ pair:
 	DECQ R14
 	JNZ  row
 
-	RQ_STORE_PAIR(Y0, Y1, 0)
-	RQ_STORE_PAIR(Y2, Y3, 0)
-	RQ_STORE_PAIR(Y4, Y5, 0)
-	RQ_STORE_PAIR(Y6, Y7, 0)
-	RQ_STORE_PAIR(Y8, Y9, 0)
-	RQ_STORE_PAIR(Y10, Y11, 0)
+	RQ_STORE_PAIR_6x16(0)
 
 	// The next block starts where this one's weights end.
 	MOVQ DI, BX

@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "pair_requant_amd64.h"
+#include "gemm_tile_amd64.h"
 
 // nudge is 2^30 in each int64 lane: the rounding term of the doubling high
 // multiply floor((a*b + 2^30) / 2^31).
@@ -128,15 +129,6 @@ GLOBL maxInt32<>(SB), RODATA|NOPTR, $32
 	REQUANT(Y11, 32) \
 	STORE16(Y10, Y11)
 
-// One k-pair of one row: broadcast the row's int16 pair ADDR and
-// multiply-add it with both weight vectors (Y12: channels 0-7, Y13: 8-15).
-#define MADD_ROW(ADDR, A0, A1) \
-	VPBROADCASTD ADDR, Y14 \
-	VPMADDWD     Y12, Y14, Y15 \
-	VPADDD       Y15, A0, A0 \
-	VPMADDWD     Y13, Y14, Y15 \
-	VPADDD       Y15, A1, A1
-
 // func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks, panels int)
 //
 // For each of panels consecutive A panels (panel p at a + p*6*kp, its
@@ -198,22 +190,8 @@ block:
 	JB   ktail
 
 kloop2:
-	VMOVDQU (DI), Y12
-	VMOVDQU 32(DI), Y13
-	MADD_ROW((SI), Y0, Y1)
-	MADD_ROW((SI)(DX*1), Y2, Y3)
-	MADD_ROW((SI)(DX*2), Y4, Y5)
-	MADD_ROW((R8), Y6, Y7)
-	MADD_ROW((R8)(DX*1), Y8, Y9)
-	MADD_ROW((R8)(DX*2), Y10, Y11)
-	VMOVDQU 64(DI), Y12
-	VMOVDQU 96(DI), Y13
-	MADD_ROW(4(SI), Y0, Y1)
-	MADD_ROW(4(SI)(DX*1), Y2, Y3)
-	MADD_ROW(4(SI)(DX*2), Y4, Y5)
-	MADD_ROW(4(R8), Y6, Y7)
-	MADD_ROW(4(R8)(DX*1), Y8, Y9)
-	MADD_ROW(4(R8)(DX*2), Y10, Y11)
+	MADD_6x16(0, 0, SI, R8, DX)
+	MADD_6x16(64, 4, SI, R8, DX)
 	ADDQ $8, SI
 	ADDQ $8, R8
 	ADDQ $128, DI
@@ -224,25 +202,13 @@ kloop2:
 ktail:
 	TESTQ CX, CX
 	JZ    requant
-	VMOVDQU (DI), Y12
-	VMOVDQU 32(DI), Y13
-	MADD_ROW((SI), Y0, Y1)
-	MADD_ROW((SI)(DX*1), Y2, Y3)
-	MADD_ROW((SI)(DX*2), Y4, Y5)
-	MADD_ROW((R8), Y6, Y7)
-	MADD_ROW((R8)(DX*1), Y8, Y9)
-	MADD_ROW((R8)(DX*2), Y10, Y11)
+	MADD_6x16(0, 0, SI, R8, DX)
 	ADDQ $64, DI
 
 requant:
 	CMPL 196(R11), $0
 	JEQ  tflite
-	RQ_STORE_PAIR(Y0, Y1, 64)
-	RQ_STORE_PAIR(Y2, Y3, 64)
-	RQ_STORE_PAIR(Y4, Y5, 64)
-	RQ_STORE_PAIR(Y6, Y7, 64)
-	RQ_STORE_PAIR(Y8, Y9, 64)
-	RQ_STORE_PAIR(Y10, Y11, 64)
+	RQ_STORE_PAIR_6x16(64)
 
 next:
 	// The next block starts where this one's weights end.

@@ -41,3 +41,14 @@
 	PACK_PAIR(X0, X1) \
 	VMOVDQU X12, (R9) \
 	ADDQ    R10, R9
+
+// RQ_STORE_PAIR_6x16 requantizes and stores the 6 rows of a 6 x 16 tile
+// (row m in Y(2m), Y(2m+1)) with the constants at H(BX), one row at (R9)
+// after another (R9 += 6*R10). Clobbers Y0-Y13.
+#define RQ_STORE_PAIR_6x16(H) \
+	RQ_STORE_PAIR(Y0, Y1, H) \
+	RQ_STORE_PAIR(Y2, Y3, H) \
+	RQ_STORE_PAIR(Y4, Y5, H) \
+	RQ_STORE_PAIR(Y6, Y7, H) \
+	RQ_STORE_PAIR(Y8, Y9, H) \
+	RQ_STORE_PAIR(Y10, Y11, H)
