@@ -249,6 +249,30 @@ nosat:
 	VPMADDWD     OFF+32(DI), T, U \
 	VPADDD       U, A1, A1
 
+// ACC1x16_INIT starts the one-row tiles' four accumulator pairs (k-pair
+// 4i+j into Y(2j), Y(2j+1)): the block's bias-derived start values at
+// (BX) and 32(BX) in Y0, Y1 (channels 0-7, 8-15), zero in Y2-Y7.
+// Reads BX; writes Y0-Y7.
+#define ACC1x16_INIT \
+	VMOVDQU (BX), Y0 \
+	VMOVDQU 32(BX), Y1 \
+	VPXOR   Y2, Y2, Y2 \
+	VPXOR   Y3, Y3, Y3 \
+	VPXOR   Y4, Y4, Y4 \
+	VPXOR   Y5, Y5, Y5 \
+	VPXOR   Y6, Y6, Y6 \
+	VPXOR   Y7, Y7, Y7
+
+// ACC1x16_SUM adds ACC1x16_INIT's four accumulator pairs into Y0
+// (channels 0-7) and Y1 (8-15). Reads Y0-Y7; clobbers Y4, Y5.
+#define ACC1x16_SUM \
+	VPADDD Y2, Y0, Y0 \
+	VPADDD Y3, Y1, Y1 \
+	VPADDD Y6, Y4, Y4 \
+	VPADDD Y7, Y5, Y5 \
+	VPADDD Y4, Y0, Y0 \
+	VPADDD Y5, Y1, Y1
+
 // func gemm1x16Int16(a *int16, b *byte, kp int, c *int8, q *Output, blocks int)
 //
 // The one-row tile (a fully connected layer on one input vector, the
@@ -279,19 +303,12 @@ TEXT ·gemm1x16Int16(SB), NOSPLIT, $0-48
 	JZ    done
 
 block:
-	MOVQ    AX, SI
-	LEAQ    448(BX), DI
-	MOVQ    DX, CX
-	VMOVDQU (BX), Y0
-	VMOVDQU 32(BX), Y1
-	VPXOR   Y2, Y2, Y2
-	VPXOR   Y3, Y3, Y3
-	VPXOR   Y4, Y4, Y4
-	VPXOR   Y5, Y5, Y5
-	VPXOR   Y6, Y6, Y6
-	VPXOR   Y7, Y7, Y7
-	CMPQ    CX, $4
-	JB      ktail
+	MOVQ AX, SI
+	LEAQ 448(BX), DI
+	MOVQ DX, CX
+	ACC1x16_INIT
+	CMPQ CX, $4
+	JB   ktail
 
 kloop4:
 	MADD_PAIR((SI), 0, Y8, Y9, Y0, Y1)
@@ -316,12 +333,7 @@ kloop1:
 	JNZ  kloop1
 
 sum:
-	VPADDD Y2, Y0, Y0
-	VPADDD Y3, Y1, Y1
-	VPADDD Y6, Y4, Y4
-	VPADDD Y7, Y5, Y5
-	VPADDD Y4, Y0, Y0
-	VPADDD Y5, Y1, Y1
+	ACC1x16_SUM
 	CMPL   196(R11), $0
 	JEQ    tflite
 	RQ_STORE_PAIR(Y0, Y1, 64)
@@ -712,19 +724,12 @@ TEXT ·gemm1x16Int8W(SB), NOSPLIT, $0-48
 	JZ    w8done
 
 w8block:
-	MOVQ    AX, SI
-	LEAQ    448(BX), DI
-	MOVQ    DX, CX
-	VMOVDQU (BX), Y0
-	VMOVDQU 32(BX), Y1
-	VPXOR   Y2, Y2, Y2
-	VPXOR   Y3, Y3, Y3
-	VPXOR   Y4, Y4, Y4
-	VPXOR   Y5, Y5, Y5
-	VPXOR   Y6, Y6, Y6
-	VPXOR   Y7, Y7, Y7
-	CMPQ    CX, $4
-	JB      w8ktail
+	MOVQ AX, SI
+	LEAQ 448(BX), DI
+	MOVQ DX, CX
+	ACC1x16_INIT
+	CMPQ CX, $4
+	JB   w8ktail
 
 w8kloop4:
 	MADD_PAIR8((SI), 0, Y8, Y9, Y0, Y1)
@@ -749,12 +754,7 @@ w8kloop1:
 	JNZ  w8kloop1
 
 w8sum:
-	VPADDD Y2, Y0, Y0
-	VPADDD Y3, Y1, Y1
-	VPADDD Y6, Y4, Y4
-	VPADDD Y7, Y5, Y5
-	VPADDD Y4, Y0, Y0
-	VPADDD Y5, Y1, Y1
+	ACC1x16_SUM
 	CMPL   192(R11), $0
 	JEQ    w8nosat
 	SATSHIFT(Y0, 0)
