@@ -1,6 +1,6 @@
-// Shared by the pair-row kernels (dw_pair_amd64.s, dw_rows_amd64.s):
-// the requantization and the store of dw_pair.go, and their constants
-// (file-local data: each including file has its copy).
+// Shared by the pair-row kernels (dw_pair_amd64.s, dw_rows_amd64.s,
+// dw_3x3s2_amd64.s): the requantization and the store of dw_pair.go, and
+// their constants (file-local data: each including file has its copy).
 
 // dwPairShuffle<> swaps bytes 1 and 2 of every four, in both 128-bit
 // halves: the requantization's VSHUFPS leaves channels (0,2,1,3) of every
@@ -34,6 +34,23 @@ GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 	VPCMPGTD cmp, acc, t; \
 	VPSUBD   t, acc, acc; \
 	VPSRAVD  r, acc, acc
+
+// DWP_REQUANT4 applies DWP_REQUANT to the four accumulators a0-a3 with
+// the same constants (m, mo, ke, ko, cmp, r: read only); t is clobbered.
+#define DWP_REQUANT4(a0, a1, a2, a3, m, mo, ke, ko, cmp, r, t) \
+	DWP_REQUANT(a0, m, mo, ke, ko, cmp, r, t); \
+	DWP_REQUANT(a1, m, mo, ke, ko, cmp, r, t); \
+	DWP_REQUANT(a2, m, mo, ke, ko, cmp, r, t); \
+	DWP_REQUANT(a3, m, mo, ke, ko, cmp, r, t)
+
+// DWP_PACK8 narrows the results of eight pixels in Y0-Y7 to int16 pairs
+// of pixels: Y0 = VPACKSSDW(Y0, Y1), Y2 = (Y2, Y3), Y4 = (Y4, Y5),
+// Y6 = (Y6, Y7), DWP_STORE2's lo and hi inputs. Reads Y0-Y7.
+#define DWP_PACK8 \
+	VPACKSSDW Y1, Y0, Y0; \
+	VPACKSSDW Y3, Y2, Y2; \
+	VPACKSSDW Y5, Y4, Y4; \
+	VPACKSSDW Y7, Y6, Y6
 
 // DWP_STORE2 finishes two pixels: lo holds their lo halves' results and
 // hi their hi halves' (both VPACKSSDW of the two pixels); it saturates to
