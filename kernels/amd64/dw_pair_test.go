@@ -1,13 +1,11 @@
 package amd64_test
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/edgeinfer/edgeinfer/kernels"
 	"github.com/edgeinfer/edgeinfer/kernels/amd64"
-	"github.com/edgeinfer/edgeinfer/quant"
 )
 
 // randomPairCase is a random 3x3 depthwise convolution at stride 1 along
@@ -30,30 +28,7 @@ func randomPairCase(r *rand.Rand) dwCase {
 	}
 	g.OutC, g.Groups = g.InC, g.InC
 	c := dwCase{p: kernels.Conv2DInt8Params{ConvGeom: g, InZeroPoint: int32(r.IntN(256) - 128)}}
-	c.in = make([]int8, g.N*g.InH*g.InW*g.InC)
-	for i := range c.in {
-		c.in[i] = int8(r.IntN(256) - 128)
-	}
-	c.filter = make([]int8, g.OutC*9)
-	for i := range c.filter {
-		c.filter[i] = int8(r.IntN(255) - 127)
-	}
-	c.bias = make([]int32, g.OutC)
-	for i := range c.bias {
-		c.bias[i] = int32(r.IntN(1<<21) - 1<<20)
-	}
-	rq := &c.p.Requant
-	rq.Multiplier, rq.Shift = make([]int32, g.OutC), make([]int32, g.OutC)
-	for i := range rq.Multiplier {
-		m, s := quant.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, -r.IntN(21)))
-		rq.Multiplier[i], rq.Shift[i] = m, int32(s)
-	}
-	rq.OutZeroPoint = int32(r.IntN(256) - 128)
-	rq.ActMin, rq.ActMax = -128, 127
-	if r.IntN(2) == 0 {
-		rq.ActMin = -128 + int32(r.IntN(100))
-		rq.ActMax = rq.ActMin + int32(r.IntN(int(127-rq.ActMin)+1))
-	}
+	fillRandomDepthwise(r, &c, 9, func() int32 { return int32(r.IntN(256) - 128) })
 	return c
 }
 
@@ -81,12 +56,8 @@ func TestDepthwisePairRowsMatchReference(t *testing.T) {
 				lo = hi
 			}
 			check()
-			for i := range want {
-				if got[i] != want[i] {
-					px, ch := i/g.OutC, i%g.OutC
-					t.Fatalf("iter %d %s %+v: pixel %d (y %d x %d) channel %d: got %d, want %d",
-						iter, run.name, *g, px, px/g.OutW%g.OutH, px%g.OutW, ch, got[i], want[i])
-				}
+			if m := depthwiseMismatch(g, got, want); m != "" {
+				t.Fatalf("iter %d %s %+v: %s", iter, run.name, *g, m)
 			}
 		}
 	}

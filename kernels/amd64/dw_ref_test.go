@@ -176,12 +176,8 @@ func TestDepthwiseMatchesReference(t *testing.T) {
 				}
 				check()
 				checkScratch()
-				for i := range want {
-					if got[i] != want[i] {
-						px, ch := i/g.OutC, i%g.OutC
-						t.Fatalf("iter %d %s (scratch %v) %+v zp %d: pixel %d (y %d x %d) channel %d: got %d, want %d",
-							iter, run.name, withScratch, *g, c.p.InZeroPoint, px, px/g.OutW%g.OutH, px%g.OutW, ch, got[i], want[i])
-					}
+				if m := depthwiseMismatch(g, got, want); m != "" {
+					t.Fatalf("iter %d %s (scratch %v) %+v zp %d: %s", iter, run.name, withScratch, *g, c.p.InZeroPoint, m)
 				}
 			}
 		}

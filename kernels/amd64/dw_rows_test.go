@@ -2,14 +2,12 @@ package amd64_test
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"testing"
 	"unsafe"
 
 	"github.com/edgeinfer/edgeinfer/kernels"
 	"github.com/edgeinfer/edgeinfer/kernels/amd64"
-	"github.com/edgeinfer/edgeinfer/quant"
 )
 
 // randomRowsCase is a random depthwise convolution of a k x k window at
@@ -35,30 +33,7 @@ func randomRowsCase(r *rand.Rand, k, sw int) dwCase {
 	g.OutC, g.Groups = g.InC, g.InC
 	zps := []int32{-128, 127, int32(r.IntN(256) - 128)}
 	c := dwCase{p: kernels.Conv2DInt8Params{ConvGeom: g, InZeroPoint: zps[r.IntN(3)]}}
-	c.in = make([]int8, g.N*g.InH*g.InW*g.InC)
-	for i := range c.in {
-		c.in[i] = int8(r.IntN(256) - 128)
-	}
-	c.filter = make([]int8, g.OutC*k*k)
-	for i := range c.filter {
-		c.filter[i] = int8(r.IntN(255) - 127)
-	}
-	c.bias = make([]int32, g.OutC)
-	for i := range c.bias {
-		c.bias[i] = int32(r.IntN(1<<21) - 1<<20)
-	}
-	rq := &c.p.Requant
-	rq.Multiplier, rq.Shift = make([]int32, g.OutC), make([]int32, g.OutC)
-	for i := range rq.Multiplier {
-		m, s := quant.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, -r.IntN(21)))
-		rq.Multiplier[i], rq.Shift[i] = m, int32(s)
-	}
-	rq.OutZeroPoint = zps[r.IntN(3)]
-	rq.ActMin, rq.ActMax = -128, 127
-	if r.IntN(2) == 0 {
-		rq.ActMin = -128 + int32(r.IntN(100))
-		rq.ActMax = rq.ActMin + int32(r.IntN(int(127-rq.ActMin)+1))
-	}
+	fillRandomDepthwise(r, &c, k*k, func() int32 { return zps[r.IntN(3)] })
 	return c
 }
 
@@ -115,12 +90,8 @@ func checkGuarded(t *testing.T, r *rand.Rand, name string, c dwCase, d *amd64.De
 		}
 		check()
 		checkScratch()
-		for i := range want {
-			if got[i] != want[i] {
-				px, ch := i/g.OutC, i%g.OutC
-				t.Fatalf("%s %s %+v zp %d: pixel %d (y %d x %d) channel %d: got %d, want %d",
-					name, run.name, *g, c.p.InZeroPoint, px, px/g.OutW%g.OutH, px%g.OutW, ch, got[i], want[i])
-			}
+		if m := depthwiseMismatch(g, got, want); m != "" {
+			t.Fatalf("%s %s %+v zp %d: %s", name, run.name, *g, c.p.InZeroPoint, m)
 		}
 	}
 }
