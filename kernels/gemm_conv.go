@@ -12,7 +12,7 @@ package kernels
 // fewer than gemmFewPanels panels (and one group), (block, panel) pairs
 // numbered block-first (see gemmConv.blockUnits). Convolutions with few
 // input channels that the variant's rows kernel takes (prepareRowsConv,
-// conv_stem.go) keep the reference's output rows as units; 1x1
+// conv_stem.go) have panels of 6 output pixels (the AVX2 tile's MR); 1x1
 // convolutions on a one-pixel image that prepareOnePixelConv takes (the
 // squeeze-excite layers) have the fully connected layer's blocks of NR
 // output channels.

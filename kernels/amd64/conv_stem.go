@@ -68,17 +68,14 @@ func PackConvRowsInt16(w []int8, n, kp int, bias, mult, shift []int32, zp int32)
 	out := make([]byte, blocks*size)
 	le := binary.LittleEndian
 	for c := range n {
-		r := int64(-shift[c])
-		if r < 0 || r > 24 || mult[c] == math.MinInt32 {
-			return nil, fmt.Errorf("amd64: rows kernel: channel %d: shift %d or multiplier %d has no pair form", c, shift[c], mult[c])
-		}
 		bound := int64(bias[c])
 		bound = max(bound, -bound)
 		for _, v := range w[c*kp:][:kp] {
 			bound += 128 * int64(max(v, -v))
 		}
-		if thr, _ := pairThrCmp(r, zp); bound >= 1<<30 || bound+max(thr, -thr)+3 >= 1<<31 {
-			return nil, fmt.Errorf("amd64: rows kernel: channel %d: accumulator bound %d too large for the pair form", c, bound)
+		if !GemmPairOK(bound, mult[c], shift[c], zp) {
+			return nil, fmt.Errorf("amd64: rows kernel: channel %d: shift %d, multiplier %d or accumulator bound %d has no exact pair form",
+				c, shift[c], mult[c], bound)
 		}
 		blk := out[c/16*size:][:size]
 		putPairLane(blk[c%16/8*convRowsHalf:][:convRowsHalf], c%8, bias[c], mult[c], shift[c], zp)
