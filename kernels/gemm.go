@@ -167,3 +167,12 @@ func int16s(b []byte) []int16 {
 	}
 	return unsafe.Slice((*int16)(unsafe.Pointer(&b[0])), len(b)/2)
 }
+
+// int32s views scratch bytes as int32 (len(b)/4 elements); the scratch is
+// 64-byte aligned.
+func int32s(b []byte) []int32 {
+	if len(b) < 4 {
+		return nil
+	}
+	return unsafe.Slice((*int32)(unsafe.Pointer(&b[0])), len(b)/4)
+}

@@ -34,6 +34,9 @@ func PrepareConv2DInt8(v Variant, p *Conv2DInt8Params, filter []int8, bias []int
 	if pr, ok := prepareRowsConv(v, p, filter, bias); ok { // few input channels: conv_stem.go
 		return pr, true
 	}
+	if pr, ok := prepareWinogradConv(v, p, filter, bias); ok { // 3x3 stride 1: wino.go
+		return pr, true
+	}
 	gk := gemmKernels[v]
 	if gk == nil || g.Groups < 1 || !gemmRequantOK(&p.Requant, g.OutC) {
 		return nil, false

@@ -5,10 +5,18 @@ import (
 	"testing"
 )
 
-// convUnitOf maps an output index of a prepared GEMM convolution to its
-// unit: panel i/OutC/MR, or, when the units are (block, panel) pairs
+// convUnitOf maps an output index of a prepared convolution to its unit:
+// Winograd's tile row (two output rows of one image); else panel
+// i/OutC/MR, or, when the units are (block, panel) pairs
 // (PreparedInt8.Units is panels x blocks), block*panels + panel.
 func convUnitOf(pr *PreparedInt8, g ConvGeom, gk *gemmKernel) func(int) int {
+	if pr.out.tileRows > 0 { // Winograd: pairs of output rows
+		tr := pr.out.tileRows
+		return func(i int) int {
+			row := i / (g.OutW * g.OutC)
+			return row/g.OutH*tr + row%g.OutH/2
+		}
+	}
 	panels := (g.N*g.OutH*g.OutW + gk.mr - 1) / gk.mr
 	if pr.Units == panels {
 		return func(i int) int { return i / g.OutC / gk.mr }

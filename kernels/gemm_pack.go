@@ -46,12 +46,7 @@ func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requ
 			if pair {
 				gk.putPair(blk, j, acc0, mult, shift, r.OutZeroPoint)
 			} else {
-				left, right := max(shift, 0), max(-shift, 0)
-				mask := int32((int64(1) << uint(right)) - 1)
-				header := [gemmRequantRows - 1]int32{acc0, mult, left, right, mask, mask >> 1}
-				for h, v := range header {
-					le.PutUint32(blk[(h*nr+j)*4:], uint32(v))
-				}
+				putTFLiteChannel(blk, nr, j, acc0, mult, shift)
 			}
 			wts := blk[gemmRequantRows*nr*4:]
 			for kk, v := range row {
@@ -65,13 +60,31 @@ func packGEMM(gk *gemmKernel, w []int8, wStride, n, k int, bias []int32, r *Requ
 			}
 		}
 		if !pair {
-			// Row 6: the multiplier of channel j|1 (zero for padding channels).
-			for j := 0; j < nr; j++ {
-				le.PutUint32(blk[(6*nr+j)*4:], le.Uint32(blk[(1*nr+(j|1))*4:]))
-			}
+			putOddMultipliers(blk, nr)
 		}
 	}
 	return pk
+}
+
+// putTFLiteChannel writes channel j's rows 0-5 of a TFLite-form block
+// header of nr channels: accumulator start acc0, multiplier, left and
+// right shift, rounding mask and threshold.
+func putTFLiteChannel(blk []byte, nr, j int, acc0, mult, shift int32) {
+	left, right := max(shift, 0), max(-shift, 0)
+	mask := int32((int64(1) << uint(right)) - 1)
+	header := [gemmRequantRows - 1]int32{acc0, mult, left, right, mask, mask >> 1}
+	for h, v := range header {
+		binary.LittleEndian.PutUint32(blk[(h*nr+j)*4:], uint32(v))
+	}
+}
+
+// putOddMultipliers writes a TFLite-form header's row 6: the multiplier
+// of channel j|1 (zero for padding channels).
+func putOddMultipliers(blk []byte, nr int) {
+	le := binary.LittleEndian
+	for j := 0; j < nr; j++ {
+		le.PutUint32(blk[(6*nr+j)*4:], le.Uint32(blk[(1*nr+(j|1))*4:]))
+	}
 }
 
 // packedBias is channel c's accumulator start: bias[c] (0 when bias is

@@ -51,6 +51,9 @@ func init() {
 		},
 		tile:     amd64.Gemm8x32VNNI512Go,
 		convertA: amd64.Xor80Go}
+	// The Winograd driver over the Go twins, on every platform.
+	winoKernels[twinAVX2] = &winoKernel{input: amd64.WinoInputGo, gemm: amd64.WinoGemm6x16Go, output: amd64.WinoOutputGo,
+		pairOK: amd64.GemmPairOK, putPair: amd64.PutGemmPair}
 }
 
 // gemmTestVariants are the variants whose GEMM drivers the tests compare
@@ -87,6 +90,13 @@ func gemmConvCases() []convCase {
 		// panel and channel block).
 		convCase{name: "pointwiseChunks", n: 1, inH: 23, inW: 19, inC: 24, outC: 40, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 		convCase{name: "pointwiseHalfBlock", n: 1, inH: 5, inW: 5, inC: 16, outC: 37, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+		// 3x3 stride 1 (Winograd on AVX2): odd output sizes across a
+		// batch, no padding, uneven padding, padding wider than the
+		// window's reach, channel counts off the 16-channel blocks.
+		convCase{name: "3x3winoBatchOdd", n: 2, inH: 9, inW: 7, inC: 17, outC: 21, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+		convCase{name: "3x3winoValid", n: 1, inH: 14, inW: 13, inC: 32, outC: 32, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+		convCase{name: "3x3winoUneven", n: 1, inH: 12, inW: 13, inC: 16, outC: 48, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 1, pl: 1, pr: 0, groups: 1},
+		convCase{name: "3x3winoPad2", n: 1, inH: 9, inW: 10, inC: 24, outC: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 2, pb: 2, pl: 2, pr: 2, groups: 1},
 		convCase{name: "spatial1x1Wide", n: 1, inH: 1, inW: 1, inC: 300, outC: 70, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	)
 }
@@ -105,11 +115,12 @@ func TestPrepareConv2DInt8(t *testing.T) { testPrepareConv2DInt8(t) }
 
 // TestPrepareConv2DInt8Blocked shrinks the cache budgets so that the
 // blocked path (A panels cached, weights swept in groups of blocks, several
-// cache rounds per call) runs on the same shapes.
+// cache rounds per call; Winograd's chunks of one panel) runs on the same
+// shapes.
 func TestPrepareConv2DInt8Blocked(t *testing.T) {
-	w, p := gemmWeightBudget, gemmPanelBudget
-	defer func() { gemmWeightBudget, gemmPanelBudget = w, p }()
-	gemmWeightBudget, gemmPanelBudget = 1, 2*6*64*2
+	w, p, wc := gemmWeightBudget, gemmPanelBudget, winoChunkBudget
+	defer func() { gemmWeightBudget, gemmPanelBudget, winoChunkBudget = w, p, wc }()
+	gemmWeightBudget, gemmPanelBudget, winoChunkBudget = 1, 2*6*64*2, 1
 	testPrepareConv2DInt8(t)
 }
 

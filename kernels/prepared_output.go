@@ -20,6 +20,16 @@ type unitOutput struct {
 	// pixels [p*mr, (p+1)*mr) with b = u/panels, p = u%panels, cut at
 	// channels and pixels; the output is [pixels][channels].
 	blocks, panels, mr, nr, channels, pixels int
+
+	// tileRows > 0: unit u is output rows 2t, 2t+1 (cut at outH) of
+	// image u/tileRows, t = u%tileRows, rows of rowBytes (Winograd's
+	// tile rows); a range of units is one run of bytes.
+	tileRows, outH, rowBytes int
+}
+
+// tileRowStart is where tile-row unit u's output starts.
+func (o *unitOutput) tileRowStart(u int) int {
+	return (u/o.tileRows*o.outH + min(o.outH, 2*(u%o.tileRows))) * o.rowBytes
 }
 
 // OutputUnitBytes is how many output bytes one unit of Run writes, all of
@@ -60,6 +70,13 @@ func (p *PreparedInt8) OutputSpans(lo, hi int) (spans [3]OutputSpan, n int, ok b
 			lo = end
 		}
 		return spans, n, true
+	case o.tileRows > 0:
+		if lo >= hi {
+			return spans, 0, true
+		}
+		off, end := o.tileRowStart(lo), o.tileRowStart(hi)
+		spans[0] = OutputSpan{Offset: off, Width: end - off, Stride: end - off, Rows: 1}
+		return spans, 1, true
 	}
 	return spans, 0, false
 }

@@ -17,6 +17,8 @@ func TestOutputSpans(t *testing.T) {
 		{1, 1, 48, 56, 1, 1, 1},   // one pixel, (block, panel) units
 		{10, 10, 16, 24, 3, 2, 1}, // im2col
 		{6, 6, 16, 32, 1, 1, 2},   // two groups
+		{12, 11, 32, 32, 3, 1, 1}, // 3x3 stride 1: Winograd's tile rows
+		{11, 11, 24, 40, 3, 1, 1}, // ... odd output height, a partial block
 		{12, 9, 32, 32, 3, 1, 32}, // depthwise: output rows
 		{11, 7, 48, 48, 5, 2, 48}, // depthwise 5x5/2
 	}

@@ -1,0 +1,290 @@
+package kernels
+
+import (
+	"github.com/edgeinfer/edgeinfer/kernels/amd64"
+)
+
+// 3x3 stride-1 convolutions by Winograd F(2x2, 3x3) in exact integer
+// arithmetic (amd64/wino.go states the transforms and why the result is
+// the reference's accumulator bit for bit). Each 2x2 output tile costs 16
+// multiplies per input and output channel instead of 36: the GEMM work,
+// which is most of ResNet and VGG, drops 2.25x for a transform of the
+// input (per tile and input channel) and of the output (per tile and
+// output channel). The transformed weights are int16 like the AVX2 GEMM
+// path's, 16/9 as many of them.
+//
+// The driver walks tiles in panels of 6 (the GEMM tile's rows): it
+// transforms up to chunkPanels panels of input into V, then for each
+// block of 16 output channels runs the 16 point GEMMs of each panel into
+// M (6 KiB, in L1) and the output transform, which requantizes and
+// stores the 2x2 pixels. Work units are tile rows (two output rows), so a
+// unit's outputs are contiguous.
+
+// winoKernel is a variant's Winograd routines (amd64.WinoInput,
+// WinoGemm6x16 and WinoOutput's contracts) and the pair-form output
+// stage's acceptance and constants.
+type winoKernel struct {
+	input   func(v []int16, kp, row int, src []int8, rowStride, pixStride, ch int, zp int32, tiles int)
+	gemm    func(v []int16, kp int, blk []byte, m []int32)
+	output  func(m []int32, t0 int, blk []byte, q *gemmOutput, dst []int8, rowStride, pixStride, tiles int)
+	pairOK  func(bound int64, mult, shift, zp int32) bool
+	putPair func(blk []byte, j int, bias, mult, shift, zp int32)
+}
+
+// winoKernels is filled by the architecture files' init functions.
+var winoKernels = map[Variant]*winoKernel{}
+
+// winoEnabled lets benchmarks and tests measure the GEMM path on the
+// convolutions Winograd would take.
+var winoEnabled = true
+
+const (
+	winoTiles  = amd64.WinoTiles
+	winoPoints = amd64.WinoPoints
+
+	// winoMinInC is the fewest input channels the transforms take: they
+	// work in blocks of 16 (a last partial block overlaps the one before).
+	winoMinInC = 16
+
+	// winoMinTiles is the fewest tiles (across the batch) Winograd takes.
+	// Its weights are 16/9 the GEMM path's, streamed once per chunk of
+	// panels, and with few tiles the layer is bound by that stream:
+	// ResNet-18's 7x7x512 layers (16 tiles, 8 MiB of transformed weights)
+	// took 2.5-2.8 ms against the GEMM path's 2.77 ms in the model, while
+	// its 14x14x256 layers (49 tiles) took 1.8 against 2.7 ms.
+	winoMinTiles = 32
+)
+
+// winoChunkBudget bounds the transformed input (V) of the panels one
+// sweep over the weights serves: it stays in L2 while each block's
+// weights stream past it once per chunk. A variable only so that tests
+// can force several chunks on small shapes.
+var winoChunkBudget = 320 << 10
+
+// winoConv is a convolution run by Winograd.
+type winoConv struct {
+	wk         *winoKernel
+	p          Conv2DInt8Params
+	kp         int // input channels rounded up to even
+	blocks     int // of 16 output channels
+	fullBlocks int // blocks of 16 real channels
+	blockBytes int
+	packed     []byte
+	q          *gemmOutput
+
+	tilesH, tilesW int // tiles per image
+	// Tiles whose 4x4 input patch lies inside the input: ty in [tyLo,
+	// tyHi], tx in [txLo, txHi] (empty when lo > hi).
+	tyLo, tyHi, txLo, txHi int
+	chunkPanels            int
+
+	// scratch layout: chunkPanels panels of V, M, the 4x4 patch of an
+	// edge tile, the 2x2x16 spill of an edge tile's outputs.
+	vPanelBytes, mOff, patchOff, spillOff, scratchBytes int
+}
+
+// winoFits reports whether Winograd runs p on variant v: a 3x3 stride-1
+// undilated convolution with one group, at least winoMinInC input
+// channels and winoMinTiles tiles, few enough input channels that 4 times the accumulator cannot wrap int32
+// (|x - zp| <= 255, |w| <= 128, 9*InC taps), and a requantization inside
+// the vector form's range.
+func winoFits(v Variant, p *Conv2DInt8Params) bool {
+	g := &p.ConvGeom
+	return winoEnabled && winoKernels[v] != nil && g.KH == 3 && g.KW == 3 && g.StrideH == 1 && g.StrideW == 1 &&
+		g.DilationH == 1 && g.DilationW == 1 && g.Groups == 1 && g.InC >= winoMinInC &&
+		4*9*int64(g.InC)*255*128 < 1<<31 && g.N*((g.OutH+1)/2)*((g.OutW+1)/2) >= winoMinTiles &&
+		gemmRequantOK(&p.Requant, g.OutC)
+}
+
+// prepareWinogradConv returns Winograd's form of p for variant v, or
+// false when winoFits does not hold.
+func prepareWinogradConv(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32) (*PreparedInt8, bool) {
+	if !winoFits(v, p) {
+		return nil, false
+	}
+	c := newWinoConv(winoKernels[v], p, filter, bias)
+	g := &p.ConvGeom
+	pr := NewPreparedInt8(v, g.N*c.tilesH, c.scratchBytes, c.run)
+	pr.WholeShares = true // each call re-streams the weights once per chunk
+	pr.out = unitOutput{tileRows: c.tilesH, outH: g.OutH, rowBytes: g.OutW * g.OutC}
+	return pr, true
+}
+
+func newWinoConv(wk *winoKernel, p *Conv2DInt8Params, filter []int8, bias []int32) *winoConv {
+	g := &p.ConvGeom
+	c := &winoConv{wk: wk, p: *p, kp: roundUp(g.InC, 2)}
+	c.blocks = (g.OutC + 15) / 16
+	c.fullBlocks = g.OutC / 16
+	c.blockBytes = amd64.WinoBlockBytes(c.kp)
+	c.tilesH, c.tilesW = (g.OutH+1)/2, (g.OutW+1)/2
+	// Patch (ty, tx) reads input rows 2ty-PadTop .. +3.
+	c.tyLo, c.txLo = (g.PadTop+1)/2, (g.PadLeft+1)/2
+	c.tyHi = min(c.tilesH-1, floorHalf(g.InH-4+g.PadTop))
+	c.txHi = min(c.tilesW-1, floorHalf(g.InW-4+g.PadLeft))
+	c.pack(filter, bias)
+
+	c.vPanelBytes = roundUp(winoPoints*winoTiles*c.kp*2, 64)
+	panels := (g.N*c.tilesH*c.tilesW + winoTiles - 1) / winoTiles
+	c.chunkPanels = max(1, min(panels, winoChunkBudget/c.vPanelBytes))
+	c.mOff = c.chunkPanels * c.vPanelBytes
+	c.patchOff = c.mOff + amd64.WinoMInt32s*4
+	c.spillOff = c.patchOff + roundUp(16*g.InC, 64)
+	c.scratchBytes = c.spillOff + 2*2*16
+	return c
+}
+
+// floorHalf is a/2 rounded down.
+func floorHalf(a int) int { return a >> 1 }
+
+// pack transforms and packs the weights: the pair-form output stage when
+// every channel fits it, else the TFLite form with the raw bias as the
+// accumulator start (the transforms compute sum w*(x - zp) directly).
+func (c *winoConv) pack(filter []int8, bias []int32) {
+	g := &c.p.ConvGeom
+	r := &c.p.Requant
+	k := 9 * g.InC
+	xMax := int64(max(127-c.p.InZeroPoint, c.p.InZeroPoint+128)) // |x - zp|
+	pair := gemmPairForm && c.wk.pairOK != nil
+	for oc := 0; oc < g.OutC && pair; oc++ {
+		bound := int64(0)
+		if bias != nil {
+			bound = int64(bias[oc])
+			bound = max(bound, -bound)
+		}
+		for _, w := range filter[oc*k:][:k] {
+			bound += xMax * int64(max(w, -w))
+		}
+		pair = c.wk.pairOK(bound, r.Multiplier[oc], r.Shift[oc], r.OutZeroPoint)
+	}
+	c.q = pairOutput(outputParams(r, g.OutC), pair)
+	c.packed = make([]byte, c.blocks*c.blockBytes)
+	for b := range c.blocks {
+		blk := c.packed[b*c.blockBytes:][:c.blockBytes]
+		for j := range 16 {
+			oc := b*16 + j
+			if oc >= g.OutC {
+				break // padding channels: zero weights and multiplier, never stored
+			}
+			var b0 int32
+			if bias != nil {
+				b0 = bias[oc]
+			}
+			if pair {
+				c.wk.putPair(blk, j, b0, r.Multiplier[oc], r.Shift[oc], r.OutZeroPoint)
+			} else {
+				putTFLiteChannel(blk, 16, j, b0, r.Multiplier[oc], r.Shift[oc])
+			}
+			w := filter[oc*k:][:k]
+			for ic := range g.InC {
+				var f [9]int8
+				for t := range 9 {
+					f[t] = w[t*g.InC+ic]
+				}
+				u := amd64.WinoFilter(&f)
+				amd64.PutWinoFilter(blk, c.kp, j, ic, &u)
+			}
+		}
+		if !pair {
+			putOddMultipliers(blk, 16)
+		}
+	}
+}
+
+// run computes tile rows [lo, hi) across the batch: their tiles in
+// chunks of chunkPanels panels, each chunk's input transformed once and
+// swept by every block of weights.
+func (c *winoConv) run(in, out []int8, scratch []byte, lo, hi int) {
+	t0, t1 := lo*c.tilesW, hi*c.tilesW
+	chunk := c.chunkPanels * winoTiles
+	m := int32s(scratch[c.mOff:][:amd64.WinoMInt32s*4])
+	for cs := t0; cs < t1; cs += chunk {
+		ce := min(t1, cs+chunk)
+		panels := (ce - cs + winoTiles - 1) / winoTiles
+		for pn := range panels {
+			a := cs + pn*winoTiles
+			c.inputPanel(in, scratch, c.panelV(scratch, pn), a, min(ce, a+winoTiles))
+		}
+		for b := range c.blocks {
+			blk := c.packed[b*c.blockBytes:][:c.blockBytes]
+			for pn := range panels {
+				a := cs + pn*winoTiles
+				c.wk.gemm(c.panelV(scratch, pn), c.kp, blk, m)
+				c.outputPanel(out, scratch, m, blk, b, a, min(ce, a+winoTiles))
+			}
+		}
+	}
+}
+
+// panelV is panel pn's V in the scratch.
+func (c *winoConv) panelV(scratch []byte, pn int) []int16 {
+	return int16s(scratch[pn*c.vPanelBytes:][:winoPoints*winoTiles*c.kp*2])
+}
+
+// tileAt returns image n and tile (ty, tx) of tile t (numbered across the
+// batch, row-major).
+func (c *winoConv) tileAt(t int) (n, ty, tx int) {
+	per := c.tilesH * c.tilesW
+	n, t = t/per, t%per
+	return n, t / c.tilesW, t % c.tilesW
+}
+
+// inputPanel transforms tiles [a, e) into the panel's V rows 0, 1, ...:
+// runs of tiles whose patches lie inside the input straight from it,
+// the others through a patch padded with the input zero point.
+func (c *winoConv) inputPanel(in []int8, scratch []byte, v []int16, a, e int) {
+	g := &c.p.ConvGeom
+	rowStride := g.InW * g.InC
+	for t := a; t < e; {
+		n, ty, tx := c.tileAt(t)
+		iy, ix := 2*ty-g.PadTop, 2*tx-g.PadLeft
+		if ty >= c.tyLo && ty <= c.tyHi && tx >= c.txLo && tx <= c.txHi {
+			run := min(e-t, c.txHi-tx+1)
+			c.wk.input(v, c.kp, t-a, in[((n*g.InH+iy)*g.InW+ix)*g.InC:], rowStride, g.InC, g.InC, c.p.InZeroPoint, run)
+			t += run
+			continue
+		}
+		patch := int8s(scratch[c.patchOff:][:16*g.InC])
+		for i := range 4 {
+			for j := range 4 {
+				d := patch[(4*i+j)*g.InC:][:g.InC]
+				if y, x := iy+i, ix+j; y >= 0 && y < g.InH && x >= 0 && x < g.InW {
+					copy(d, in[((n*g.InH+y)*g.InW+x)*g.InC:])
+				} else {
+					fillInt8(d, int8(c.p.InZeroPoint))
+				}
+			}
+		}
+		c.wk.input(v, c.kp, t-a, patch, 4*g.InC, g.InC, g.InC, c.p.InZeroPoint, 1)
+		t++
+	}
+}
+
+// outputPanel stores block b of tiles [a, e) from their M: runs of tiles
+// whose 2x2 pixels are all inside the output (and a block of 16 real
+// channels) straight into it, the others through the spill.
+func (c *winoConv) outputPanel(out []int8, scratch []byte, m []int32, blk []byte, b, a, e int) {
+	g := &c.p.ConvGeom
+	rowStride := g.OutW * g.OutC
+	fullW := g.OutW / 2 // tiles with both columns inside
+	fullRow := g.OutH%2 == 0 // else the last tile row has one output row
+	for t := a; t < e; {
+		n, ty, tx := c.tileAt(t)
+		oy, ox := 2*ty, 2*tx
+		dst := out[((n*g.OutH+oy)*g.OutW+ox)*g.OutC+b*16:]
+		if b < c.fullBlocks && tx < fullW && (fullRow || ty < c.tilesH-1) {
+			run := min(e-t, fullW-tx)
+			c.wk.output(m, t-a, blk, c.q, dst, rowStride, g.OutC, run)
+			t += run
+			continue
+		}
+		spill := int8s(scratch[c.spillOff:][:64])
+		c.wk.output(m, t-a, blk, c.q, spill, 32, 16, 1)
+		width := min(16, g.OutC-b*16)
+		for dy := range min(2, g.OutH-oy) {
+			for dx := range min(2, g.OutW-ox) {
+				copy(dst[dy*rowStride+dx*g.OutC:][:width], spill[dy*32+dx*16:])
+			}
+		}
+		t++
+	}
+}

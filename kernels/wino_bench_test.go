@@ -1,0 +1,64 @@
+package kernels
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// winoShapeCases are the 3x3 stride-1 convolutions of ResNet-18 that
+// Winograd takes (one per stage; not the last stage's 7x7x512, which has
+// too few tiles: see winoMinTiles) and VGG-16's first 64-channel one.
+var winoShapeCases = []convCase{
+	{name: "resnet56x64", n: 1, inH: 56, inW: 56, inC: 64, outC: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+	{name: "resnet28x128", n: 1, inH: 28, inW: 28, inC: 128, outC: 128, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+	{name: "resnet14x256", n: 1, inH: 14, inW: 14, inC: 256, outC: 256, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+	{name: "vgg224x64", n: 1, inH: 224, inW: 224, inC: 64, outC: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+}
+
+// BenchmarkWinogradVsGEMM runs each shape through Winograd and through
+// the GEMM path (im2col panels), call by call, so their ratio comes from
+// the same stretch of a noisy machine.
+//
+//	go test -run - -bench WinogradVsGEMM -count 3 ./kernels/
+func BenchmarkWinogradVsGEMM(b *testing.B) {
+	for _, v := range Variants() {
+		if winoKernels[v] == nil || gemmKernels[v] == nil {
+			continue
+		}
+		for _, c := range winoShapeCases {
+			g, _ := c.geom()
+			r := newRand(5)
+			p := &Conv2DInt8Params{ConvGeom: g, InZeroPoint: -3, Requant: randRequant(r, g.OutC, 3000, 1)}
+			filter := randInt8s(r, g.OutC*g.KH*g.KW*g.InC, -127, 127)
+			in := randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
+			out := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
+			wino, ok := PrepareConv2DInt8(v, p, filter, nil)
+			winoEnabled = false
+			gemm, _ := PrepareConv2DInt8(v, p, filter, nil)
+			winoEnabled = true
+			if !ok || wino.Units == gemm.Units {
+				b.Fatalf("%s: Winograd did not take it", c.name)
+			}
+			macs := float64(len(out) * g.KH * g.KW * g.InC)
+			winoScratch, gemmScratch := make([]byte, wino.ScratchBytes), make([]byte, gemm.ScratchBytes)
+			b.Run(fmt.Sprintf("%s/%s", v, c.name), func(b *testing.B) {
+				var winoSum, gemmSum time.Duration
+				winoMin, gemmMin := time.Duration(1<<62), time.Duration(1<<62)
+				for b.Loop() {
+					t0 := time.Now()
+					wino.Run(in, out, winoScratch, 0, wino.Units)
+					t1 := time.Now()
+					gemm.Run(in, out, gemmScratch, 0, gemm.Units)
+					t2 := time.Now()
+					winoSum, gemmSum = winoSum+t1.Sub(t0), gemmSum+t2.Sub(t1)
+					winoMin, gemmMin = min(winoMin, t1.Sub(t0)), min(gemmMin, t2.Sub(t1))
+				}
+				b.ReportMetric(float64(winoMin.Microseconds()), "wino-min-µs")
+				b.ReportMetric(float64(gemmMin.Microseconds()), "gemm-min-µs")
+				b.ReportMetric(float64(winoSum)/float64(gemmSum), "wino/gemm")
+				b.ReportMetric(macs*float64(b.N)/winoSum.Seconds()/1e9, "wino-eqGMAC/s")
+			})
+		}
+	}
+}
