@@ -265,7 +265,7 @@ func (c *winoConv) inputPanel(in []int8, scratch []byte, v []int16, a, e int) {
 func (c *winoConv) outputPanel(out []int8, scratch []byte, m []int32, blk []byte, b, a, e int) {
 	g := &c.p.ConvGeom
 	rowStride := g.OutW * g.OutC
-	fullW := g.OutW / 2 // tiles with both columns inside
+	fullW := g.OutW / 2      // tiles with both columns inside
 	fullRow := g.OutH%2 == 0 // else the last tile row has one output row
 	for t := a; t < e; {
 		n, ty, tx := c.tileAt(t)
