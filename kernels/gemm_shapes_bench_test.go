@@ -16,6 +16,9 @@ var gemmShapeCases = []convCase{
 	{name: "1x1_56x56x144to24", n: 1, inH: 56, inW: 56, inC: 144, outC: 24, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	{name: "1x1_7x7x320to1280", n: 1, inH: 7, inW: 7, inC: 320, outC: 1280, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	{name: "3x3_56x56x64to64", n: 1, inH: 56, inW: 56, inC: 64, outC: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+	{name: "3x3s2_56x56x64to128", n: 1, inH: 56, inW: 56, inC: 64, outC: 128, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+	{name: "3x3s2_14x14x256to512", n: 1, inH: 14, inW: 14, inC: 256, outC: 512, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+	{name: "3x3_7x7x512to512", n: 1, inH: 7, inW: 7, inC: 512, outC: 512, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
 	{name: "1x1_1x1x1280to1000", n: 1, inH: 1, inW: 1, inC: 1280, outC: 1000, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 }
 
