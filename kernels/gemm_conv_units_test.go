@@ -6,15 +6,15 @@ import (
 )
 
 // convUnitOf maps an output index of a prepared convolution to its unit:
-// Winograd's tile row (two output rows of one image); else panel
+// Winograd's tile row (two or four output rows of one image); else panel
 // i/OutC/MR, or, when the units are (block, panel) pairs
 // (PreparedInt8.Units is panels x blocks), block*panels + panel.
 func convUnitOf(pr *PreparedInt8, g ConvGeom, gk *gemmKernel) func(int) int {
-	if pr.out.tileRows > 0 { // Winograd: pairs of output rows
-		tr := pr.out.tileRows
+	if pr.out.tileRows > 0 { // Winograd: tileH output rows
+		tr, th := pr.out.tileRows, pr.out.tileH
 		return func(i int) int {
 			row := i / (g.OutW * g.OutC)
-			return row/g.OutH*tr + row%g.OutH/2
+			return row/g.OutH*tr + row%g.OutH/th
 		}
 	}
 	panels := (g.N*g.OutH*g.OutW + gk.mr - 1) / gk.mr

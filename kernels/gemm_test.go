@@ -53,6 +53,7 @@ func init() {
 		convertA: amd64.Xor80Go}
 	// The Winograd driver over the Go twins, on every platform.
 	winoKernels[twinAVX2] = &winoKernel{input: amd64.WinoInputGo, gemm: amd64.WinoGemm6x16Go, output: amd64.WinoOutputGo,
+		input4: amd64.Wino4InputGo, output4: amd64.Wino4OutputGo,
 		pairOK: amd64.GemmPairOK, putPair: amd64.PutGemmPair}
 }
 
@@ -97,6 +98,11 @@ func gemmConvCases() []convCase {
 		convCase{name: "3x3winoValid", n: 1, inH: 14, inW: 13, inC: 32, outC: 32, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 		convCase{name: "3x3winoUneven", n: 1, inH: 12, inW: 13, inC: 16, outC: 48, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 1, pl: 1, pr: 0, groups: 1},
 		convCase{name: "3x3winoPad2", n: 1, inH: 9, inW: 10, inC: 24, outC: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 2, pb: 2, pl: 2, pr: 2, groups: 1},
+		// ... and F(4x4, 3x3) (>= 48 of its tiles): partial tiles at the
+		// right and bottom, a batch without padding, uneven padding.
+		convCase{name: "3x3wino4", n: 1, inH: 30, inW: 27, inC: 20, outC: 24, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+		convCase{name: "3x3wino4Batch", n: 3, inH: 20, inW: 18, inC: 16, outC: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
+		convCase{name: "3x3wino4Uneven", n: 1, inH: 25, inW: 26, inC: 33, outC: 40, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pb: 2, pl: 2, pr: 0, groups: 1},
 		convCase{name: "spatial1x1Wide", n: 1, inH: 1, inW: 1, inC: 300, outC: 70, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 	)
 }

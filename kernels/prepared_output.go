@@ -21,15 +21,16 @@ type unitOutput struct {
 	// channels and pixels; the output is [pixels][channels].
 	blocks, panels, mr, nr, channels, pixels int
 
-	// tileRows > 0: unit u is output rows 2t, 2t+1 (cut at outH) of
-	// image u/tileRows, t = u%tileRows, rows of rowBytes (Winograd's
-	// tile rows); a range of units is one run of bytes.
-	tileRows, outH, rowBytes int
+	// tileRows > 0: unit u is output rows tileH*t .. tileH*t+tileH-1
+	// (cut at outH) of image u/tileRows, t = u%tileRows, rows of
+	// rowBytes (Winograd's tile rows); a range of units is one run of
+	// bytes.
+	tileRows, tileH, outH, rowBytes int
 }
 
 // tileRowStart is where tile-row unit u's output starts.
 func (o *unitOutput) tileRowStart(u int) int {
-	return (u/o.tileRows*o.outH + min(o.outH, 2*(u%o.tileRows))) * o.rowBytes
+	return (u/o.tileRows*o.outH + min(o.outH, o.tileH*(u%o.tileRows))) * o.rowBytes
 }
 
 // OutputUnitBytes is how many output bytes one unit of Run writes, all of

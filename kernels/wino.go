@@ -20,15 +20,17 @@ import (
 // stores the 2x2 pixels. Work units are tile rows (two output rows), so a
 // unit's outputs are contiguous.
 
-// winoKernel is a variant's Winograd routines (amd64.WinoInput,
-// WinoGemm6x16 and WinoOutput's contracts) and the pair-form output
-// stage's acceptance and constants.
+// winoKernel is a variant's Winograd routines: F(2x2, 3x3)'s input and
+// output transforms (amd64.WinoInput and WinoOutput's contracts),
+// F(4x4, 3x3)'s (amd64.Wino4Input, Wino4Output; nil when the variant has
+// none), the point GEMMs both share (amd64.WinoGemm6x16), and the
+// pair-form output stage's acceptance and constants.
 type winoKernel struct {
-	input   func(v []int16, kp, row int, src []int8, rowStride, pixStride, ch int, zp int32, tiles int)
-	gemm    func(v []int16, kp int, blk []byte, m []int32)
-	output  func(m []int32, t0 int, blk []byte, q *gemmOutput, dst []int8, rowStride, pixStride, tiles int)
-	pairOK  func(bound int64, mult, shift, zp int32) bool
-	putPair func(blk []byte, j int, bias, mult, shift, zp int32)
+	input, input4   func(v []int16, kp, row int, src []int8, rowStride, pixStride, ch int, zp int32, tiles int)
+	gemm            func(v []int16, kp, points int, blk []byte, m []int32)
+	output, output4 func(m []int32, t0 int, blk []byte, q *gemmOutput, dst []int8, rowStride, pixStride, tiles int)
+	pairOK          func(bound int64, mult, shift, zp int32) bool
+	putPair         func(blk []byte, j int, bias, mult, shift, zp int32)
 }
 
 // winoKernels is filled by the architecture files' init functions.
@@ -39,8 +41,7 @@ var winoKernels = map[Variant]*winoKernel{}
 var winoEnabled = true
 
 const (
-	winoTiles  = amd64.WinoTiles
-	winoPoints = amd64.WinoPoints
+	winoTiles = amd64.WinoTiles
 
 	// winoMinInC is the fewest input channels the transforms take: they
 	// work in blocks of 16 (a last partial block overlaps the one before).
@@ -53,6 +54,11 @@ const (
 	// took 2.5-2.8 ms against the GEMM path's 2.77 ms in the model, while
 	// its 14x14x256 layers (49 tiles) took 1.8 against 2.7 ms.
 	winoMinTiles = 32
+
+	// wino4MinTiles is the fewest F(4x4, 3x3) tiles that take it over
+	// F(2x2, 3x3): its weights are 4 times the int8 count in int16
+	// (36 points), streamed once per chunk of panels.
+	wino4MinTiles = 48
 )
 
 // winoChunkBudget bounds the transformed input (V) of the panels one
@@ -61,10 +67,13 @@ const (
 // can force several chunks on small shapes.
 var winoChunkBudget = 320 << 10
 
-// winoConv is a convolution run by Winograd.
+// winoConv is a convolution run by Winograd F(tm x tm, 3x3).
 type winoConv struct {
 	wk         *winoKernel
 	p          Conv2DInt8Params
+	tm, points int // output tile size (2 or 4) and points ((tm+2)^2)
+	input      func(v []int16, kp, row int, src []int8, rowStride, pixStride, ch int, zp int32, tiles int)
+	output     func(m []int32, t0 int, blk []byte, q *gemmOutput, dst []int8, rowStride, pixStride, tiles int)
 	kp         int // input channels rounded up to even
 	blocks     int // of 16 output channels
 	fullBlocks int // blocks of 16 real channels
@@ -73,68 +82,115 @@ type winoConv struct {
 	q          *gemmOutput
 
 	tilesH, tilesW int // tiles per image
-	// Tiles whose 4x4 input patch lies inside the input: ty in [tyLo,
-	// tyHi], tx in [txLo, txHi] (empty when lo > hi).
+	// Tiles whose input patch lies inside the input: ty in [tyLo, tyHi],
+	// tx in [txLo, txHi] (empty when lo > hi).
 	tyLo, tyHi, txLo, txHi int
 	chunkPanels            int
 
-	// scratch layout: chunkPanels panels of V, M, the 4x4 patch of an
-	// edge tile, the 2x2x16 spill of an edge tile's outputs.
+	// scratch layout: chunkPanels panels of V, M, the (tm+2)^2 patch of an
+	// edge tile, the tm x tm x 16 spill of an edge tile's outputs.
 	vPanelBytes, mOff, patchOff, spillOff, scratchBytes int
 }
 
 // winoFits reports whether Winograd runs p on variant v: a 3x3 stride-1
 // undilated convolution with one group, at least winoMinInC input
-// channels and winoMinTiles tiles, few enough input channels that 4 times the accumulator cannot wrap int32
-// (|x - zp| <= 255, |w| <= 128, 9*InC taps), and a requantization inside
-// the vector form's range.
+// channels and winoMinTiles F(2x2, 3x3) tiles, few enough input channels
+// that 4 times the accumulator cannot wrap int32 (|x - zp| <= 255,
+// |w| <= 128, 9*InC taps), and a requantization inside the vector form's
+// range.
 func winoFits(v Variant, p *Conv2DInt8Params) bool {
 	g := &p.ConvGeom
 	return winoEnabled && winoKernels[v] != nil && g.KH == 3 && g.KW == 3 && g.StrideH == 1 && g.StrideW == 1 &&
 		g.DilationH == 1 && g.DilationW == 1 && g.Groups == 1 && g.InC >= winoMinInC &&
-		4*9*int64(g.InC)*255*128 < 1<<31 && g.N*((g.OutH+1)/2)*((g.OutW+1)/2) >= winoMinTiles &&
+		4*9*int64(g.InC)*255*128 < 1<<31 && winoTileCount(g, 2) >= winoMinTiles &&
 		gemmRequantOK(&p.Requant, g.OutC)
 }
 
+// winoTileCount is the number of tm x tm output tiles across the batch.
+func winoTileCount(g *ConvGeom, tm int) int {
+	return g.N * ((g.OutH + tm - 1) / tm) * ((g.OutW + tm - 1) / tm)
+}
+
+// wino4Fits reports whether F(4x4, 3x3) can run p (which winoFits
+// accepted) exactly: its result is 64 times the sum modulo 2^32, so every
+// output channel needs max|x - zp| * sum|w| < 2^25.
+func wino4Fits(wk *winoKernel, p *Conv2DInt8Params, filter []int8) bool {
+	g := &p.ConvGeom
+	if !wino4Enabled || wk.input4 == nil || winoTileCount(g, 4) < wino4MinTiles {
+		return false
+	}
+	k := 9 * g.InC
+	xMax := int64(max(127-p.InZeroPoint, p.InZeroPoint+128))
+	for oc := range g.OutC {
+		var sum int64
+		for _, w := range filter[oc*k:][:k] {
+			sum += int64(max(w, -w))
+		}
+		if xMax*sum >= 1<<25 {
+			return false
+		}
+	}
+	return true
+}
+
+// wino4Enabled lets benchmarks and tests measure F(2x2, 3x3) on the
+// convolutions F(4x4, 3x3) would take.
+var wino4Enabled = true
+
 // prepareWinogradConv returns Winograd's form of p for variant v, or
-// false when winoFits does not hold.
+// false when winoFits does not hold: F(4x4, 3x3) where wino4Fits holds,
+// else F(2x2, 3x3).
 func prepareWinogradConv(v Variant, p *Conv2DInt8Params, filter []int8, bias []int32) (*PreparedInt8, bool) {
 	if !winoFits(v, p) {
 		return nil, false
 	}
-	c := newWinoConv(winoKernels[v], p, filter, bias)
+	wk := winoKernels[v]
+	tm := 2
+	if wino4Fits(wk, p, filter) {
+		tm = 4
+	}
+	c := newWinoConv(wk, tm, p, filter, bias)
 	g := &p.ConvGeom
 	pr := NewPreparedInt8(v, g.N*c.tilesH, c.scratchBytes, c.run)
 	pr.WholeShares = true // each call re-streams the weights once per chunk
-	pr.out = unitOutput{tileRows: c.tilesH, outH: g.OutH, rowBytes: g.OutW * g.OutC}
+	pr.out = unitOutput{tileRows: c.tilesH, tileH: tm, outH: g.OutH, rowBytes: g.OutW * g.OutC}
 	return pr, true
 }
 
-func newWinoConv(wk *winoKernel, p *Conv2DInt8Params, filter []int8, bias []int32) *winoConv {
+func newWinoConv(wk *winoKernel, tm int, p *Conv2DInt8Params, filter []int8, bias []int32) *winoConv {
 	g := &p.ConvGeom
-	c := &winoConv{wk: wk, p: *p, kp: roundUp(g.InC, 2)}
+	c := &winoConv{wk: wk, p: *p, tm: tm, points: (tm + 2) * (tm + 2), kp: roundUp(g.InC, 2),
+		input: wk.input, output: wk.output}
+	if tm == 4 {
+		c.input, c.output = wk.input4, wk.output4
+	}
 	c.blocks = (g.OutC + 15) / 16
 	c.fullBlocks = g.OutC / 16
-	c.blockBytes = amd64.WinoBlockBytes(c.kp)
-	c.tilesH, c.tilesW = (g.OutH+1)/2, (g.OutW+1)/2
-	// Patch (ty, tx) reads input rows 2ty-PadTop .. +3.
-	c.tyLo, c.txLo = (g.PadTop+1)/2, (g.PadLeft+1)/2
-	c.tyHi = min(c.tilesH-1, floorHalf(g.InH-4+g.PadTop))
-	c.txHi = min(c.tilesW-1, floorHalf(g.InW-4+g.PadLeft))
+	c.blockBytes = amd64.WinoBlockBytes(c.kp, c.points)
+	c.tilesH, c.tilesW = (g.OutH+tm-1)/tm, (g.OutW+tm-1)/tm
+	// Patch (ty, tx) reads input rows tm*ty-PadTop .. +tm+1.
+	c.tyLo, c.txLo = (g.PadTop+tm-1)/tm, (g.PadLeft+tm-1)/tm
+	c.tyHi = min(c.tilesH-1, floorDivInt(g.InH-tm-2+g.PadTop, tm))
+	c.txHi = min(c.tilesW-1, floorDivInt(g.InW-tm-2+g.PadLeft, tm))
 	c.pack(filter, bias)
 
-	c.vPanelBytes = roundUp(winoPoints*winoTiles*c.kp*2, 64)
+	c.vPanelBytes = roundUp(c.points*winoTiles*c.kp*2, 64)
 	panels := (g.N*c.tilesH*c.tilesW + winoTiles - 1) / winoTiles
 	c.chunkPanels = max(1, min(panels, winoChunkBudget/c.vPanelBytes))
 	c.mOff = c.chunkPanels * c.vPanelBytes
-	c.patchOff = c.mOff + amd64.WinoMInt32s*4
-	c.spillOff = c.patchOff + roundUp(16*g.InC, 64)
-	c.scratchBytes = c.spillOff + 2*2*16
+	c.patchOff = c.mOff + amd64.WinoMSize(c.points)*4
+	c.spillOff = c.patchOff + roundUp((tm+2)*(tm+2)*g.InC, 64)
+	c.scratchBytes = c.spillOff + tm*tm*16
 	return c
 }
 
-// floorHalf is a/2 rounded down.
-func floorHalf(a int) int { return a >> 1 }
+// floorDivInt is a/b rounded down (b > 0).
+func floorDivInt(a, b int) int {
+	if a < 0 {
+		return -((-a + b - 1) / b)
+	}
+	return a / b
+}
 
 // pack transforms and packs the weights: the pair-form output stage when
 // every channel fits it, else the TFLite form with the raw bias as the
@@ -180,8 +236,13 @@ func (c *winoConv) pack(filter []int8, bias []int32) {
 				for t := range 9 {
 					f[t] = w[t*g.InC+ic]
 				}
-				u := amd64.WinoFilter(&f)
-				amd64.PutWinoFilter(blk, c.kp, j, ic, &u)
+				if c.tm == 4 {
+					u := amd64.Wino4Filter(&f)
+					amd64.PutWinoFilter(blk, c.kp, j, ic, u[:])
+				} else {
+					u := amd64.WinoFilter(&f)
+					amd64.PutWinoFilter(blk, c.kp, j, ic, u[:])
+				}
 			}
 		}
 		if !pair {
@@ -196,7 +257,7 @@ func (c *winoConv) pack(filter []int8, bias []int32) {
 func (c *winoConv) run(in, out []int8, scratch []byte, lo, hi int) {
 	t0, t1 := lo*c.tilesW, hi*c.tilesW
 	chunk := c.chunkPanels * winoTiles
-	m := int32s(scratch[c.mOff:][:amd64.WinoMInt32s*4])
+	m := int32s(scratch[c.mOff:][:amd64.WinoMSize(c.points)*4])
 	for cs := t0; cs < t1; cs += chunk {
 		ce := min(t1, cs+chunk)
 		panels := (ce - cs + winoTiles - 1) / winoTiles
@@ -208,7 +269,7 @@ func (c *winoConv) run(in, out []int8, scratch []byte, lo, hi int) {
 			blk := c.packed[b*c.blockBytes:][:c.blockBytes]
 			for pn := range panels {
 				a := cs + pn*winoTiles
-				c.wk.gemm(c.panelV(scratch, pn), c.kp, blk, m)
+				c.wk.gemm(c.panelV(scratch, pn), c.kp, c.points, blk, m)
 				c.outputPanel(out, scratch, m, blk, b, a, min(ce, a+winoTiles))
 			}
 		}
@@ -217,7 +278,7 @@ func (c *winoConv) run(in, out []int8, scratch []byte, lo, hi int) {
 
 // panelV is panel pn's V in the scratch.
 func (c *winoConv) panelV(scratch []byte, pn int) []int16 {
-	return int16s(scratch[pn*c.vPanelBytes:][:winoPoints*winoTiles*c.kp*2])
+	return int16s(scratch[pn*c.vPanelBytes:][:c.points*winoTiles*c.kp*2])
 }
 
 // tileAt returns image n and tile (ty, tx) of tile t (numbered across the
@@ -234,19 +295,20 @@ func (c *winoConv) tileAt(t int) (n, ty, tx int) {
 func (c *winoConv) inputPanel(in []int8, scratch []byte, v []int16, a, e int) {
 	g := &c.p.ConvGeom
 	rowStride := g.InW * g.InC
+	ps := c.tm + 2 // patch size
 	for t := a; t < e; {
 		n, ty, tx := c.tileAt(t)
-		iy, ix := 2*ty-g.PadTop, 2*tx-g.PadLeft
+		iy, ix := c.tm*ty-g.PadTop, c.tm*tx-g.PadLeft
 		if ty >= c.tyLo && ty <= c.tyHi && tx >= c.txLo && tx <= c.txHi {
 			run := min(e-t, c.txHi-tx+1)
-			c.wk.input(v, c.kp, t-a, in[((n*g.InH+iy)*g.InW+ix)*g.InC:], rowStride, g.InC, g.InC, c.p.InZeroPoint, run)
+			c.input(v, c.kp, t-a, in[((n*g.InH+iy)*g.InW+ix)*g.InC:], rowStride, g.InC, g.InC, c.p.InZeroPoint, run)
 			t += run
 			continue
 		}
-		patch := int8s(scratch[c.patchOff:][:16*g.InC])
-		for i := range 4 {
-			for j := range 4 {
-				d := patch[(4*i+j)*g.InC:][:g.InC]
+		patch := int8s(scratch[c.patchOff:][:ps*ps*g.InC])
+		for i := range ps {
+			for j := range ps {
+				d := patch[(ps*i+j)*g.InC:][:g.InC]
 				if y, x := iy+i, ix+j; y >= 0 && y < g.InH && x >= 0 && x < g.InW {
 					copy(d, in[((n*g.InH+y)*g.InW+x)*g.InC:])
 				} else {
@@ -254,35 +316,36 @@ func (c *winoConv) inputPanel(in []int8, scratch []byte, v []int16, a, e int) {
 				}
 			}
 		}
-		c.wk.input(v, c.kp, t-a, patch, 4*g.InC, g.InC, g.InC, c.p.InZeroPoint, 1)
+		c.input(v, c.kp, t-a, patch, ps*g.InC, g.InC, g.InC, c.p.InZeroPoint, 1)
 		t++
 	}
 }
 
 // outputPanel stores block b of tiles [a, e) from their M: runs of tiles
-// whose 2x2 pixels are all inside the output (and a block of 16 real
+// whose tm x tm pixels are all inside the output (and a block of 16 real
 // channels) straight into it, the others through the spill.
 func (c *winoConv) outputPanel(out []int8, scratch []byte, m []int32, blk []byte, b, a, e int) {
 	g := &c.p.ConvGeom
+	tm := c.tm
 	rowStride := g.OutW * g.OutC
-	fullW := g.OutW / 2      // tiles with both columns inside
-	fullRow := g.OutH%2 == 0 // else the last tile row has one output row
+	fullW := g.OutW / tm // tiles with all their columns inside
+	fullH := g.OutH / tm // tile rows with all their rows inside
 	for t := a; t < e; {
 		n, ty, tx := c.tileAt(t)
-		oy, ox := 2*ty, 2*tx
+		oy, ox := tm*ty, tm*tx
 		dst := out[((n*g.OutH+oy)*g.OutW+ox)*g.OutC+b*16:]
-		if b < c.fullBlocks && tx < fullW && (fullRow || ty < c.tilesH-1) {
+		if b < c.fullBlocks && tx < fullW && ty < fullH {
 			run := min(e-t, fullW-tx)
-			c.wk.output(m, t-a, blk, c.q, dst, rowStride, g.OutC, run)
+			c.output(m, t-a, blk, c.q, dst, rowStride, g.OutC, run)
 			t += run
 			continue
 		}
-		spill := int8s(scratch[c.spillOff:][:64])
-		c.wk.output(m, t-a, blk, c.q, spill, 32, 16, 1)
+		spill := int8s(scratch[c.spillOff:][:tm*tm*16])
+		c.output(m, t-a, blk, c.q, spill, tm*16, 16, 1)
 		width := min(16, g.OutC-b*16)
-		for dy := range min(2, g.OutH-oy) {
-			for dx := range min(2, g.OutW-ox) {
-				copy(dst[dy*rowStride+dx*g.OutC:][:width], spill[dy*32+dx*16:])
+		for dy := range min(tm, g.OutH-oy) {
+			for dx := range min(tm, g.OutW-ox) {
+				copy(dst[dy*rowStride+dx*g.OutC:][:width], spill[(dy*tm+dx)*16:])
 			}
 		}
 		t++

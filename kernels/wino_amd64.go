@@ -20,8 +20,10 @@ func init() {
 		return
 	}
 	wk := &winoKernel{input: amd64.WinoInput, gemm: amd64.WinoGemm6x16, output: amd64.WinoOutput,
+		input4: amd64.Wino4Input, output4: amd64.Wino4Output,
 		pairOK: amd64.GemmPairOK, putPair: amd64.PutGemmPair}
 	twin := &winoKernel{input: amd64.WinoInputGo, gemm: amd64.WinoGemm6x16Go, output: amd64.WinoOutputGo,
+		input4: amd64.Wino4InputGo, output4: amd64.Wino4OutputGo,
 		pairOK: amd64.GemmPairOK, putPair: amd64.PutGemmPair}
 	if winoSelfTest(wk, twin) {
 		winoKernels[AVX2] = wk
@@ -55,11 +57,11 @@ func winoSelfTest(wk, twin *winoKernel) bool {
 		p.Multiplier[c] = int32(1<<30 + r.IntN(1<<30))
 		p.Shift[c] = -int32(r.IntN(12))
 	}
-	run := func(k *winoKernel) []int8 {
-		c := newWinoConv(k, p, filter, bias)
+	run := func(k *winoKernel, tm int) []int8 {
+		c := newWinoConv(k, tm, p, filter, bias)
 		out := make([]int8, g.OutH*g.OutW*g.OutC)
 		c.run(in, out, make([]byte, c.scratchBytes), 0, c.tilesH)
 		return out
 	}
-	return slices.Equal(run(wk), run(twin))
+	return slices.Equal(run(wk, 2), run(twin, 2)) && slices.Equal(run(wk, 4), run(twin, 4))
 }

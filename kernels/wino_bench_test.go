@@ -21,7 +21,16 @@ var winoShapeCases = []convCase{
 // the same stretch of a noisy machine.
 //
 //	go test -run - -bench WinogradVsGEMM -count 3 ./kernels/
-func BenchmarkWinogradVsGEMM(b *testing.B) {
+func BenchmarkWinogradVsGEMM(b *testing.B) { benchmarkWinograd(b, false) }
+
+// BenchmarkWinograd4x4Vs2x2 runs each shape through the Winograd the
+// prepared convolution chose (F(4x4, 3x3) where wino4Fits holds) and
+// through F(2x2, 3x3), call by call ("gemm" in the metrics is F(2x2)).
+//
+//	go test -run - -bench Winograd4x4Vs2x2 -count 3 ./kernels/
+func BenchmarkWinograd4x4Vs2x2(b *testing.B) { benchmarkWinograd(b, true) }
+
+func benchmarkWinograd(b *testing.B, compare2x2 bool) {
 	for _, v := range Variants() {
 		if winoKernels[v] == nil || gemmKernels[v] == nil {
 			continue
@@ -34,9 +43,16 @@ func BenchmarkWinogradVsGEMM(b *testing.B) {
 			in := randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
 			out := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
 			wino, ok := PrepareConv2DInt8(v, p, filter, nil)
-			winoEnabled = false
+			if compare2x2 {
+				wino4Enabled = false
+			} else {
+				winoEnabled = false
+			}
 			gemm, _ := PrepareConv2DInt8(v, p, filter, nil)
-			winoEnabled = true
+			winoEnabled, wino4Enabled = true, true
+			if compare2x2 && wino.out.tileH != 4 {
+				continue // F(2x2, 3x3) either way
+			}
 			if !ok || wino.Units == gemm.Units {
 				b.Fatalf("%s: Winograd did not take it", c.name)
 			}

@@ -25,6 +25,9 @@ func TestWinogradTakesItsShapes(t *testing.T) {
 			if want := strings.HasPrefix(c.name, "3x3wino"); took != want {
 				t.Errorf("%s %s: Winograd took it: %v, want %v", v, c.name, took, want)
 			}
+			if want := strings.HasPrefix(c.name, "3x3wino4"); took && (pr.out.tileH == 4) != want {
+				t.Errorf("%s %s: F(%dx%d, 3x3), want F(4x4, 3x3): %v", v, c.name, pr.out.tileH, pr.out.tileH, want)
+			}
 		}
 	}
 	// Too few tiles (ResNet-18's 7x7x512): the GEMM path.

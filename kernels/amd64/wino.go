@@ -44,12 +44,17 @@ const WinoTiles = 6
 // WinoPoints is the number of points of a transformed tile.
 const WinoPoints = 16
 
-// WinoMInt32s is the size of a panel's M in int32.
+// WinoMInt32s is the size of a panel's M in int32 for F(2x2, 3x3); F(4x4,
+// 3x3)'s has Wino4Points points (WinoMSize).
 const WinoMInt32s = WinoPoints * WinoTiles * 16
 
+// WinoMSize is the size in int32 of a panel's M with points points.
+func WinoMSize(points int) int { return points * WinoTiles * 16 }
+
 // WinoBlockBytes is the size of one packed block of 16 output channels
-// over kp (even) input channels.
-func WinoBlockBytes(kp int) int { return headerRows*16*4 + WinoPoints*16*kp*2 }
+// over kp (even) input channels with points points (WinoPoints or
+// Wino4Points).
+func WinoBlockBytes(kp, points int) int { return headerRows*16*4 + points*16*kp*2 }
 
 // WinoFilter returns U = G2 g G2' of one output channel's 3x3 filter g
 // (row-major) over one input channel, in point order (u[4*j+i] = U[i][j]).
@@ -75,11 +80,12 @@ func WinoFilter(g *[9]int8) (u [WinoPoints]int16) {
 	return u
 }
 
-// PutWinoFilter stores u (WinoFilter's points) as output channel j of
-// the packed block blk over input channel ic (kp even). The pair form
-// does not double them as the GEMM tiles' does: Y is 4 times the sum
-// already, and Y>>1 is the doubled sum it takes.
-func PutWinoFilter(blk []byte, kp, j, ic int, u *[WinoPoints]int16) {
+// PutWinoFilter stores u (WinoFilter's or Wino4Filter's points) as output
+// channel j of the packed block blk over input channel ic (kp even). The
+// pair form does not double them as the GEMM tiles' does: Y is 4 (576)
+// times the sum already, and the output transform takes the doubled sum
+// from it.
+func PutWinoFilter(blk []byte, kp, j, ic int, u []int16) {
 	wts := blk[headerRows*16*4:]
 	for p, v := range u {
 		pos := p*16*kp + (ic/2*16+j)*2 + ic%2
@@ -119,12 +125,13 @@ func WinoInputGo(v []int16, kp, row int, src []int8, rowStride, pixStride, ch in
 	}
 }
 
-// WinoGemm6x16Go is the twin of WinoGemm6x16: for every point p,
-// m[(p*6+r)*16+n] = sum over k < kp of v[(p*6+r)*kp+k] * weight(p, n, k)
-// of the packed block blk, from zero, with int32 wrap-around.
-func WinoGemm6x16Go(v []int16, kp int, blk []byte, m []int32) {
-	wts := blk[headerRows*16*4:][:WinoPoints*16*kp*2]
-	for p := range WinoPoints {
+// WinoGemm6x16Go is the twin of WinoGemm6x16: for every point p <
+// points, m[(p*6+r)*16+n] = sum over k < kp of v[(p*6+r)*kp+k] *
+// weight(p, n, k) of the packed block blk, from zero, with int32
+// wrap-around.
+func WinoGemm6x16Go(v []int16, kp, points int, blk []byte, m []int32) {
+	wts := blk[headerRows*16*4:][:points*16*kp*2]
+	for p := range points {
 		for r := range WinoTiles {
 			a := v[(p*WinoTiles+r)*kp:][:kp]
 			for n := range 16 {

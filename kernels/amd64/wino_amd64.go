@@ -8,7 +8,7 @@ import "unsafe"
 func winoInput(v *int16, kp int, src *int8, rowStride, pixStride, ch int, zp int, tiles int)
 
 //go:noescape
-func winoGemm6x16(v *int16, kp int, b *byte, m *int32)
+func winoGemm6x16(v *int16, kp int, b *byte, m *int32, points int)
 
 //go:noescape
 func winoOutput(m *int32, b *byte, q *Output, dst *int8, rowStride, pixStride, tiles int)
@@ -29,14 +29,14 @@ func WinoInput(v []int16, kp, row int, src []int8, rowStride, pixStride, ch int,
 }
 
 // WinoGemm6x16 (AVX2) is WinoGemm6x16Go.
-func WinoGemm6x16(v []int16, kp int, blk []byte, m []int32) {
-	if kp <= 0 || kp%2 != 0 {
-		panic("amd64: WinoGemm6x16: bad kp")
+func WinoGemm6x16(v []int16, kp, points int, blk []byte, m []int32) {
+	if kp <= 0 || kp%2 != 0 || points <= 0 {
+		panic("amd64: WinoGemm6x16: bad kp or points")
 	}
-	v = v[:WinoPoints*WinoTiles*kp]
-	blk = blk[:WinoBlockBytes(kp)]
-	m = m[:WinoMInt32s]
-	winoGemm6x16(unsafe.SliceData(v), kp, &blk[0], &m[0])
+	v = v[:points*WinoTiles*kp]
+	blk = blk[:WinoBlockBytes(kp, points)]
+	m = m[:WinoMSize(points)]
+	winoGemm6x16(unsafe.SliceData(v), kp, &blk[0], &m[0], points)
 }
 
 // WinoOutput (AVX2) is WinoOutputGo.

@@ -131,9 +131,9 @@ nexttile:
 	VZEROUPPER
 	RET
 
-// func winoGemm6x16(v *int16, kp int, b *byte, m *int32)
+// func winoGemm6x16(v *int16, kp int, b *byte, m *int32, points int)
 //
-// WinoGemm6x16Go: for each of the 16 points, the 6 x 16 tile of the
+// WinoGemm6x16Go: for each of the points points, the 6 x 16 tile of the
 // point's A panel (6 rows of kp int16, kp even) and weights, from zero,
 // stored as int32 to m (384 bytes per point).
 //
@@ -144,14 +144,14 @@ nexttile:
 //   R9      M of the point, R12 points left
 //   Y0-Y11  accumulators: row m channels 0-7 in Y(2m), 8-15 in Y(2m+1)
 //   Y12-Y13 weights of one k-pair, Y14 broadcast A pair, Y15 product
-TEXT ·winoGemm6x16(SB), NOSPLIT, $0-32
+TEXT ·winoGemm6x16(SB), NOSPLIT, $0-40
 	MOVQ v+0(FP), AX
 	MOVQ kp+8(FP), DX
 	MOVQ b+16(FP), DI
 	MOVQ m+24(FP), R9
 	ADDQ $448, DI
 	SHLQ $1, DX
-	MOVQ $16, R12
+	MOVQ points+32(FP), R12
 
 point:
 	MOVQ  AX, SI
