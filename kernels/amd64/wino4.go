@@ -34,7 +34,7 @@ const Wino4Points = 36
 // wino4Inv9 is the inverse of 9 modulo 2^32.
 const wino4Inv9 = 0x38E38E39
 
-// Wino4Filter returns U = G' g G” of one output channel's 3x3 filter g
+// Wino4Filter returns U = G' g G'^T of one output channel's 3x3 filter g
 // (row-major) over one input channel, in point order (u[6*j+i] = U[i][j]).
 func Wino4Filter(g *[9]int8) (u [Wino4Points]int16) {
 	gp := [6][3]int32{{1, 0, 0}, {-1, -1, -1}, {-1, 1, -1}, {1, 2, 4}, {1, -2, 4}, {0, 0, 1}}
