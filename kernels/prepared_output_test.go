@@ -19,6 +19,7 @@ func TestOutputSpans(t *testing.T) {
 		{6, 6, 16, 32, 1, 1, 2},   // two groups
 		{12, 11, 32, 32, 3, 1, 1}, // 3x3 stride 1: Winograd's tile rows
 		{11, 11, 24, 40, 3, 1, 1}, // ... odd output height, a partial block
+		{27, 26, 16, 24, 3, 1, 1}, // F(4x4, 3x3): four-row tiles, the last cut
 		{12, 9, 32, 32, 3, 1, 32}, // depthwise: output rows
 		{11, 7, 48, 48, 5, 2, 48}, // depthwise 5x5/2
 	}
