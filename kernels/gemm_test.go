@@ -79,7 +79,9 @@ func gemmConvCases() []convCase {
 		convCase{name: "pointwiseTiles", n: 1, inH: 6, inW: 7, inC: 48, outC: 64, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 		convCase{name: "pointwiseOdd", n: 3, inH: 5, inW: 3, inC: 37, outC: 35, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, groups: 1},
 		convCase{name: "pointwiseStride2", n: 1, inH: 9, inW: 9, inC: 33, outC: 17, kh: 1, kw: 1, sh: 2, sw: 2, dh: 1, dw: 1, groups: 1},
-		convCase{name: "3x3wide", n: 1, inH: 8, inW: 9, inC: 40, outC: 48, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+		convCase{name: "3x3winoWide", n: 1, inH: 8, inW: 9, inC: 40, outC: 48, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
+		// Too few tiles for Winograd: the GEMM path's im2col.
+		convCase{name: "3x3fewTiles", n: 1, inH: 5, inW: 6, inC: 40, outC: 48, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 1},
 		convCase{name: "3x3s2first", n: 1, inH: 17, inW: 15, inC: 3, outC: 32, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, pt: 0, pb: 1, pl: 0, pr: 1, groups: 1},
 		convCase{name: "7x7s2", n: 1, inH: 13, inW: 12, inC: 3, outC: 20, kh: 7, kw: 7, sh: 2, sw: 2, dh: 1, dw: 1, pt: 3, pb: 3, pl: 3, pr: 3, groups: 1},
 		convCase{name: "groupedWide", n: 1, inH: 5, inW: 6, inC: 64, outC: 96, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pb: 1, pl: 1, pr: 1, groups: 2},

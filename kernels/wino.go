@@ -27,7 +27,7 @@ import (
 // pair-form output stage's acceptance and constants.
 type winoKernel struct {
 	input, input4   func(v []int16, kp, row int, src []int8, rowStride, pixStride, ch int, zp int32, tiles int)
-	gemm            func(v []int16, kp, points int, blk []byte, m []int32)
+	gemm            func(v []int16, vStride, kp, points, panels int, blk []byte, m []int32)
 	output, output4 func(m []int32, t0 int, blk []byte, q *gemmOutput, dst []int8, rowStride, pixStride, tiles int)
 	pairOK          func(bound int64, mult, shift, zp int32) bool
 	putPair         func(blk []byte, j int, bias, mult, shift, zp int32)
@@ -49,11 +49,13 @@ const (
 
 	// winoMinTiles is the fewest tiles (across the batch) Winograd takes.
 	// Its weights are 16/9 the GEMM path's, streamed once per chunk of
-	// panels, and with few tiles the layer is bound by that stream:
-	// ResNet-18's 7x7x512 layers (16 tiles, 8 MiB of transformed weights)
-	// took 2.5-2.8 ms against the GEMM path's 2.77 ms in the model, while
-	// its 14x14x256 layers (49 tiles) took 1.8 against 2.7 ms.
-	winoMinTiles = 32
+	// panels, and with few tiles the layer is bound by that stream: with
+	// one point GEMM per panel, ResNet-18's 7x7x512 layers (16 tiles,
+	// 8 MiB of transformed weights) took 2.5-2.8 ms against the GEMM
+	// path's 2.77 ms in the model. Since the point GEMM runs up to
+	// winoGemmPanels panels per point (the weights read once for all of
+	// them), the three layers take 132-167 against 145-206 ms per 20 runs.
+	winoMinTiles = 16
 
 	// wino4MinTiles is the fewest F(4x4, 3x3) tiles that take it over
 	// F(2x2, 3x3): its weights are 4 times the int8 count in int16
@@ -87,10 +89,16 @@ type winoConv struct {
 	tyLo, tyHi, txLo, txHi int
 	chunkPanels            int
 
-	// scratch layout: chunkPanels panels of V, M, the (tm+2)^2 patch of an
-	// edge tile, the tm x tm x 16 spill of an edge tile's outputs.
-	vPanelBytes, mOff, patchOff, spillOff, scratchBytes int
+	// scratch layout: chunkPanels panels of V, the M of winoGemmPanels
+	// panels (mSize int32 each), the (tm+2)^2 patch of an edge tile, the
+	// tm x tm x 16 spill of an edge tile's outputs.
+	vPanelBytes, mOff, mSize, patchOff, spillOff, scratchBytes int
 }
+
+// winoGemmPanels is how many panels one point-GEMM call computes: a
+// point's weights then come from memory once for all of them (the
+// 7x7x512 layers' blocks are 256 KiB of transformed weights).
+const winoGemmPanels = 4
 
 // winoFits reports whether Winograd runs p on variant v: a 3x3 stride-1
 // undilated convolution with one group, at least winoMinInC input
@@ -178,7 +186,8 @@ func newWinoConv(wk *winoKernel, tm int, p *Conv2DInt8Params, filter []int8, bia
 	panels := (g.N*c.tilesH*c.tilesW + winoTiles - 1) / winoTiles
 	c.chunkPanels = max(1, min(panels, winoChunkBudget/c.vPanelBytes))
 	c.mOff = c.chunkPanels * c.vPanelBytes
-	c.patchOff = c.mOff + amd64.WinoMSize(c.points)*4
+	c.mSize = amd64.WinoMSize(c.points)
+	c.patchOff = c.mOff + winoGemmPanels*c.mSize*4
 	c.spillOff = c.patchOff + roundUp((tm+2)*(tm+2)*g.InC, 64)
 	c.scratchBytes = c.spillOff + tm*tm*16
 	return c
@@ -257,7 +266,7 @@ func (c *winoConv) pack(filter []int8, bias []int32) {
 func (c *winoConv) run(in, out []int8, scratch []byte, lo, hi int) {
 	t0, t1 := lo*c.tilesW, hi*c.tilesW
 	chunk := c.chunkPanels * winoTiles
-	m := int32s(scratch[c.mOff:][:amd64.WinoMSize(c.points)*4])
+	m := int32s(scratch[c.mOff:][:winoGemmPanels*c.mSize*4])
 	for cs := t0; cs < t1; cs += chunk {
 		ce := min(t1, cs+chunk)
 		panels := (ce - cs + winoTiles - 1) / winoTiles
@@ -267,10 +276,13 @@ func (c *winoConv) run(in, out []int8, scratch []byte, lo, hi int) {
 		}
 		for b := range c.blocks {
 			blk := c.packed[b*c.blockBytes:][:c.blockBytes]
-			for pn := range panels {
-				a := cs + pn*winoTiles
-				c.wk.gemm(c.panelV(scratch, pn), c.kp, c.points, blk, m)
-				c.outputPanel(out, scratch, m, blk, b, a, min(ce, a+winoTiles))
+			for p0 := 0; p0 < panels; p0 += winoGemmPanels {
+				np := min(winoGemmPanels, panels-p0)
+				c.wk.gemm(int16s(scratch[p0*c.vPanelBytes:c.mOff]), c.vPanelBytes/2, c.kp, c.points, np, blk, m)
+				for q := range np {
+					a := cs + (p0+q)*winoTiles
+					c.outputPanel(out, scratch, m[q*c.mSize:][:c.mSize], blk, b, a, min(ce, a+winoTiles))
+				}
 			}
 		}
 	}

@@ -125,22 +125,27 @@ func WinoInputGo(v []int16, kp, row int, src []int8, rowStride, pixStride, ch in
 	}
 }
 
-// WinoGemm6x16Go is the twin of WinoGemm6x16: for every point p <
-// points, m[(p*6+r)*16+n] = sum over k < kp of v[(p*6+r)*kp+k] *
-// weight(p, n, k) of the packed block blk, from zero, with int32
-// wrap-around.
-func WinoGemm6x16Go(v []int16, kp, points int, blk []byte, m []int32) {
+// WinoGemm6x16Go is the twin of WinoGemm6x16: for each of panels panels
+// q (its V at v[q*vStride:], its M at m[q*WinoMSize(points):]) and every
+// point p < points, M[(p*6+r)*16+n] = sum over k < kp of
+// V[(p*6+r)*kp+k] * weight(p, n, k) of the packed block blk, from zero,
+// with int32 wrap-around. (The assembly runs the panels inside the point
+// loop, so a point's weights are read from memory once for all of them.)
+func WinoGemm6x16Go(v []int16, vStride, kp, points, panels int, blk []byte, m []int32) {
 	wts := blk[headerRows*16*4:][:points*16*kp*2]
-	for p := range points {
-		for r := range WinoTiles {
-			a := v[(p*WinoTiles+r)*kp:][:kp]
-			for n := range 16 {
-				var acc int32
-				for k, x := range a {
-					pos := p*16*kp + (k/2*16+n)*2 + k%2
-					acc += int32(x) * int32(int16(binary.LittleEndian.Uint16(wts[2*pos:])))
+	for q := range panels {
+		vq, mq := v[q*vStride:], m[q*WinoMSize(points):]
+		for p := range points {
+			for r := range WinoTiles {
+				a := vq[(p*WinoTiles+r)*kp:][:kp]
+				for n := range 16 {
+					var acc int32
+					for k, x := range a {
+						pos := p*16*kp + (k/2*16+n)*2 + k%2
+						acc += int32(x) * int32(int16(binary.LittleEndian.Uint16(wts[2*pos:])))
+					}
+					mq[(p*WinoTiles+r)*16+n] = acc
 				}
-				m[(p*WinoTiles+r)*16+n] = acc
 			}
 		}
 	}

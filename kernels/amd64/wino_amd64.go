@@ -8,7 +8,7 @@ import "unsafe"
 func winoInput(v *int16, kp int, src *int8, rowStride, pixStride, ch int, zp int, tiles int)
 
 //go:noescape
-func winoGemm6x16(v *int16, kp int, b *byte, m *int32, points int)
+func winoGemm6x16(v *int16, vStride, kp int, b *byte, m *int32, points, panels int)
 
 //go:noescape
 func winoOutput(m *int32, b *byte, q *Output, dst *int8, rowStride, pixStride, tiles int)
@@ -29,14 +29,14 @@ func WinoInput(v []int16, kp, row int, src []int8, rowStride, pixStride, ch int,
 }
 
 // WinoGemm6x16 (AVX2) is WinoGemm6x16Go.
-func WinoGemm6x16(v []int16, kp, points int, blk []byte, m []int32) {
-	if kp <= 0 || kp%2 != 0 || points <= 0 {
-		panic("amd64: WinoGemm6x16: bad kp or points")
+func WinoGemm6x16(v []int16, vStride, kp, points, panels int, blk []byte, m []int32) {
+	if kp <= 0 || kp%2 != 0 || points <= 0 || panels <= 0 || vStride < points*WinoTiles*kp {
+		panic("amd64: WinoGemm6x16: bad shape")
 	}
-	v = v[:points*WinoTiles*kp]
+	v = v[:(panels-1)*vStride+points*WinoTiles*kp]
 	blk = blk[:WinoBlockBytes(kp, points)]
-	m = m[:WinoMSize(points)]
-	winoGemm6x16(unsafe.SliceData(v), kp, &blk[0], &m[0], points)
+	m = m[:panels*WinoMSize(points)]
+	winoGemm6x16(unsafe.SliceData(v), vStride, kp, &blk[0], &m[0], points, panels)
 }
 
 // WinoOutput (AVX2) is WinoOutputGo.

@@ -131,33 +131,46 @@ nexttile:
 	VZEROUPPER
 	RET
 
-// func winoGemm6x16(v *int16, kp int, b *byte, m *int32, points int)
+// func winoGemm6x16(v *int16, vStride, kp int, b *byte, m *int32, points, panels int)
 //
-// WinoGemm6x16Go: for each of the points points, the 6 x 16 tile of the
-// point's A panel (6 rows of kp int16, kp even) and weights, from zero,
-// stored as int32 to m (384 bytes per point).
+// WinoGemm6x16Go: for each of the points points, and for each of the
+// panels panels inside it (so the point's weights, 64 bytes per k-pair,
+// come from memory once and from L1 for the other panels), the 6 x 16
+// tile of the point's A panel (6 rows of kp int16, kp even) and weights,
+// from zero, stored as int32 to the panel's M (384 bytes per point).
 //
 // Register contract:
-//   AX      the point's A panel, DX = 2*kp bytes per row
+//   AX      the point's A panel in panel 0, DX = 2*kp bytes per row, R10 = 2*vStride (next panel)
+//   R14     the point's A panel in the current panel
 //   SI, R8  A rows 0 and 3 during the k loop (rows 1, 2 at +DX, +2*DX; 4, 5 likewise)
-//   DI      weights (64 bytes per k-pair, the points' one after another), CX k-pairs left
-//   R9      M of the point, R12 points left
+//   BX      the point's weights, DI the k loop's, CX k-pairs left
+//   R9      M of the point and panel, R11 = points*384 (next panel's M)
+//   R12     points left, R13 panels left; m+32(FP) the point's M in panel 0
 //   Y0-Y11  accumulators: row m channels 0-7 in Y(2m), 8-15 in Y(2m+1)
 //   Y12-Y13 weights of one k-pair, Y14 broadcast A pair, Y15 product
-TEXT ·winoGemm6x16(SB), NOSPLIT, $0-40
-	MOVQ v+0(FP), AX
-	MOVQ kp+8(FP), DX
-	MOVQ b+16(FP), DI
-	MOVQ m+24(FP), R9
-	ADDQ $448, DI
-	SHLQ $1, DX
-	MOVQ points+32(FP), R12
+TEXT ·winoGemm6x16(SB), NOSPLIT, $0-56
+	MOVQ  v+0(FP), AX
+	MOVQ  vStride+8(FP), R10
+	SHLQ  $1, R10
+	MOVQ  kp+16(FP), DX
+	SHLQ  $1, DX
+	MOVQ  b+24(FP), BX
+	ADDQ  $448, BX
+	MOVQ  points+40(FP), R12
+	MOVQ  R12, R11
+	IMULQ $384, R11
 
 point:
-	MOVQ  AX, SI
-	LEAQ  (AX)(DX*2), R8
+	MOVQ AX, R14
+	MOVQ m+32(FP), R9
+	MOVQ panels+48(FP), R13
+
+panel:
+	MOVQ  BX, DI
+	MOVQ  R14, SI
+	LEAQ  (R14)(DX*2), R8
 	ADDQ  DX, R8
-	MOVQ  kp+8(FP), CX
+	MOVQ  kp+16(FP), CX
 	SHRQ  $1, CX
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
@@ -203,11 +216,19 @@ store:
 	VMOVDQU Y9, 288(R9)
 	VMOVDQU Y10, 320(R9)
 	VMOVDQU Y11, 352(R9)
-	ADDQ    $384, R9
 
-	// The next point's A panel: 6 rows further.
+	// The next panel: its V and its M.
+	ADDQ R10, R14
+	ADDQ R11, R9
+	DECQ R13
+	JNZ  panel
+
+	// The next point: its weights start where this one's end, its A
+	// panel 6 rows further, its M 384 bytes further.
+	MOVQ DI, BX
 	LEAQ (DX)(DX*2), CX
 	LEAQ (AX)(CX*2), AX
+	ADDQ $384, m+32(FP)
 	DECQ R12
 	JNZ  point
 	VZEROUPPER

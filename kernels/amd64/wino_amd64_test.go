@@ -81,7 +81,9 @@ func TestWinoGemmMatchesTwin(t *testing.T) {
 	for _, points := range []int{WinoPoints, Wino4Points} {
 		for _, kp := range []int{2, 4, 6, 16, 18, 32, 34, 64, 66, 128, 258, 512} {
 			for trial := range 3 {
-				v := make([]int16, points*WinoTiles*kp)
+				panels := 1 + trial
+				vStride := points*WinoTiles*kp + 2*rng.IntN(40)
+				v := make([]int16, (panels-1)*vStride+points*WinoTiles*kp)
 				for i := range v {
 					v[i] = int16(rng.IntN(2*25500+1) - 25500)
 					if trial == 0 {
@@ -92,13 +94,13 @@ func TestWinoGemmMatchesTwin(t *testing.T) {
 				for i := range blk {
 					blk[i] = byte(rng.IntN(256))
 				}
-				size := WinoMSize(points)
+				size := panels * WinoMSize(points)
 				m := make([]int32, size+32)
 				want := make([]int32, size)
-				WinoGemm6x16Go(v, kp, points, blk, want)
-				WinoGemm6x16(v, kp, points, blk, m[:size])
+				WinoGemm6x16Go(v, vStride, kp, points, panels, blk, want)
+				WinoGemm6x16(v, vStride, kp, points, panels, blk, m[:size])
 				if !slices.Equal(m[:size], want) {
-					t.Fatalf("points %d kp %d trial %d: asm M differs", points, kp, trial)
+					t.Fatalf("points %d kp %d panels %d: asm M differs", points, kp, panels)
 				}
 				for _, x := range m[size:] {
 					if x != 0 {

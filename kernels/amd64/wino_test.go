@@ -110,11 +110,11 @@ func (c *winoCase) run() []int8 {
 	got := make([]int8, c.tm*c.tm*c.tiles*16)
 	if c.tm == 2 {
 		WinoInputGo(v, c.kp, row, c.in, w*c.ch, c.ch, c.ch, c.zp, c.tiles)
-		WinoGemm6x16Go(v, c.kp, c.points, c.blk, m)
+		WinoGemm6x16Go(v, len(v), c.kp, c.points, 1, c.blk, m)
 		WinoOutputGo(m, row, c.blk, c.q, got, 2*c.tiles*16, 16, c.tiles)
 	} else {
 		Wino4InputGo(v, c.kp, row, c.in, w*c.ch, c.ch, c.ch, c.zp, c.tiles)
-		WinoGemm6x16Go(v, c.kp, c.points, c.blk, m)
+		WinoGemm6x16Go(v, len(v), c.kp, c.points, 1, c.blk, m)
 		Wino4OutputGo(m, row, c.blk, c.q, got, 4*c.tiles*16, 16, c.tiles)
 	}
 	return got
