@@ -60,3 +60,62 @@ func TestWinogradTakesItsShapes(t *testing.T) {
 		t.Error("F(4x4, 3x3) refuses a layer of zero weights")
 	}
 }
+
+// TestWinogradRandomShapes runs Winograd (F(2x2) and F(4x4), on AVX2 where
+// the CPU has it and on the Go twins) over random 3x3 stride-1
+// geometries: batch, sizes, padding on each side from 0 to 2, channel
+// counts around the 16-channel blocks, zero points and requantizations,
+// against the reference convolution, with random unit ranges.
+func TestWinogradRandomShapes(t *testing.T) {
+	vs := []Variant{twinAVX2}
+	if winoKernels[AVX2] != nil {
+		vs = append(vs, AVX2)
+	}
+	r := newRand(77)
+	took := map[int]int{} // tile size -> layers
+	for trial := range 60 {
+		g := ConvGeom{N: 1 + r.IntN(2), InH: 3 + r.IntN(30), InW: 3 + r.IntN(30), InC: 16 + r.IntN(40), OutC: 1 + r.IntN(40),
+			KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1,
+			PadTop: r.IntN(3), PadLeft: r.IntN(3), Groups: 1}
+		padB, padR := r.IntN(3), r.IntN(3)
+		g.OutH, g.OutW = g.InH+g.PadTop+padB-2, g.InW+g.PadLeft+padR-2
+		if g.OutH <= 0 || g.OutW <= 0 {
+			continue
+		}
+		p := &Conv2DInt8Params{ConvGeom: g, InZeroPoint: int32(r.IntN(256) - 128),
+			Requant: randRequant(r, g.OutC, 300*float64(9*g.InC), 1)}
+		if trial%3 == 0 {
+			p.ActMin, p.ActMax = p.OutZeroPoint, 127
+		}
+		in := randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
+		filter := randInt8s(r, g.OutC*9*g.InC, -127, 127)
+		bias := make([]int32, g.OutC)
+		for i := range bias {
+			bias[i] = int32(r.IntN(1<<16) - 1<<15)
+		}
+		want := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
+		Conv2DInt8(p, in, filter, bias, want, 0, g.Units())
+		for _, v := range vs {
+			pr, ok := PrepareConv2DInt8(v, p, filter, bias)
+			if !ok {
+				t.Fatalf("trial %d %+v: no fast path", trial, g)
+			}
+			if winoTileCount(&g, 2) >= winoMinTiles && pr.out.tileRows == 0 {
+				t.Fatalf("trial %d %+v: Winograd did not take it", trial, g)
+			}
+			took[pr.out.tileH]++
+			got := make([]int8, len(want))
+			scratch := make([]byte, pr.ScratchBytes)
+			for lo := 0; lo < pr.Units; {
+				hi := min(pr.Units, lo+1+r.IntN(pr.Units))
+				pr.Run(in, got, scratch, lo, hi)
+				lo = hi
+			}
+			compareInt8(t, got, want, convWhere(g))
+		}
+	}
+	if took[2] == 0 || took[4] == 0 {
+		t.Fatalf("the random shapes reached F(2x2) %d and F(4x4) %d times: both must run", took[2], took[4])
+	}
+	t.Logf("F(2x2, 3x3) %d, F(4x4, 3x3) %d, GEMM %d layers", took[2], took[4], took[0])
+}
