@@ -210,29 +210,10 @@ func fillInt16(s []int16, v int16) {
 // partial block and a partial group) through rk and through its Go twin
 // and reports whether they agree.
 func rowsConvSelfTest(rk, twin *rowsConvKernel) bool {
-	r := rand.New(rand.NewPCG(3, 4))
-	p := &Conv2DInt8Params{
-		ConvGeom: ConvGeom{N: 1, InH: 9, InW: 13, InC: 3, OutH: 5, OutW: 7, OutC: 16 + 8,
-			KH: 3, KW: 3, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, PadTop: 1, PadLeft: 1, Groups: 1},
-		InZeroPoint: -3,
-		Requant:     Requant{OutZeroPoint: 5, ActMin: -128, ActMax: 127},
-	}
+	p, filter, in, bias := selfTestConv(rand.New(rand.NewPCG(3, 4)), ConvGeom{N: 1, InH: 9, InW: 13, InC: 3,
+		OutH: 5, OutW: 7, OutC: 16 + 8, KH: 3, KW: 3, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1,
+		PadTop: 1, PadLeft: 1, Groups: 1})
 	g := &p.ConvGeom
-	filter := make([]int8, g.OutC*g.KH*g.KW*g.InC)
-	for i := range filter {
-		filter[i] = int8(r.IntN(255) - 127)
-	}
-	in := make([]int8, g.InH*g.InW*g.InC)
-	for i := range in {
-		in[i] = int8(r.IntN(256) - 128)
-	}
-	bias := make([]int32, g.OutC)
-	p.Multiplier, p.Shift = make([]int32, g.OutC), make([]int32, g.OutC)
-	for c := range g.OutC {
-		bias[c] = int32(r.IntN(1<<16) - 1<<15)
-		p.Multiplier[c] = int32(1<<30 + r.IntN(1<<30))
-		p.Shift[c] = -int32(r.IntN(12))
-	}
 	run := func(k *rowsConvKernel) []int8 {
 		c, err := newRowsConv(k, p, filter, bias)
 		if err != nil {

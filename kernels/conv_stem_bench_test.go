@@ -1,9 +1,6 @@
 package kernels
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 // stemShapeCases are the first convolutions of MobileNetV2 and
 // EfficientNet-B0 (3x3/2 onto 32 channels, TFLite's SAME padding at the
@@ -35,23 +32,9 @@ func BenchmarkRowsConvVsGEMM(b *testing.B) {
 			macs := float64(len(out) * g.KH * g.KW * g.InC)
 			rowsScratch, gemmScratch := make([]byte, rows.ScratchBytes), make([]byte, gemm.ScratchBytes)
 			b.Run(string(v)+"/"+c.name, func(b *testing.B) {
-				// Alternate the two call by call: each one's fastest call
-				// and their summed times over the same stretch of time.
-				var rowsSum, gemmSum time.Duration
-				rowsMin, gemmMin := time.Duration(1<<62), time.Duration(1<<62)
-				for b.Loop() {
-					t0 := time.Now()
-					rows.Run(in, out, rowsScratch, 0, rows.Units)
-					t1 := time.Now()
-					gemm.Run(in, out, gemmScratch, 0, gemm.Units)
-					t2 := time.Now()
-					rowsSum, gemmSum = rowsSum+t1.Sub(t0), gemmSum+t2.Sub(t1)
-					rowsMin, gemmMin = min(rowsMin, t1.Sub(t0)), min(gemmMin, t2.Sub(t1))
-				}
-				b.ReportMetric(float64(rowsMin.Microseconds()), "rows-min-µs")
-				b.ReportMetric(float64(gemmMin.Microseconds()), "gemm-min-µs")
-				b.ReportMetric(float64(rowsSum)/float64(gemmSum), "rows/gemm")
-				b.ReportMetric(macs*float64(b.N)/rowsSum.Seconds()/1e9, "rows-GMAC/s")
+				benchAlternate(b, "rows", "gemm", macs,
+					func() { rows.Run(in, out, rowsScratch, 0, rows.Units) },
+					func() { gemm.Run(in, out, gemmScratch, 0, gemm.Units) })
 			})
 		}
 	}

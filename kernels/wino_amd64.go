@@ -34,29 +34,10 @@ func init() {
 // partial output block, an input-channel count that is no multiple of
 // 16) through wk and through its Go twins and reports whether they agree.
 func winoSelfTest(wk, twin *winoKernel) bool {
-	r := rand.New(rand.NewPCG(5, 6))
-	p := &Conv2DInt8Params{
-		ConvGeom: ConvGeom{N: 1, InH: 7, InW: 9, InC: 19, OutH: 7, OutW: 9, OutC: 16 + 5,
-			KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, PadTop: 1, PadLeft: 1, Groups: 1},
-		InZeroPoint: -3,
-		Requant:     Requant{OutZeroPoint: 5, ActMin: -128, ActMax: 127},
-	}
+	p, filter, in, bias := selfTestConv(rand.New(rand.NewPCG(5, 6)), ConvGeom{N: 1, InH: 7, InW: 9, InC: 19,
+		OutH: 7, OutW: 9, OutC: 16 + 5, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1,
+		PadTop: 1, PadLeft: 1, Groups: 1})
 	g := &p.ConvGeom
-	filter := make([]int8, g.OutC*9*g.InC)
-	for i := range filter {
-		filter[i] = int8(r.IntN(255) - 127)
-	}
-	in := make([]int8, g.InH*g.InW*g.InC)
-	for i := range in {
-		in[i] = int8(r.IntN(256) - 128)
-	}
-	bias := make([]int32, g.OutC)
-	p.Multiplier, p.Shift = make([]int32, g.OutC), make([]int32, g.OutC)
-	for c := range g.OutC {
-		bias[c] = int32(r.IntN(1<<16) - 1<<15)
-		p.Multiplier[c] = int32(1<<30 + r.IntN(1<<30))
-		p.Shift[c] = -int32(r.IntN(12))
-	}
 	run := func(k *winoKernel, tm int) []int8 {
 		c := newWinoConv(k, tm, p, filter, bias)
 		out := make([]int8, g.OutH*g.OutW*g.OutC)

@@ -3,7 +3,6 @@ package kernels
 import (
 	"fmt"
 	"testing"
-	"time"
 )
 
 // winoShapeCases are the 3x3 stride-1 convolutions of ResNet-18 that
@@ -59,21 +58,9 @@ func benchmarkWinograd(b *testing.B, compare2x2 bool) {
 			macs := float64(len(out) * g.KH * g.KW * g.InC)
 			winoScratch, gemmScratch := make([]byte, wino.ScratchBytes), make([]byte, gemm.ScratchBytes)
 			b.Run(fmt.Sprintf("%s/%s", v, c.name), func(b *testing.B) {
-				var winoSum, gemmSum time.Duration
-				winoMin, gemmMin := time.Duration(1<<62), time.Duration(1<<62)
-				for b.Loop() {
-					t0 := time.Now()
-					wino.Run(in, out, winoScratch, 0, wino.Units)
-					t1 := time.Now()
-					gemm.Run(in, out, gemmScratch, 0, gemm.Units)
-					t2 := time.Now()
-					winoSum, gemmSum = winoSum+t1.Sub(t0), gemmSum+t2.Sub(t1)
-					winoMin, gemmMin = min(winoMin, t1.Sub(t0)), min(gemmMin, t2.Sub(t1))
-				}
-				b.ReportMetric(float64(winoMin.Microseconds()), "wino-min-µs")
-				b.ReportMetric(float64(gemmMin.Microseconds()), "gemm-min-µs")
-				b.ReportMetric(float64(winoSum)/float64(gemmSum), "wino/gemm")
-				b.ReportMetric(macs*float64(b.N)/winoSum.Seconds()/1e9, "wino-eqGMAC/s")
+				benchAlternate(b, "wino", "gemm", macs,
+					func() { wino.Run(in, out, winoScratch, 0, wino.Units) },
+					func() { gemm.Run(in, out, gemmScratch, 0, gemm.Units) })
 			})
 		}
 	}

@@ -26,3 +26,18 @@
 	MADD_ROW(D(R3), Y6, Y7) \
 	MADD_ROW(D(R3)(S*1), Y8, Y9) \
 	MADD_ROW(D(R3)(S*2), Y10, Y11)
+
+// ZERO_6x16 clears the 6 x 16 tile's accumulators Y0-Y11.
+#define ZERO_6x16 \
+	VPXOR Y0, Y0, Y0 \
+	VPXOR Y1, Y1, Y1 \
+	VPXOR Y2, Y2, Y2 \
+	VPXOR Y3, Y3, Y3 \
+	VPXOR Y4, Y4, Y4 \
+	VPXOR Y5, Y5, Y5 \
+	VPXOR Y6, Y6, Y6 \
+	VPXOR Y7, Y7, Y7 \
+	VPXOR Y8, Y8, Y8 \
+	VPXOR Y9, Y9, Y9 \
+	VPXOR Y10, Y10, Y10 \
+	VPXOR Y11, Y11, Y11

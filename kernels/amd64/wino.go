@@ -59,25 +59,31 @@ func WinoBlockBytes(kp, points int) int { return headerRows*16*4 + points*16*kp*
 // WinoFilter returns U = G2 g G2' of one output channel's 3x3 filter g
 // (row-major) over one input channel, in point order (u[4*j+i] = U[i][j]).
 func WinoFilter(g *[9]int8) (u [WinoPoints]int16) {
-	g2 := [4][3]int32{{2, 0, 0}, {1, 1, 1}, {1, -1, 1}, {0, 0, 2}}
-	var t [4][3]int32 // G2 g
-	for i := range 4 {
+	winoTransformFilter(g, [][3]int32{{2, 0, 0}, {1, 1, 1}, {1, -1, 1}, {0, 0, 2}}, u[:])
+	return u
+}
+
+// winoTransformFilter writes U = G g G' (G n x 3, n = len(gm)) of the 3x3
+// filter g into u in point order: u[n*j+i] = U[i][j].
+func winoTransformFilter(g *[9]int8, gm [][3]int32, u []int16) {
+	n := len(gm)
+	t := make([][3]int32, n) // G g
+	for i := range n {
 		for c := range 3 {
 			for k := range 3 {
-				t[i][c] += g2[i][k] * int32(g[3*k+c])
+				t[i][c] += gm[i][k] * int32(g[3*k+c])
 			}
 		}
 	}
-	for i := range 4 {
-		for j := range 4 {
+	for i := range n {
+		for j := range n {
 			var s int32
 			for k := range 3 {
-				s += t[i][k] * g2[j][k]
+				s += t[i][k] * gm[j][k]
 			}
-			u[4*j+i] = int16(s)
+			u[n*j+i] = int16(s)
 		}
 	}
-	return u
 }
 
 // PutWinoFilter stores u (WinoFilter's or Wino4Filter's points) as output

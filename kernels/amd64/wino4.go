@@ -37,24 +37,7 @@ const wino4Inv9 = 0x38E38E39
 // Wino4Filter returns U = G' g G'^T of one output channel's 3x3 filter g
 // (row-major) over one input channel, in point order (u[6*j+i] = U[i][j]).
 func Wino4Filter(g *[9]int8) (u [Wino4Points]int16) {
-	gp := [6][3]int32{{1, 0, 0}, {-1, -1, -1}, {-1, 1, -1}, {1, 2, 4}, {1, -2, 4}, {0, 0, 1}}
-	var t [6][3]int32 // G' g
-	for i := range 6 {
-		for c := range 3 {
-			for k := range 3 {
-				t[i][c] += gp[i][k] * int32(g[3*k+c])
-			}
-		}
-	}
-	for i := range 6 {
-		for j := range 6 {
-			var s int32
-			for k := range 3 {
-				s += t[i][k] * gp[j][k]
-			}
-			u[6*j+i] = int16(s)
-		}
-	}
+	winoTransformFilter(g, [][3]int32{{1, 0, 0}, {-1, -1, -1}, {-1, 1, -1}, {1, 2, 4}, {1, -2, 4}, {0, 0, 1}}, u[:])
 	return u
 }
 

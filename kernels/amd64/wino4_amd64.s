@@ -3,6 +3,7 @@
 #include "textflag.h"
 #include "pair_requant_amd64.h"
 #include "gemm_requant_amd64.h"
+#include "wino_amd64.h"
 
 // The F(4x4, 3x3) transforms; wino4.go states their semantics.
 
@@ -133,14 +134,7 @@ w4store:
 	JNE     w4col
 
 	// The next 16 channels; a partial last block overlaps.
-	ADDQ $16, DX
-	CMPQ DX, CX
-	JGE  w4next
-	LEAQ -16(CX), R10
-	CMPQ DX, R10
-	JLE  w4block
-	MOVQ R10, DX
-	JMP  w4block
+	WINO_NEXT_BLOCK(w4block, w4next)
 
 w4next:
 	LEAQ (SI)(R9*4), SI

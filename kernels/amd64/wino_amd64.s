@@ -4,6 +4,7 @@
 #include "pair_requant_amd64.h"
 #include "gemm_tile_amd64.h"
 #include "gemm_requant_amd64.h"
+#include "wino_amd64.h"
 
 // The Winograd F(2x2, 3x3) routines; wino.go states their semantics and
 // the layouts of V, the packed blocks and M.
@@ -113,14 +114,7 @@ block:
 	WSTORE(Y7)
 
 	// The next 16 channels; a partial last block overlaps.
-	ADDQ $16, DX
-	CMPQ DX, CX
-	JGE  nexttile
-	LEAQ -16(CX), R10
-	CMPQ DX, R10
-	JLE  block
-	MOVQ R10, DX
-	JMP  block
+	WINO_NEXT_BLOCK(block, nexttile)
 
 nexttile:
 	LEAQ (SI)(R9*2), SI
@@ -172,18 +166,7 @@ panel:
 	ADDQ  DX, R8
 	MOVQ  kp+16(FP), CX
 	SHRQ  $1, CX
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
-	VPXOR Y8, Y8, Y8
-	VPXOR Y9, Y9, Y9
-	VPXOR Y10, Y10, Y10
-	VPXOR Y11, Y11, Y11
+	ZERO_6x16
 	CMPQ  CX, $2
 	JB    ktail
 
