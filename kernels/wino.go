@@ -61,10 +61,11 @@ const (
 
 	// wino4MinTiles is the fewest F(4x4, 3x3) tiles that take it over
 	// F(2x2, 3x3): its weights are 4 times the int8 count in int16
-	// (36 points), streamed once per chunk of panels. ResNet-18's
-	// 14x14x256 layers (16 such tiles) took 105-121 ms per 20 runs for
-	// the three with it against 86-112 with F(2x2, 3x3); its 28x28x128
-	// layers (49 tiles) gain 0.72x.
+	// (36 points), streamed once per chunk of panels. ResNet-18's three
+	// 14x14x256 layers (16 such tiles) took 112-117 ms per 20 runs with
+	// it against 104-121 with F(2x2, 3x3), and after the multi-panel
+	// point GEMM 105-112 against 86-89; its 28x28x128 layers (49 tiles)
+	// take 0.72x the time.
 	wino4MinTiles = 48
 )
 
