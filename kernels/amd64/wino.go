@@ -44,10 +44,6 @@ const WinoTiles = 6
 // WinoPoints is the number of points of a transformed tile.
 const WinoPoints = 16
 
-// WinoMInt32s is the size of a panel's M in int32 for F(2x2, 3x3); F(4x4,
-// 3x3)'s has Wino4Points points (WinoMSize).
-const WinoMInt32s = WinoPoints * WinoTiles * 16
-
 // WinoMSize is the size in int32 of a panel's M with points points.
 func WinoMSize(points int) int { return points * WinoTiles * 16 }
 

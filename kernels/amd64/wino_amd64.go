@@ -47,7 +47,7 @@ func WinoOutput(m []int32, t0 int, blk []byte, q *Output, dst []int8, rowStride,
 	if t0 < 0 || t0+tiles > WinoTiles {
 		panic("amd64: WinoOutput: bad tiles")
 	}
-	m = m[:WinoMInt32s]
+	m = m[:WinoMSize(WinoPoints)]
 	blk = blk[:headerRows*16*4]
 	dst = dst[:(tiles-1)*2*pixStride+rowStride+pixStride+16]
 	winoOutput(&m[t0*16], &blk[0], q, &dst[0], rowStride, pixStride, tiles)
