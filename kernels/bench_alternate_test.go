@@ -27,3 +27,16 @@ func benchAlternate(b *testing.B, nameA, nameB string, macs float64, runA, runB 
 	b.ReportMetric(float64(sumA)/float64(sumB), nameA+"/"+nameB)
 	b.ReportMetric(macs*float64(b.N)/sumA.Seconds()/1e9, nameA+"-GMAC/s")
 }
+
+// benchConvOperands draws the operands the alternating benchmarks give
+// both of their paths for shape c: input zero point -3, requantization
+// for accumulators around 3000, weights and input over the int8 range.
+func benchConvOperands(c convCase) (p *Conv2DInt8Params, filter, in, out []int8) {
+	g, _ := c.geom()
+	r := newRand(5)
+	p = &Conv2DInt8Params{ConvGeom: g, InZeroPoint: -3, Requant: randRequant(r, g.OutC, 3000, 1)}
+	filter = randInt8s(r, g.OutC*g.KH*g.KW*g.InC, -127, 127)
+	in = randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
+	out = make([]int8, g.N*g.OutH*g.OutW*g.OutC)
+	return p, filter, in, out
+}

@@ -35,12 +35,8 @@ func benchmarkWinograd(b *testing.B, compare2x2 bool) {
 			continue
 		}
 		for _, c := range winoShapeCases {
-			g, _ := c.geom()
-			r := newRand(5)
-			p := &Conv2DInt8Params{ConvGeom: g, InZeroPoint: -3, Requant: randRequant(r, g.OutC, 3000, 1)}
-			filter := randInt8s(r, g.OutC*g.KH*g.KW*g.InC, -127, 127)
-			in := randInt8s(r, g.N*g.InH*g.InW*g.InC, -128, 127)
-			out := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
+			p, filter, in, out := benchConvOperands(c)
+			g := &p.ConvGeom
 			wino, ok := PrepareConv2DInt8(v, p, filter, nil)
 			if compare2x2 {
 				wino4Enabled = false

@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -112,6 +113,9 @@ func TestWinogradRandomShapes(t *testing.T) {
 				lo = hi
 			}
 			compareInt8(t, got, want, convWhere(g))
+			if v == AVX2 { // the twins are slow, and run the same driver
+				checkNoAllocs(t, fmt.Sprintf("%s %+v", v, g), func() { pr.Run(in, got, scratch, 0, pr.Units) })
+			}
 		}
 	}
 	if took[2] == 0 || took[4] == 0 {
