@@ -102,7 +102,7 @@ func TestRowsConvMatchesReference(t *testing.T) {
 			want := make([]int8, n)
 			Conv2DInt8(p, in, filter, bias, want, 0, g.Units())
 			scratch := make([]byte, pr.ScratchBytes)
-			got := runChecked(t, r, n, pr.Units, func(i int) int { return i / (6 * g.OutC) }, func(out []int8, lo, hi int) {
+			got := runChecked(t, n, pr.Units, func(i int) int { return i / (6 * g.OutC) }, func(out []int8, lo, hi int) {
 				pr.Run(in, out, scratch, lo, hi)
 			})
 			compareInt8(t, got, want, convWhere(*g))

@@ -203,7 +203,7 @@ func TestConv2DInt8(t *testing.T) {
 				p.Requant = randRequant(r, g.OutC, 10, 1)
 			}
 			want := naiveConvInt8(t, p, in, filter, bias)
-			got := runChecked(t, r, len(want), g.Units(), func(i int) int { return i / (g.OutW * g.OutC) },
+			got := runChecked(t, len(want), g.Units(), func(i int) int { return i / (g.OutW * g.OutC) },
 				func(out []int8, lo, hi int) { Conv2DInt8(p, in, filter, bias, out, lo, hi) })
 			compareInt8(t, got, want, convWhere(g))
 			if ci%4 == 0 {
@@ -229,7 +229,7 @@ func TestConv2DFloat32(t *testing.T) {
 				p.ActMin, p.ActMax = 0, 1.5
 			}
 			bits, exact, mag := naiveConvFloat32(p, in, filter, bias)
-			got := runChecked(t, r, len(bits), g.Units(), func(i int) int { return i / (g.OutW * g.OutC) },
+			got := runChecked(t, len(bits), g.Units(), func(i int) int { return i / (g.OutW * g.OutC) },
 				func(out []float32, lo, hi int) { Conv2DFloat32(p, in, filter, bias, out, lo, hi) })
 			// A float32 sum of k terms is within (k+1)*2^-24 of the sum of magnitudes.
 			compareFloat32(t, got, exact, mag, float64(g.KH*g.KW*g.InC/g.Groups+2)*0x1p-24, convWhere(g))

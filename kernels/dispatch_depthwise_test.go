@@ -52,7 +52,7 @@ func TestPreparedDepthwiseMatchesReference(t *testing.T) {
 				t.Fatalf("%s: %d units, want the reference's %d", name, prep.Units, g.Units())
 			}
 			scratch := make([]byte, prep.ScratchBytes)
-			got := runChecked(t, r, n, prep.Units, func(i int) int { return i / (g.OutW * g.OutC) },
+			got := runChecked(t, n, prep.Units, func(i int) int { return i / (g.OutW * g.OutC) },
 				func(out []int8, lo, hi int) { prep.Run(in, out, scratch, lo, hi) })
 			compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
 			checkNoAllocs(t, name, func() { prep.Run(in, got, scratch, 0, prep.Units) })

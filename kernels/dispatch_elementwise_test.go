@@ -76,7 +76,7 @@ func TestPreparedBinaryMatchesReference(t *testing.T) {
 					}
 					var got []int8
 					if n <= 1500 {
-						got = runChecked(t, r, n, prep.Units, perElement, func(out []int8, lo, hi int) { prep.Run(a, b, out, lo, hi) })
+						got = runChecked(t, n, prep.Units, perElement, func(out []int8, lo, hi int) { prep.Run(a, b, out, lo, hi) })
 					} else { // runChecked is quadratic in units: three ranges here
 						got = make([]int8, n)
 						cut1, cut2 := n/3+r.IntN(9), 2*n/3+r.IntN(9)
@@ -121,7 +121,7 @@ func TestPreparedLUTMatchesReference(t *testing.T) {
 			}
 			var got []int8
 			if n <= 1500 {
-				got = runChecked(t, r, n, prep.Units, perElement, func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
+				got = runChecked(t, n, prep.Units, perElement, func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
 			} else {
 				got = make([]int8, n)
 				prep.Run(in, got, nil, 0, n/2+1)

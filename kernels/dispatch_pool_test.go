@@ -48,7 +48,7 @@ func TestPreparedMeanMatchesReference(t *testing.T) {
 			if perSlice := prep.Units / g.Outer; perSlice > 1 {
 				unitOf = func(i int) int { return i/g.Inner*perSlice + min(perSlice-1, i%g.Inner/32) }
 			}
-			got := runChecked(t, r, n, prep.Units, unitOf,
+			got := runChecked(t, n, prep.Units, unitOf,
 				func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
 			compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
 			checkNoAllocs(t, name, func() { prep.Run(in, got, nil, 0, prep.Units) })
@@ -94,7 +94,7 @@ func TestPreparedPoolMatchesReference(t *testing.T) {
 					}
 					continue
 				}
-				got := runChecked(t, r, n, prep.Units, func(i int) int { return i / (g.OutW * g.C) },
+				got := runChecked(t, n, prep.Units, func(i int) int { return i / (g.OutW * g.C) },
 					func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
 				compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
 				checkNoAllocs(t, name, func() { prep.Run(in, got, nil, 0, prep.Units) })

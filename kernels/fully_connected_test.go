@@ -60,7 +60,7 @@ func TestFullyConnectedInt8(t *testing.T) {
 				p.Requant = randRequant(r, c.n, 10, 1)
 			}
 			want := naiveFullyConnectedInt8(t, p, in, w, bias)
-			got := runChecked(t, r, len(want), c.n, func(i int) int { return i % c.n },
+			got := runChecked(t, len(want), c.n, func(i int) int { return i % c.n },
 				func(out []int8, lo, hi int) { FullyConnectedInt8(p, in, w, bias, out, lo, hi) })
 			compareInt8(t, got, want, fcWhere(c.n))
 		})
@@ -103,7 +103,7 @@ func TestFullyConnectedFloat32(t *testing.T) {
 					mag = append(mag, m)
 				}
 			}
-			got := runChecked(t, r, len(bits), c.n, func(i int) int { return i % c.n },
+			got := runChecked(t, len(bits), c.n, func(i int) int { return i % c.n },
 				func(out []float32, lo, hi int) { FullyConnectedFloat32(p, in, w, bias, out, lo, hi) })
 			compareFloat32(t, got, exact, mag, float64(c.k+2)*0x1p-24, fcWhere(c.n))
 			compareBits(t, got, bits, fcWhere(c.n))

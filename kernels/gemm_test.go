@@ -114,7 +114,7 @@ func gemmConvCases() []convCase {
 func runPrepared(t *testing.T, pr *PreparedInt8, in []int8, n int, unitOf func(int) int) []int8 {
 	t.Helper()
 	scratch := make([]byte, pr.ScratchBytes+64)
-	return runChecked(t, newRand(7), n, pr.Units, unitOf, func(out []int8, lo, hi int) {
+	return runChecked(t, n, pr.Units, unitOf, func(out []int8, lo, hi int) {
 		pr.Run(in, out, scratch, lo, hi)
 	})
 }

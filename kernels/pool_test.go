@@ -119,9 +119,9 @@ func TestPoolInt8(t *testing.T) {
 				wantMax[i], wantAvg[i] = clamp(m), clamp(avg)
 			})
 			unitOf := func(i int) int { return i / (g.OutW * g.C) }
-			got := runChecked(t, r, n, g.Units(), unitOf, func(out []int8, lo, hi int) { MaxPoolInt8(p, in, out, lo, hi) })
+			got := runChecked(t, n, g.Units(), unitOf, func(out []int8, lo, hi int) { MaxPoolInt8(p, in, out, lo, hi) })
 			compareInt8(t, got, wantMax, poolWhere(g))
-			got = runChecked(t, r, n, g.Units(), unitOf, func(out []int8, lo, hi int) { AvgPoolInt8(p, in, out, lo, hi) })
+			got = runChecked(t, n, g.Units(), unitOf, func(out []int8, lo, hi int) { AvgPoolInt8(p, in, out, lo, hi) })
 			compareInt8(t, got, wantAvg, poolWhere(g))
 		})
 	}
@@ -167,9 +167,9 @@ func TestPoolFloat32(t *testing.T) {
 				}
 			})
 			unitOf := func(i int) int { return i / (g.OutW * g.C) }
-			got := runChecked(t, r, n, g.Units(), unitOf, func(out []float32, lo, hi int) { MaxPoolFloat32(p, in, out, lo, hi) })
+			got := runChecked(t, n, g.Units(), unitOf, func(out []float32, lo, hi int) { MaxPoolFloat32(p, in, out, lo, hi) })
 			compareBits(t, got, wantMax, poolWhere(g))
-			got = runChecked(t, r, n, g.Units(), unitOf, func(out []float32, lo, hi int) { AvgPoolFloat32(p, in, out, lo, hi) })
+			got = runChecked(t, n, g.Units(), unitOf, func(out []float32, lo, hi int) { AvgPoolFloat32(p, in, out, lo, hi) })
 			compareFloat32(t, got, avgExact, avgMag, float64(g.KH*g.KW+2)*0x1p-24, poolWhere(g))
 			compareBits(t, got, avgBits, poolWhere(g))
 		})

@@ -57,7 +57,7 @@ func TestPreparedMeanRandomShapes(t *testing.T) {
 			if perSlice := prep.Units / g.Outer; perSlice > 1 {
 				unitOf = func(i int) int { return i/g.Inner*perSlice + min(perSlice-1, i%g.Inner/32) }
 			}
-			got := runChecked(t, r, n, prep.Units, unitOf,
+			got := runChecked(t, n, prep.Units, unitOf,
 				func(out []int8, lo, hi int) { prep.Run(in, out, nil, lo, hi) })
 			compareInt8(t, got, want, func(i int) string { return fmt.Sprintf("%s: output %d", name, i) })
 		}

@@ -44,10 +44,10 @@ func TestReduceInt8(t *testing.T) {
 				}
 			}
 			unitOf := func(i int) int { return i / g.Inner }
-			got := runChecked(t, r, n, g.Units(), unitOf, func(out []int8, lo, hi int) { MeanInt8(p, in, out, lo, hi) })
+			got := runChecked(t, n, g.Units(), unitOf, func(out []int8, lo, hi int) { MeanInt8(p, in, out, lo, hi) })
 			compareInt8(t, got, wantMean, reduceWhere(g))
 			pm := &ReduceMaxInt8Params{ReduceGeom: g}
-			got = runChecked(t, r, n, g.Units(), unitOf, func(out []int8, lo, hi int) { ReduceMaxInt8(pm, in, out, lo, hi) })
+			got = runChecked(t, n, g.Units(), unitOf, func(out []int8, lo, hi int) { ReduceMaxInt8(pm, in, out, lo, hi) })
 			compareInt8(t, got, wantMax, reduceWhere(g))
 		})
 	}
@@ -75,9 +75,9 @@ func TestReduceFloat32(t *testing.T) {
 				}
 			}
 			unitOf := func(i int) int { return i / g.Inner }
-			got := runChecked(t, r, n, g.Units(), unitOf, func(out []float32, lo, hi int) { MeanFloat32(p, in, out, lo, hi) })
+			got := runChecked(t, n, g.Units(), unitOf, func(out []float32, lo, hi int) { MeanFloat32(p, in, out, lo, hi) })
 			compareBits(t, got, wantMean, reduceWhere(g))
-			got = runChecked(t, r, n, g.Units(), unitOf, func(out []float32, lo, hi int) { ReduceMaxFloat32(p, in, out, lo, hi) })
+			got = runChecked(t, n, g.Units(), unitOf, func(out []float32, lo, hi int) { ReduceMaxFloat32(p, in, out, lo, hi) })
 			compareBits(t, got, wantMax, reduceWhere(g))
 		})
 	}

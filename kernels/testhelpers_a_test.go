@@ -159,8 +159,13 @@ const guardLen = 67
 //   - calls over several [lo, hi) ranges, each on a fresh sentinel-filled
 //     buffer, write exactly their own units' elements, with the same bits as
 //     the single call.
-func runChecked[T elem](t *testing.T, r *rand.Rand, n, units int, unitOf func(i int) int, run func(out []T, lo, hi int)) []T {
+//
+// The split's cut points come from a generator of runChecked's own, seeded
+// by n and units: drawing them from the caller's would make the data of a
+// test's later cases depend on how many variants the CPU runs.
+func runChecked[T elem](t *testing.T, n, units int, unitOf func(i int) int, run func(out []T, lo, hi int)) []T {
 	t.Helper()
+	r := rand.New(rand.NewPCG(uint64(n), uint64(units)))
 	s1, s2 := sentinels[T]()
 	call := func(sentinel T, lo, hi int) []T {
 		buf := make([]T, n+2*guardLen)

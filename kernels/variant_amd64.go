@@ -6,6 +6,8 @@ import (
 	"errors"
 
 	"golang.org/x/sys/cpu"
+
+	"github.com/edgeinfer/edgeinfer/kernels/amd64"
 )
 
 // archVariants are the assembly variants of amd64, fastest first.
@@ -26,7 +28,7 @@ func archSupport(v Variant) error {
 	case AVX2:
 		return nil
 	case AVXVNNI:
-		if !x.HasAVXVNNI {
+		if !amd64.HasAVXVNNI {
 			return errors.New("the CPU lacks AVX-VNNI (VEX VPDPBUSD)")
 		}
 		return nil

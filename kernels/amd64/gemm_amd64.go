@@ -10,9 +10,15 @@ import (
 
 // HasAVX2, HasAVXVNNI and HasAVX512VNNI report which routines of this
 // package the CPU runs; callers check them before calling a routine.
+//
+// VNNIEmulated reports that this package was assembled with
+// -D=EDGEINFER_EMULATE_VNNI (scripts/test-vnni-emulated.sh): the AVX-VNNI
+// tile then computes VPDPBUSD by an exact AVX2 sequence, so HasAVXVNNI
+// holds on any AVX2 CPU and the avxvnni variant can be tested here.
 var (
+	VNNIEmulated  = vnniEmulated()
 	HasAVX2       = cpu.X86.HasAVX2
-	HasAVXVNNI    = cpu.X86.HasAVX2 && cpu.X86.HasAVXVNNI
+	HasAVXVNNI    = cpu.X86.HasAVX2 && (cpu.X86.HasAVXVNNI || VNNIEmulated)
 	HasAVX512VNNI = cpu.X86.HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW &&
 		cpu.X86.HasAVX512VL && cpu.X86.HasAVX512VNNI
 )
@@ -34,6 +40,8 @@ func gemm8x32VNNI512(a *byte, b *byte, kp int, c *int8, cStride int, q *Output, 
 
 //go:noescape
 func widenRowsInt16(dst *int16, src *int8, srcStride, rows, n, kp int)
+
+func vnniEmulated() bool
 
 //go:noescape
 func xor80(dst *byte, src *int8, n int)

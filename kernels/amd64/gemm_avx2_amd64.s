@@ -465,6 +465,64 @@ done:
 // (AVX-VNNI): Go's assembler encodes VPDPBUSD only as EVEX, which
 // AVX-VNNI-only CPUs (Alder Lake and later client parts) reject. Bytes
 // from GNU as: {vex} vpdpbusd %ymm12|13, %ymm14, %ymmd.
+//
+// Assembled with -D=EDGEINFER_EMULATE_VNNI (scripts/test-vnni-emulated.sh),
+// each one is instead the exact AVX2 sequence VPDPBUSD_EMU, so that the
+// AVX-VNNI tile runs, and is tested, on CPUs without AVX-VNNI; the macro
+// bytes themselves are checked by disassembly in the same script.
+#ifdef EDGEINFER_EMULATE_VNNI
+#define VPDPBUSD_Y0 VPDPBUSD_EMU(Y12, Y0)
+#define VPDPBUSD_Y1 VPDPBUSD_EMU(Y13, Y1)
+#define VPDPBUSD_Y2 VPDPBUSD_EMU(Y12, Y2)
+#define VPDPBUSD_Y3 VPDPBUSD_EMU(Y13, Y3)
+#define VPDPBUSD_Y4 VPDPBUSD_EMU(Y12, Y4)
+#define VPDPBUSD_Y5 VPDPBUSD_EMU(Y13, Y5)
+#define VPDPBUSD_Y6 VPDPBUSD_EMU(Y12, Y6)
+#define VPDPBUSD_Y7 VPDPBUSD_EMU(Y13, Y7)
+#define VPDPBUSD_Y8 VPDPBUSD_EMU(Y12, Y8)
+#define VPDPBUSD_Y9 VPDPBUSD_EMU(Y13, Y9)
+#define VPDPBUSD_Y10 VPDPBUSD_EMU(Y12, Y10)
+#define VPDPBUSD_Y11 VPDPBUSD_EMU(Y13, Y11)
+
+// VPDPBUSD_EMU(W, D) adds to each int32 lane of D the four products of
+// Y14's uint8 bytes and W's int8 bytes, as VPDPBUSD does (wrapping int32
+// sums, no saturation), through Y15 only. Each uint8 byte u splits into
+// nibbles, u = 16h + l: a VPMADDUBSW pair sum of 4-bit by int8 products
+// is at most 2*15*128 = 3840 in magnitude, far from int16 saturation, and
+// VPMADDWD by 1 (low nibbles) or 16 (high nibbles) widens the pair sums
+// to the int32 lane sums.
+#define VPDPBUSD_EMU(W, D) \
+	VPAND      vnniNibbles<>(SB), Y14, Y15 \
+	VPMADDUBSW W, Y15, Y15 \
+	VPMADDWD   vnniOnes<>(SB), Y15, Y15 \
+	VPADDD     Y15, D, D \
+	VPSRLW     $4, Y14, Y15 \
+	VPAND      vnniNibbles<>(SB), Y15, Y15 \
+	VPMADDUBSW W, Y15, Y15 \
+	VPMADDWD   vnniSixteens<>(SB), Y15, Y15 \
+	VPADDD     Y15, D, D
+
+DATA vnniNibbles<>+0(SB)/8, $0x0f0f0f0f0f0f0f0f
+DATA vnniNibbles<>+8(SB)/8, $0x0f0f0f0f0f0f0f0f
+DATA vnniNibbles<>+16(SB)/8, $0x0f0f0f0f0f0f0f0f
+DATA vnniNibbles<>+24(SB)/8, $0x0f0f0f0f0f0f0f0f
+GLOBL vnniNibbles<>(SB), RODATA|NOPTR, $32
+DATA vnniOnes<>+0(SB)/8, $0x0001000100010001
+DATA vnniOnes<>+8(SB)/8, $0x0001000100010001
+DATA vnniOnes<>+16(SB)/8, $0x0001000100010001
+DATA vnniOnes<>+24(SB)/8, $0x0001000100010001
+GLOBL vnniOnes<>(SB), RODATA|NOPTR, $32
+DATA vnniSixteens<>+0(SB)/8, $0x0010001000100010
+DATA vnniSixteens<>+8(SB)/8, $0x0010001000100010
+DATA vnniSixteens<>+16(SB)/8, $0x0010001000100010
+DATA vnniSixteens<>+24(SB)/8, $0x0010001000100010
+GLOBL vnniSixteens<>(SB), RODATA|NOPTR, $32
+
+// func vnniEmulated() bool
+TEXT ·vnniEmulated(SB), NOSPLIT, $0-1
+	MOVB $1, ret+0(FP)
+	RET
+#else
 #define VPDPBUSD_Y0 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xc4
 #define VPDPBUSD_Y1 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xcd
 #define VPDPBUSD_Y2 BYTE $0xc4; BYTE $0xc2; BYTE $0x0d; BYTE $0x50; BYTE $0xd4
@@ -477,6 +535,12 @@ done:
 #define VPDPBUSD_Y9 BYTE $0xc4; BYTE $0x42; BYTE $0x0d; BYTE $0x50; BYTE $0xcd
 #define VPDPBUSD_Y10 BYTE $0xc4; BYTE $0x42; BYTE $0x0d; BYTE $0x50; BYTE $0xd4
 #define VPDPBUSD_Y11 BYTE $0xc4; BYTE $0x42; BYTE $0x0d; BYTE $0x50; BYTE $0xdd
+
+// func vnniEmulated() bool
+TEXT ·vnniEmulated(SB), NOSPLIT, $0-1
+	MOVB $0, ret+0(FP)
+	RET
+#endif
 
 // DP_ROWm broadcasts row m's four uint8 activations at ADDR and
 // multiply-adds them into the row's accumulators.
