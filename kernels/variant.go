@@ -58,6 +58,11 @@ func Variants() []Variant {
 	return append(vs, PureGo)
 }
 
+// Emulation describes how this build emulates an instruction that variant
+// v needs and the CPU lacks (a test build: results are exact, timings are
+// not v's), or returns "" when v runs natively, as in every release build.
+func Emulation(v Variant) string { return archEmulation(v) }
+
 // BestVariant is Variants()[0]: the fastest variant this build and CPU run.
 func BestVariant() Variant { return Variants()[0] }
 

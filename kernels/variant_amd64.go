@@ -13,6 +13,15 @@ import (
 // archVariants are the assembly variants of amd64, fastest first.
 var archVariants = []Variant{AVX512VNNI, AVXVNNI, AVX2}
 
+// archEmulation: kernels/amd64 assembled with -D=EDGEINFER_EMULATE_VNNI
+// (scripts/test-vnni-emulated.sh) computes AVX-VNNI's VPDPBUSD with AVX2.
+func archEmulation(v Variant) string {
+	if v == AVXVNNI && amd64.VNNIEmulated && !cpu.X86.HasAVXVNNI {
+		return "VPDPBUSD emulated with AVX2: a -D=EDGEINFER_EMULATE_VNNI test build"
+	}
+	return ""
+}
+
 // archSupport reports why variant v cannot run on this CPU (nil if it can).
 // The assembly kernels of every variant also use AVX2 for packing and
 // requantization, so each variant requires it.

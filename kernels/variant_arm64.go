@@ -13,6 +13,9 @@ import (
 // has no SMMLA microkernel yet, so a CPU with FEAT_I8MM runs DotProd.
 var archVariants = []Variant{DotProd, NEON}
 
+// archEmulation: arm64 builds emulate nothing.
+func archEmulation(Variant) string { return "" }
+
 // archSupport reports why variant v cannot run on this CPU (nil if it can).
 // x/sys/cpu's HasASIMDDP is the HWCAP ASIMDDP bit: the dot-product
 // extension (SDOT/UDOT), despite its field comment.

@@ -28,6 +28,9 @@ for want in '--- PASS: TestGemm6x16VNNI' '--- PASS: TestCrossArchGolden/avxvnni'
   if ! grep -q -- "$want" <<<"$out"; then echo "missing from the emulated run: $want"; exit 1; fi
 done
 go test "$emulate" -count=1 ./kernels/...
+# avxvnni is then the best variant, so bench runs it and must say that it
+# is emulated (kernels_emulated in --json; TestBenchJSON checks the field).
+go test "$emulate" -count=1 -run 'TestBenchJSON' ./cmd/edgeinfer/
 
 echo "== VEX VPDPBUSD encodings of the real (not emulated) AVX-VNNI tile"
 if ! command -v llvm-objdump-14 >/dev/null; then echo "llvm-objdump-14 missing (apt-get install llvm-14)"; exit 1; fi

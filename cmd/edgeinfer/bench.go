@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/edgeinfer/edgeinfer/format"
+	"github.com/edgeinfer/edgeinfer/kernels"
 	"github.com/edgeinfer/edgeinfer/runtime"
 )
 
@@ -33,7 +34,10 @@ per run, share of the run time and GMAC/s (over the op's total time); then
 the same summed per op type.
 
 --json prints one JSON object:
-  {"model": string, "kernels": string, "threads": int, "runs": int,
+  {"model": string, "kernels": string,
+   "kernels_emulated": string (only in a test build that emulates an
+     instruction of the variant; its timings are not the variant's),
+   "threads": int, "runs": int,
    "warmup": int, "seed": int, "arena_bytes": int, "macs": int,
    "p50_ms", "p90_ms", "p99_ms", "mean_ms", "min_ms", "max_ms": number,
    "gmacs": number (10^9 MACs per second at p50),
@@ -54,6 +58,7 @@ the same summed per op type.
 type benchResult struct {
 	Model        string `json:"model"`
 	Kernels      string `json:"kernels"`
+	Emulated     string `json:"kernels_emulated,omitempty"` // kernels.Emulation: a test build's timings are not the variant's
 	Threads      int    `json:"threads"`
 	Runs         int    `json:"runs"`
 	Warmup       int    `json:"warmup"`
@@ -125,7 +130,7 @@ func benchMain(cl *cli, args []string) error {
 	}
 
 	r := benchResult{
-		Model: path, Kernels: m.KernelVariant(), Threads: it.Threads(), Runs: *runs, Warmup: *warmup,
+		Model: path, Kernels: m.KernelVariant(), Emulated: kernels.Emulation(kernels.Variant(m.KernelVariant())), Threads: it.Threads(), Runs: *runs, Warmup: *warmup,
 		Seed: *seed, ArenaBytes: m.ArenaBytes(), MACs: m.MACs(),
 		Allocs: mallocs, AllocsPerRun: mallocs / uint64(*runs),
 	}
@@ -154,7 +159,11 @@ func benchMain(cl *cli, args []string) error {
 	}
 	tw := tabwriter.NewWriter(cl.stdout, 0, 8, 2, ' ', 0)
 	fmt.Fprintf(tw, "model\t%s\n", r.Model)
-	fmt.Fprintf(tw, "kernels\t%s\n", r.Kernels)
+	if r.Emulated != "" {
+		fmt.Fprintf(tw, "kernels\t%s (%s)\n", r.Kernels, r.Emulated)
+	} else {
+		fmt.Fprintf(tw, "kernels\t%s\n", r.Kernels)
+	}
 	fmt.Fprintf(tw, "threads\t%d\n", r.Threads)
 	fmt.Fprintf(tw, "arena\t%d bytes (%s)\n", r.ArenaBytes, binaryBytes(int64(r.ArenaBytes)))
 	fmt.Fprintf(tw, "MACs\t%d (%s) per run\n", r.MACs, siCount(float64(r.MACs)))

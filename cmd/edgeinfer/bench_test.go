@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edgeinfer/edgeinfer/kernels"
 	"github.com/edgeinfer/edgeinfer/runtime"
 )
 
@@ -16,6 +17,7 @@ import (
 type benchJSON struct {
 	Model        string  `json:"model"`
 	Kernels      string  `json:"kernels"`
+	Emulated     string  `json:"kernels_emulated"`
 	Threads      int     `json:"threads"`
 	Runs         int     `json:"runs"`
 	Warmup       int     `json:"warmup"`
@@ -78,6 +80,11 @@ func checkBenchJSON(t *testing.T, out, path string, threads, runs int) {
 		r.ArenaBytes != rm.ArenaBytes() || r.MACs != independentMACs(rm.Format()) {
 		t.Errorf("bench: %+v; want model %s kernels %s threads %d runs %d arena %d MACs %d",
 			r, path, runtime.KernelVariant(), threads, runs, rm.ArenaBytes(), independentMACs(rm.Format()))
+	}
+	// Only a test build that emulates an instruction says so, and then it
+	// must (scripts/test-vnni-emulated.sh runs this test in such a build).
+	if want := kernels.Emulation(kernels.Variant(r.Kernels)); r.Emulated != want {
+		t.Errorf("kernels_emulated %q, want %q", r.Emulated, want)
 	}
 	// Run allocates nothing. The Go runtime allocates a few objects for
 	// itself now and then (a wait record for a goroutine blocked in the
