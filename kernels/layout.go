@@ -108,12 +108,32 @@ func Pad(p *LayoutParams, in, out []byte, lo, hi int) {
 
 // Transpose writes out[o] = in[i] with i[Perm[d]] = o[d].
 func Transpose(p *LayoutParams, in, out []byte, lo, hi int) {
+	transpose(p, in, out, lo, hi, interleaveBytesSWAR)
+}
+
+// TransposeFor returns Transpose as variant v runs it: the channel
+// shuffle's byte interleave with v's routine (interleaveKernels), if it has
+// one. The bytes are Transpose's.
+func TransposeFor(v Variant) func(p *LayoutParams, in, out []byte, lo, hi int) {
+	interleave := interleaveKernels[v]
+	if interleave == nil {
+		return Transpose
+	}
+	return func(p *LayoutParams, in, out []byte, lo, hi int) { transpose(p, in, out, lo, hi, interleave) }
+}
+
+// interleaveKernels maps a variant to its routine for
+// dst[2k], dst[2k+1] = x[k], y[k] (amd64.InterleaveBytesGo states it);
+// filled by the dispatch files of the architectures that have one.
+var interleaveKernels = map[Variant]func(dst, x, y []byte){}
+
+func transpose(p *LayoutParams, in, out []byte, lo, hi int, interleave func(dst, x, y []byte)) {
 	if lo >= hi {
 		return
 	}
 	last := p.Rank - 1
 	if p.ElemSize == 1 && last >= 1 && p.Perm[last] == last-1 && p.Perm[last-1] == last && (last == 1 || p.Perm[0] == 0) {
-		transposeInnerBytes(p.InShape[last-1], p.InShape[last], in, out, lo, hi)
+		transposeInnerBytes(p.InShape[last-1], p.InShape[last], in, out, lo, hi, interleave)
 		return
 	}
 	inStride := elemStrides(&p.InShape, p.Rank)
@@ -136,19 +156,16 @@ func Transpose(p *LayoutParams, in, out []byte, lo, hi int) {
 // elements: output row r (block r/cols, column r%cols) holds the block's
 // column. Channel shuffles (ShuffleNet's [H*W, 2, C] to [H*W, C, 2]) and
 // NHWC to NCHW land here; the row-by-row gather cost ~10 ns per output row
-// of 2 elements, where this walks each input row once.
-func transposeInnerBytes(rows, cols int, in, out []byte, lo, hi int) {
+// of 2 elements, where this walks each input row once. Two rows (the
+// channel shuffle) go to interleave.
+func transposeInnerBytes(rows, cols int, in, out []byte, lo, hi int, interleave func(dst, x, y []byte)) {
 	for r := lo; r < hi; {
 		b, j := r/cols, r%cols
 		n := min(cols-j, hi-r) // output rows left in this block
 		blk := in[b*rows*cols:][:rows*cols]
 		o := out[r*rows:][:n*rows]
-		if rows == 2 { // the channel shuffle: interleave two rows
-			x, y := blk[j:][:n], blk[cols+j:][:n]
-			for k := range x {
-				pair := o[2*k:][:2]
-				pair[0], pair[1] = x[k], y[k]
-			}
+		if rows == 2 {
+			interleave(o, blk[j:][:n], blk[cols+j:][:n])
 			r += n
 			continue
 		}

@@ -3,6 +3,7 @@ package kernels
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -400,6 +401,9 @@ func TestTransposeInnerBytes(t *testing.T) {
 	cases := []struct{ shape, perm []int }{
 		{[]int{1, 28, 28, 2, 58}, []int{0, 1, 2, 4, 3}},
 		{[]int{1, 7, 7, 2, 232}, []int{0, 1, 2, 4, 3}},
+		{[]int{1, 3, 5, 2, 7}, []int{0, 1, 2, 4, 3}},
+		{[]int{1, 4, 3, 2, 16}, []int{0, 1, 2, 4, 3}},
+		{[]int{2, 3, 3, 2, 33}, []int{0, 1, 2, 4, 3}},
 		{[]int{1, 5, 3, 7}, []int{0, 3, 1, 2}},
 		{[]int{2, 5, 3, 7}, []int{0, 3, 1, 2}},
 		{[]int{3, 1, 9}, []int{0, 2, 1}},
@@ -428,22 +432,68 @@ func TestTransposeInnerBytes(t *testing.T) {
 			return true
 		})
 		runLayout(t, r, fmt.Sprintf("case %d: transpose %v by %v", k, c.shape, c.perm), &p, outShape, in, want, Transpose)
+		for _, v := range Variants() {
+			runLayout(t, r, fmt.Sprintf("case %d: %s transpose %v by %v", k, v, c.shape, c.perm), &p, outShape, in, want, TransposeFor(v))
+		}
 	}
-	if hits < 5 {
+	if hits < 8 {
 		t.Errorf("only %d of %d cases reach the fast path", hits, len(cases))
 	}
 }
 
+// BenchmarkTransposeChannelShuffle times ShuffleNetV2's channel shuffles
+// (stages 2-4 of x1.0) with each variant's interleave; byteLoop is the
+// byte-by-byte interleave the portable path had before.
 func BenchmarkTransposeChannelShuffle(b *testing.B) {
-	shape := []int{1, 28, 28, 2, 58}
-	p, err := NewTransposeParams(shape, []int{0, 1, 2, 4, 3}, 1)
-	if err != nil {
-		b.Fatal(err)
+	byteLoop := func(p *LayoutParams, in, out []byte, lo, hi int) {
+		transpose(p, in, out, lo, hi, func(dst, x, y []byte) {
+			for k := range x {
+				dst[2*k], dst[2*k+1] = x[k], y[k]
+			}
+		})
 	}
-	in, out := make([]byte, elements(shape)), make([]byte, elements(shape))
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		Transpose(&p, in, out, 0, p.Units())
+	for _, hwc := range [][2]int{{28, 58}, {14, 116}, {7, 232}} {
+		shape := []int{1, hwc[0], hwc[0], 2, hwc[1]}
+		p, err := NewTransposeParams(shape, []int{0, 1, 2, 4, 3}, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in, out := make([]byte, elements(shape)), make([]byte, elements(shape))
+		runs := map[string]func(*LayoutParams, []byte, []byte, int, int){"byteLoop": byteLoop}
+		for _, v := range Variants() {
+			runs[string(v)] = TransposeFor(v)
+		}
+		for _, name := range slices.Sorted(maps.Keys(runs)) {
+			b.Run(fmt.Sprintf("%dx%dx%d/%s", hwc[0], hwc[0], 2*hwc[1], name), func(b *testing.B) {
+				b.SetBytes(int64(len(in)))
+				b.ReportAllocs()
+				for b.Loop() {
+					runs[name](&p, in, out, 0, p.Units())
+				}
+			})
+		}
+	}
+}
+
+// TestInterleaveBytesSWAR checks the portable interleave against the
+// definition at every length to 100 and source misalignment to 8.
+func TestInterleaveBytesSWAR(t *testing.T) {
+	r := newRand(13)
+	for n := range 101 {
+		for off := range 8 {
+			src := randBytes(r, 2*n+2*off+1)
+			x, y := src[off:][:n], src[n+2*off:][:n]
+			got := randBytes(r, 2*n+1)
+			last := got[2*n]
+			interleaveBytesSWAR(got[:2*n], x, y)
+			for k := range n {
+				if got[2*k] != x[k] || got[2*k+1] != y[k] {
+					t.Fatalf("n %d offset %d: pair %d is %d, %d; want %d, %d", n, off, k, got[2*k], got[2*k+1], x[k], y[k])
+				}
+			}
+			if got[2*n] != last {
+				t.Fatalf("n %d: wrote past 2n", n)
+			}
+		}
 	}
 }

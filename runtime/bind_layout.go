@@ -75,7 +75,7 @@ func (p *planner) layout() (opPlan, error) {
 		run, name = kernels.Pad, "Pad"
 	case *format.TransposeOptions:
 		lp, err = kernels.NewTransposeParams(in.Shape, o.Perm, size)
-		run, name = kernels.Transpose, "Transpose"
+		run, name = kernels.TransposeFor(p.variant), "Transpose"
 	case *format.SliceOptions:
 		lp, err = kernels.NewSliceParams(in.Shape, o.Begin, o.Size, o.Step, size)
 		run, name = kernels.Slice, "Slice"
