@@ -27,3 +27,6 @@ func gemmDot4x16(a0, a1, a2, a3 *int8, kp int, b *int8, headerBytes, blockBytes,
 
 //go:noescape
 func depthwise2NEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixelPairs int, c *int8, cStride int, zp, actMin, actMax int32)
+
+//go:noescape
+func interleaveNEON(dst, x, y *byte, n int)

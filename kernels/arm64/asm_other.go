@@ -2,6 +2,8 @@
 
 package arm64
 
+import "unsafe"
+
 // Without the assembly, Supported reports only Go, and these stand-ins (which
 // the dispatch never reaches) run the Go twins so every call site compiles.
 
@@ -31,4 +33,8 @@ func gemmDot4x16(a0, a1, a2, a3 *int8, kp int, b *int8, headerBytes, blockBytes,
 
 func depthwise2NEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixelPairs int, c *int8, cStride int, zp, actMin, actMax int32) {
 	depthwiseGoBlocks(ind, pairs, cBlocks, w, params, 2*pixelPairs, c, cStride, Out{zp, actMin, actMax})
+}
+
+func interleaveNEON(dst, x, y *byte, n int) {
+	InterleaveBytesGo(unsafe.Slice(dst, 2*n), unsafe.Slice(x, n), unsafe.Slice(y, n))
 }
