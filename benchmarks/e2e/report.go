@@ -50,6 +50,11 @@ type bar struct {
 	limit    float64
 	atMost   bool   // measured must be ≤ limit (else ≥)
 	unit     string // "" for ratios (×), else printed after plain numbers
+	// fast is the same ratio over each contender's p10 instead of its
+	// p50 (NaN for a bar that is not a latency ratio): this machine's
+	// latencies are bimodal, and p10 shows the fast mode. The bar is
+	// judged on measured, the issue's p50.
+	fast float64
 }
 
 func (b bar) format(v float64) string {
@@ -78,21 +83,32 @@ func (r *report) bars() []bar {
 	for _, m := range r.Models {
 		byName[m.Name] = m
 	}
-	p50 := func(model, engine, precision string, threads int) float64 {
+	// latencyRatio is model's latency of a over that of b, both at
+	// percentile p.
+	type side struct {
+		engine, precision string
+		threads           int
+	}
+	latencyRatio := func(model string, a, b side, p int) float64 {
 		m := byName[model]
 		if m == nil {
 			return math.NaN()
 		}
-		return m.find(engine, precision, threads).p50()
+		return ratio(m.find(a.engine, a.precision, a.threads).percentileOf(p),
+			m.find(b.engine, b.precision, b.threads).percentileOf(p))
 	}
-	ei8 := func(model string) float64 { return p50(model, "edgeinfer", "int8", 1) }
+	ei8, ei8t2 := side{"edgeinfer", "int8", 1}, side{"edgeinfer", "int8", 2}
+	ortFP32, ortInt8 := side{"ort", "fp32", 1}, side{"ort", "int8", 1}
+	ratioBar := func(what, model string, a, b side, limit float64, atMost bool) bar {
+		return bar{what, latencyRatio(model, a, b, 50), limit, atMost, "", latencyRatio(model, a, b, 10)}
+	}
 	return []bar{
-		{"MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "ort", "fp32", 1)), 0.5, true, ""},
-		{"MobileNetV2 edgeinfer int8 / ORT int8 QDQ (1 thread)", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "ort", "int8", 1)), 1.0, true, ""},
-		{"ResNet-18 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("resnet18"), p50("resnet18", "ort", "fp32", 1)), 0.6, true, ""},
-		{"EfficientNet-B0 edgeinfer int8 / ORT fp32 (1 thread)", ratio(ei8("efficientnet_b0"), p50("efficientnet_b0", "ort", "fp32", 1)), 0.6, true, ""},
-		{"MobileNetV2 edgeinfer int8 speed-up, 2 threads over 1", ratio(ei8("mobilenet_v2"), p50("mobilenet_v2", "edgeinfer", "int8", 2)), 1.7, false, ""},
-		{"MobileNetV2 edgeinfer int8 allocations per run, 1 and 2 threads (most of the two)", maxAllocs(byName["mobilenet_v2"]), 0, true, " allocs"},
+		ratioBar("MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread)", "mobilenet_v2", ei8, ortFP32, 0.5, true),
+		ratioBar("MobileNetV2 edgeinfer int8 / ORT int8 QDQ (1 thread)", "mobilenet_v2", ei8, ortInt8, 1.0, true),
+		ratioBar("ResNet-18 edgeinfer int8 / ORT fp32 (1 thread)", "resnet18", ei8, ortFP32, 0.6, true),
+		ratioBar("EfficientNet-B0 edgeinfer int8 / ORT fp32 (1 thread)", "efficientnet_b0", ei8, ortFP32, 0.6, true),
+		ratioBar("MobileNetV2 edgeinfer int8 speed-up, 2 threads over 1", "mobilenet_v2", ei8, ei8t2, 1.7, false),
+		{"MobileNetV2 edgeinfer int8 allocations per run, 1 and 2 threads (most of the two)", maxAllocs(byName["mobilenet_v2"]), 0, true, " allocs", math.NaN()},
 	}
 }
 
@@ -189,13 +205,20 @@ func (r *report) markdown() string {
 	}
 
 	w("\n## Acceptance bars (issue 4)\n\n")
-	w("| bar | measured | limit | result |\n| --- | ---: | ---: | --- |\n")
+	w("Bars are judged at p50, as the issue states them. The p10 column is the same ratio over each contender's 10th ")
+	w("percentile: on a shared virtual machine latencies are often bimodal (runs of fast and slow iterations for all ")
+	w("contenders alike), and p10 compares the fast mode.\n\n")
+	w("| bar | measured (p50) | at p10 | limit | result |\n| --- | ---: | ---: | ---: | --- |\n")
 	for _, br := range r.bars() {
 		op := "≤"
 		if !br.atMost {
 			op = "≥"
 		}
-		w("| %s | %s | %s %s | %s |\n", br.what, br.format(br.measured), op, br.format(br.limit), br.pass())
+		fast := "—"
+		if !math.IsNaN(br.fast) {
+			fast = br.format(br.fast)
+		}
+		w("| %s | %s | %s | %s %s | %s |\n", br.what, br.format(br.measured), fast, op, br.format(br.limit), br.pass())
 	}
 	w("\nChart: [%s](%s) (p50 per model; lower is better).\n", filepath.Base(cfg.outPNG), filepath.Base(cfg.outPNG))
 	w("\nThe run took %s.\n", r.Took.Round(time.Second))

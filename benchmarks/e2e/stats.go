@@ -47,6 +47,15 @@ func (c *contender) p50() float64 {
 	return percentile(c.samples, 50)
 }
 
+// percentileOf is c's p-th percentile latency in ms, NaN when c is nil or
+// has no samples.
+func (c *contender) percentileOf(p int) float64 {
+	if c == nil {
+		return math.NaN()
+	}
+	return percentile(c.samples, p)
+}
+
 func (c *contender) p90() float64 {
 	if c == nil {
 		return math.NaN()
