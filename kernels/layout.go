@@ -122,6 +122,16 @@ func TransposeFor(v Variant) func(p *LayoutParams, in, out []byte, lo, hi int) {
 	return func(p *LayoutParams, in, out []byte, lo, hi int) { transpose(p, in, out, lo, hi, interleave) }
 }
 
+// InterleaveFor returns variant v's routine for dst[2k], dst[2k+1] =
+// x[k], y[k] (k < len(x); dst must not overlap x or y), the channel
+// shuffle's inner loop.
+func InterleaveFor(v Variant) func(dst, x, y []byte) {
+	if il := interleaveKernels[v]; il != nil {
+		return il
+	}
+	return interleaveBytesSWAR
+}
+
 // interleaveKernels maps a variant to its routine for
 // dst[2k], dst[2k+1] = x[k], y[k] (amd64.InterleaveBytesGo states it);
 // filled by the dispatch files of the architectures that have one.

@@ -61,6 +61,12 @@ func planArena(m *format.Model, ops []opPlan) arenaPlan {
 				last[t] = max(last[t], i)
 			}
 		}
+		for _, t := range ops[i].reads {
+			if isActivation(t) {
+				used[t] = true
+				last[t] = max(last[t], i)
+			}
+		}
 		for _, t := range op.Outputs {
 			used[t] = true
 			first[t] = min(first[t], i)

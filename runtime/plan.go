@@ -27,6 +27,10 @@ type opPlan struct {
 
 	alias         aliasKind
 	inPlaceInputs []int // tensors the output may overwrite (aliasInPlace)
+	// reads lists tensors a fused op reads that its graph operator does
+	// not name as inputs (fuseChannelShuffle): the arena keeps them alive
+	// until this op.
+	reads []int
 
 	// What plan-time fusion (fuse.go) needs to know: lut is the table of
 	// an int8 pointwise op with one table, mul the parameters of an int8
@@ -97,6 +101,7 @@ func plan(g *format.Model) (*Model, error) {
 	}
 	fusePointwiseMul(g, m.ops, variant)
 	fuseConvTable(g, m.ops, variant)
+	fuseChannelShuffle(g, m.ops, variant)
 	m.arena = planArena(g, m.ops)
 	return m, nil
 }

@@ -96,3 +96,31 @@ func TestSuite(t *testing.T) {
 		})
 	}
 }
+
+// TestSuiteShuffleFused checks that the suite's int8 ShuffleNet block runs
+// its channel shuffles as fused interleaves, so that the golden hashes of
+// TestCrossArchGolden and the variants of TestSuiteVariants cover
+// fuseChannelShuffle.
+func TestSuiteShuffleFused(t *testing.T) {
+	for _, sm := range suiteModels(t) {
+		if sm.name != "shufflenet_block/int8" {
+			continue
+		}
+		m, err := runtime.LoadModel(sm.model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		n := 0
+		for _, op := range m.Ops() {
+			if op.Kernel == "Interleave" {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no channel shuffle was fused into an Interleave", sm.name)
+		}
+		return
+	}
+	t.Fatal("the suite has no shufflenet_block/int8")
+}
