@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"slices"
 	"testing"
 	"unsafe"
 
@@ -44,13 +43,6 @@ func shuffleChain(keep bool) *format.Model {
 // shares no byte with the tensors it reads.
 func TestFuseChannelShuffle(t *testing.T) {
 	fused, plain := mustLoad(t, shuffleChain(false)), mustLoad(t, shuffleChain(true))
-	kernelsOf := func(m *Model) []string {
-		var k []string
-		for _, op := range m.Ops() {
-			k = append(k, op.Kernel)
-		}
-		return k
-	}
 	if got := kernelsOf(fused); got[2] != "fused" || got[4] != "Interleave" {
 		t.Errorf("fused model's kernels %v: want the concatenation fused into an Interleave", got)
 	}
@@ -61,16 +53,7 @@ func TestFuseChannelShuffle(t *testing.T) {
 	for i := range x {
 		x[i] = int8(i*37 + 11)
 	}
-	for _, threads := range []int{1, 2} {
-		want := runOutputs(t, plain, threads, x)[0]
-		got := runOutputs(t, fused, threads, x)[0]
-		if !slices.Equal(got, want) {
-			t.Errorf("threads %d: fused output differs from the unfused ops", threads)
-		}
-		it := mustInterpreter(t, fused, threads)
-		if allocs := testing.AllocsPerRun(10, func() { it.Run() }); allocs != 0 {
-			t.Errorf("threads %d: %v allocs per run", threads, allocs)
-		}
+	checkFusedRuns(t, fused, plain, x, func(it *Interpreter, threads int) {
 		// Tensors: 0 x, 1 a, 2 b, 3 u, 4 s, 5 o.
 		o := it.mem.bytes[5]
 		for _, in := range []int{1, 2} {
@@ -78,7 +61,7 @@ func TestFuseChannelShuffle(t *testing.T) {
 				t.Errorf("threads %d: the interleave's output shares arena bytes with tensor %d, which it reads", threads, in)
 			}
 		}
-	}
+	})
 }
 
 // overlap reports whether two byte slices share memory.

@@ -32,15 +32,38 @@ func swishChain(keep bool) *format.Model {
 	return g.io([]int{x}, y3)
 }
 
+// kernelsOf lists the kernel of each of m's ops.
+func kernelsOf(m *Model) []string {
+	var k []string
+	for _, op := range m.Ops() {
+		k = append(k, op.Kernel)
+	}
+	return k
+}
+
+// checkFusedRuns requires fused's first output on x to be plain's byte for
+// byte at 1 and 2 threads, and fused's Run to allocate nothing; check, if
+// not nil, then inspects each fused interpreter.
+func checkFusedRuns(t *testing.T, fused, plain *Model, x []int8, check func(it *Interpreter, threads int)) {
+	t.Helper()
+	for _, threads := range []int{1, 2} {
+		want := runOutputs(t, plain, threads, x)[0]
+		got := runOutputs(t, fused, threads, x)[0]
+		if !slices.Equal(got, want) {
+			t.Errorf("threads %d: fused output differs from the unfused ops", threads)
+		}
+		it := mustInterpreter(t, fused, threads)
+		if allocs := testing.AllocsPerRun(10, func() { it.Run() }); allocs != 0 {
+			t.Errorf("threads %d: %v allocs per run", threads, allocs)
+		}
+		if check != nil {
+			check(it, threads)
+		}
+	}
+}
+
 func TestFusePointwiseMul(t *testing.T) {
 	fused, plain := mustLoad(t, swishChain(false)), mustLoad(t, swishChain(true))
-	kernelsOf := func(m *Model) []string {
-		var k []string
-		for _, op := range m.Ops() {
-			k = append(k, op.Kernel)
-		}
-		return k
-	}
 	if got, want := kernelsOf(fused), []string{"fused", "LUTInt8", "fused", "LUTInt8", "fused", "LUTInt8"}; !slices.Equal(got, want) {
 		t.Errorf("fused model's kernels %v, want %v", got, want)
 	}
@@ -55,15 +78,5 @@ func TestFusePointwiseMul(t *testing.T) {
 	for i := range x {
 		x[i] = int8(i*37 + 11)
 	}
-	for _, threads := range []int{1, 2} {
-		want := runOutputs(t, plain, threads, x)[0]
-		got := runOutputs(t, fused, threads, x)[0]
-		if !slices.Equal(got, want) {
-			t.Errorf("threads %d: fused output differs from the unfused ops", threads)
-		}
-		it := mustInterpreter(t, fused, threads)
-		if allocs := testing.AllocsPerRun(10, func() { it.Run() }); allocs != 0 {
-			t.Errorf("threads %d: %v allocs per run", threads, allocs)
-		}
-	}
+	checkFusedRuns(t, fused, plain, x, nil)
 }
