@@ -18,9 +18,14 @@ import (
 // converter gives its inputs the output's quantization), and only when u
 // and s have no other reader.
 //
-// The concatenation becomes a view of a that nothing reads. The fused op
-// reads a and b later than the graph says, so its plan lists them in
-// reads, which the arena planner honours.
+// When a (or b) is a SLICE of channels [off, off+h) of a tensor x that
+// only the concatenation reads (ShuffleNet's channel split: x1, x2 =
+// x.chunk(2)), the interleave reads x's channels in place and the SLICE
+// runs nothing either.
+//
+// The concatenation (and such a SLICE) becomes a view that nothing reads.
+// The fused op reads its sources later than the graph says, so its plan
+// lists them in reads, which the arena planner honours.
 func fuseChannelShuffle(g *format.Model, ops []opPlan, variant kernels.Variant) {
 	readers, producer := tensorUse(g, ops)
 	for t := range g.Operators {
@@ -45,19 +50,69 @@ func fuseChannelShuffle(g *format.Model, ops []opPlan, variant kernels.Variant) 
 		if !ok {
 			continue
 		}
+		sa, sliceA := channelSource(g, ops, readers, producer, a, pixels, h)
+		sb, sliceB := channelSource(g, ops, readers, producer, b, pixels, h)
 		interleave := kernels.InterleaveFor(variant)
 		ops[t] = opPlan{kernel: "Interleave", detail: "concat+shuffle", units: pixels, work: int64(2 * pixels * h),
-			reads: []int{a, b},
+			reads: []int{sa.tensor, sb.tensor},
 			bind: func(mem *memory) func(lo, hi int) {
-				x, y, dst := mem.raw(a), mem.raw(b), mem.raw(out)
+				x, y, dst := mem.raw(sa.tensor), mem.raw(sb.tensor), mem.raw(out)
 				return func(lo, hi int) {
 					for p := lo; p < hi; p++ {
-						interleave(dst[2*p*h:][:2*h], x[p*h:][:h], y[p*h:][:h])
+						interleave(dst[2*p*h:][:2*h], x[p*sa.stride+sa.off:][:h], y[p*sb.stride+sb.off:][:h])
 					}
 				}
 			}}
 		ops[c] = absorbedPlan()
+		for _, i := range []int{sliceA, sliceB} {
+			if i >= 0 {
+				ops[i] = absorbedPlan()
+			}
+		}
 	}
+}
+
+// channelSource says where the interleave reads pixel p's h channels of
+// tensor a: a itself (a[p*h:]), or, when a is a SLICE that only the
+// concatenation reads and that takes channels [off, off+h) of every pixel
+// of a byte tensor x, x[p*stride+off:] with stride x's channels; slice is
+// then the SLICE's op index (else -1).
+func channelSource(g *format.Model, ops []opPlan, readers, producer []int, a, pixels, h int) (src channelRun, slice int) {
+	src = channelRun{tensor: a, stride: h}
+	i := producer[a]
+	if i < 0 || g.Operators[i].Op != format.OpSlice || readers[a] != 1 || ops[i].absorbed {
+		return src, -1
+	}
+	o, ok := g.Operators[i].Options.(*format.SliceOptions)
+	x := g.Operators[i].Inputs[0]
+	tx, ta := &g.Tensors[x], &g.Tensors[a]
+	r := len(tx.Shape)
+	if !ok || tx.Data != nil || tx.DType != ta.DType || r != len(ta.Shape) || len(o.Begin) != r || r < 1 {
+		return src, -1
+	}
+	lead := 1
+	for d := range r - 1 {
+		if tx.Shape[d] != ta.Shape[d] || o.Begin[d] != 0 {
+			return src, -1
+		}
+		lead *= tx.Shape[d]
+	}
+	for _, k := range o.Step {
+		if k != 1 {
+			return src, -1
+		}
+	}
+	off, w := o.Begin[r-1], tx.Shape[r-1]
+	if lead != pixels || ta.Shape[r-1] != h || off < 0 || off+h > w {
+		return src, -1
+	}
+	return channelRun{tensor: x, stride: w, off: off}, i
+}
+
+// channelRun is where an interleave reads its h channels of pixel p:
+// tensor's bytes from p*stride+off.
+type channelRun struct {
+	tensor, stride, off int
 }
 
 // channelShuffleShape checks the shapes of fuseChannelShuffle's pattern
