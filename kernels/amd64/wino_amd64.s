@@ -30,6 +30,18 @@
 	VMOVDQU X, (R10) \
 	ADDQ    R11, R10
 
+// WSUB_STORE4 stores the V column Y4-Y7 minus Y0-Y3 (Y4-Y7 are
+// overwritten), one row after another: columns 0 and 3 of winoInput.
+#define WSUB_STORE4 \
+	VPSUBW Y0, Y4, Y4 \
+	VPSUBW Y1, Y5, Y5 \
+	VPSUBW Y2, Y6, Y6 \
+	VPSUBW Y3, Y7, Y7 \
+	WSTORE(Y4) \
+	WSTORE(Y5) \
+	WSTORE(Y6) \
+	WSTORE(Y7)
+
 // func winoInput(v *int16, kp int, src *int8, rowStride, pixStride, ch int, zp int, tiles int)
 //
 // WinoInputGo with v at the first tile's panel row (v + row*kp), ch >= 16
@@ -72,14 +84,7 @@ block:
 	// Column 2 into Y0-Y3, column 0 into Y4-Y7: V[i][0] = r[i][0] - r[i][2].
 	WCOL_R((R12)(R9*2), (R13)(R9*2), (R14)(R9*2), (AX)(R9*2), Y0, Y1, Y2, Y3)
 	WCOL_R((R12), (R13), (R14), (AX), Y4, Y5, Y6, Y7)
-	VPSUBW Y0, Y4, Y4
-	VPSUBW Y1, Y5, Y5
-	VPSUBW Y2, Y6, Y6
-	VPSUBW Y3, Y7, Y7
-	WSTORE(Y4)
-	WSTORE(Y5)
-	WSTORE(Y6)
-	WSTORE(Y7)
+	WSUB_STORE4
 
 	// Column 1 into Y4-Y7: V[i][1] = r[i][1] + r[i][2] (less 4*zp at
 	// i = 1), V[i][2] = r[i][2] - r[i][1].
@@ -104,14 +109,7 @@ block:
 
 	// Column 3 into Y0-Y3: V[i][3] = r[i][1] - r[i][3].
 	WCOL_R((R12)(BX*1), (R13)(BX*1), (R14)(BX*1), (AX)(BX*1), Y0, Y1, Y2, Y3)
-	VPSUBW Y0, Y4, Y4
-	VPSUBW Y1, Y5, Y5
-	VPSUBW Y2, Y6, Y6
-	VPSUBW Y3, Y7, Y7
-	WSTORE(Y4)
-	WSTORE(Y5)
-	WSTORE(Y6)
-	WSTORE(Y7)
+	WSUB_STORE4
 
 	// The next 16 channels; a partial last block overlaps.
 	WINO_NEXT_BLOCK(block, nexttile)
