@@ -112,13 +112,10 @@ func Transpose(p *LayoutParams, in, out []byte, lo, hi int) {
 }
 
 // TransposeFor returns Transpose as variant v runs it: the channel
-// shuffle's byte interleave with v's routine (interleaveKernels), if it has
-// one. The bytes are Transpose's.
+// shuffle's byte interleave with InterleaveFor(v). The bytes are
+// Transpose's.
 func TransposeFor(v Variant) func(p *LayoutParams, in, out []byte, lo, hi int) {
-	interleave := interleaveKernels[v]
-	if interleave == nil {
-		return Transpose
-	}
+	interleave := InterleaveFor(v)
 	return func(p *LayoutParams, in, out []byte, lo, hi int) { transpose(p, in, out, lo, hi, interleave) }
 }
 
