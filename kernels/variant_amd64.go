@@ -14,10 +14,15 @@ import (
 var archVariants = []Variant{AVX512VNNI, AVXVNNI, AVX2}
 
 // archEmulation: kernels/amd64 assembled with -D=EDGEINFER_EMULATE_VNNI
-// (scripts/test-vnni-emulated.sh) computes AVX-VNNI's VPDPBUSD with AVX2.
+// (scripts/test-vnni-emulated.sh) computes AVX-VNNI's VPDPBUSD with AVX2;
+// built with -tags edgeinfer_avx512twin (scripts/test-avx512vnni.sh) it runs
+// the AVX-512 VNNI tile's Go twin.
 func archEmulation(v Variant) string {
 	if v == AVXVNNI && amd64.VNNIEmulated && !cpu.X86.HasAVXVNNI {
 		return "VPDPBUSD emulated with AVX2: a -D=EDGEINFER_EMULATE_VNNI test build"
+	}
+	if v == AVX512VNNI && amd64.AVX512VNNITwin {
+		return "the 8x32 tile runs its Go twin: a -tags edgeinfer_avx512twin test build"
 	}
 	return ""
 }
@@ -42,6 +47,9 @@ func archSupport(v Variant) error {
 		}
 		return nil
 	case AVX512VNNI:
+		if amd64.AVX512VNNITwin {
+			return nil
+		}
 		if !x.HasAVX512F || !x.HasAVX512BW || !x.HasAVX512VL || !x.HasAVX512VNNI {
 			return errors.New("the CPU (or OS) lacks AVX-512 F/BW/VL/VNNI")
 		}

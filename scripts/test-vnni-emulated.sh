@@ -14,7 +14,8 @@
 # intended registers.
 #
 # AVX-512 VNNI cannot be emulated this way (every instruction of its tile
-# is EVEX on zmm registers); it is tested only where the CPU has it.
+# is EVEX on zmm registers); scripts/test-avx512vnni.sh runs its tile in the
+# bochs emulator instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg=github.com/edgeinfer/edgeinfer/kernels/amd64

@@ -15,13 +15,19 @@ import (
 // -D=EDGEINFER_EMULATE_VNNI (scripts/test-vnni-emulated.sh): the AVX-VNNI
 // tile then computes VPDPBUSD by an exact AVX2 sequence, so HasAVXVNNI
 // holds on any AVX2 CPU and the avxvnni variant can be tested here.
+//
+// AVX512VNNITwin reports a -tags edgeinfer_avx512twin test build, where
+// Gemm8x32VNNI512 runs its Go twin and HasAVX512VNNI holds on any AVX2 CPU.
 var (
-	VNNIEmulated  = vnniEmulated()
-	HasAVX2       = cpu.X86.HasAVX2
-	HasAVXVNNI    = cpu.X86.HasAVX2 && (cpu.X86.HasAVXVNNI || VNNIEmulated)
-	HasAVX512VNNI = cpu.X86.HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW &&
-		cpu.X86.HasAVX512VL && cpu.X86.HasAVX512VNNI
+	VNNIEmulated   = vnniEmulated()
+	AVX512VNNITwin = avx512Twin && cpu.X86.HasAVX2 && !hasAVX512VNNI
+	HasAVX2        = cpu.X86.HasAVX2
+	HasAVXVNNI     = cpu.X86.HasAVX2 && (cpu.X86.HasAVXVNNI || VNNIEmulated)
+	HasAVX512VNNI  = hasAVX512VNNI || AVX512VNNITwin
 )
+
+var hasAVX512VNNI = cpu.X86.HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW &&
+	cpu.X86.HasAVX512VL && cpu.X86.HasAVX512VNNI
 
 //go:noescape
 func gemm6x16Int16(a *int16, b *byte, kp int, c *int8, cStride int, q *Output, blocks, panels int)
@@ -121,6 +127,10 @@ func Gemm8x32VNNI512(a []byte, b []byte, kp, blocks int, c []int8, cStride int, 
 	a = a[:8*kp]
 	b = b[:blocks*(headerRows*32*4+32*kp)]
 	c = c[:7*cStride+32*blocks]
+	if AVX512VNNITwin {
+		Gemm8x32VNNI512Go(a, b, kp, blocks, c, cStride, q)
+		return
+	}
 	gemm8x32VNNI512(unsafe.SliceData(a), &b[0], kp, &c[0], cStride, q, blocks)
 }
 

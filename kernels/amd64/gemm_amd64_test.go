@@ -3,6 +3,7 @@
 package amd64
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -102,34 +103,58 @@ func TestPackA(t *testing.T) {
 }
 
 func TestGemm8x32VNNI512(t *testing.T) {
-	if !HasAVX512VNNI {
-		t.Skip("no AVX-512 VNNI on this CPU")
+	if !HasAVX512VNNI || AVX512VNNITwin {
+		t.Skip("no AVX-512 VNNI on this CPU (gemm_avx512_bochs_test.go runs the tile in an emulator)")
 	}
+	for _, c := range gemm8x32VNNI512Cases() {
+		n := 7*c.cStride + 32*c.blocks
+		want, checkW := gemmGuarded(n)
+		got, checkG := gemmGuarded(n)
+		Gemm8x32VNNI512Go(c.a, c.b, c.kp, c.blocks, want, c.cStride, c.q)
+		Gemm8x32VNNI512(c.a, c.b, c.kp, c.blocks, got, c.cStride, c.q)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: asm\n%v\nwant\n%v", c, got, want)
+		}
+		checkW(t, "twin")
+		checkG(t, "asm")
+	}
+}
+
+// gemmTileCase is one call of an 8 x 32 tile routine.
+type gemmTileCase struct {
+	kp, trial, blocks, cStride int
+	a, b                       []byte
+	q                          *Output
+}
+
+func (c gemmTileCase) String() string {
+	return fmt.Sprintf("kp %d trial %d (blocks %d, cStride %d)", c.kp, c.trial, c.blocks, c.cStride)
+}
+
+// gemm8x32VNNI512Cases are the AVX-512 VNNI tile's test calls: K tails,
+// 1-3 blocks, padded output rows, random requantization headers, and in
+// trial 0 of each kp activations of 255 (the largest products, all one
+// sign). TestGemm8x32VNNI512 and TestGemm8x32VNNI512Bochs share them.
+func gemm8x32VNNI512Cases() []gemmTileCase {
 	rng := rand.New(rand.NewPCG(9, 10))
+	var cases []gemmTileCase
 	for _, kp := range []int{0, 4, 8, 12, 16, 60, 64, 68, 128, 132, 576, 1156} {
 		for trial := 0; trial < 8; trial++ {
-			blocks := 1 + trial%3
-			b := gemmRandomBlocks(rng, blocks, 32, kp, 1)
-			q := gemmRandomOutput(rng)
-			a := make([]byte, 8*kp)
-			for i := range a {
-				a[i] = byte(rng.IntN(256))
+			c := gemmTileCase{kp: kp, trial: trial, blocks: 1 + trial%3}
+			c.b = gemmRandomBlocks(rng, c.blocks, 32, kp, 1)
+			c.q = gemmRandomOutput(rng)
+			c.a = make([]byte, 8*kp)
+			for i := range c.a {
+				c.a[i] = byte(rng.IntN(256))
 				if trial == 0 {
-					a[i] = 255
+					c.a[i] = 255
 				}
 			}
-			cStride := 32*blocks + rng.IntN(5)
-			want, checkW := gemmGuarded(7*cStride + 32*blocks)
-			got, checkG := gemmGuarded(7*cStride + 32*blocks)
-			Gemm8x32VNNI512Go(a, b, kp, blocks, want, cStride, q)
-			Gemm8x32VNNI512(a, b, kp, blocks, got, cStride, q)
-			if !slices.Equal(got, want) {
-				t.Fatalf("kp %d trial %d: asm\n%v\nwant\n%v", kp, trial, got, want)
-			}
-			checkW(t, "twin")
-			checkG(t, "asm")
+			c.cStride = 32*c.blocks + rng.IntN(5)
+			cases = append(cases, c)
 		}
 	}
+	return cases
 }
 
 func TestConvertA(t *testing.T) {

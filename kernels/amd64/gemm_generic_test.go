@@ -12,7 +12,8 @@ const gemmGuard = int8(0x5a)
 
 // gemmRandomBlock returns a packed block of nr channels over kp with weights of
 // bElem bytes, and random requantization headers covering the corners:
-// left shifts that saturate, right shifts up to 31, negative multipliers.
+// left shifts that saturate, right shifts up to 31, negative multipliers,
+// and multipliers of 2^30, whose doubling high products tie half the time.
 func gemmRandomBlock(rng *rand.Rand, nr, kp, bElem int) []byte {
 	b := make([]byte, headerRows*nr*4+nr*kp*bElem)
 	le := binary.LittleEndian
@@ -22,8 +23,11 @@ func gemmRandomBlock(rng *rand.Rand, nr, kp, bElem int) []byte {
 			bias = int32(rng.IntN(1<<16)) - 1<<15
 		}
 		mult := int32(1<<30 + rng.IntN(1<<30))
-		if rng.IntN(8) == 0 {
+		switch rng.IntN(8) {
+		case 0:
 			mult = -mult
+		case 1:
+			mult = 1 << 30 // acc * 2^30 / 2^31: every odd acc is a rounding tie
 		}
 		shift := int32(rng.IntN(62)) - 31
 		if rng.IntN(3) == 0 {
