@@ -21,6 +21,10 @@ type machine struct {
 	BestKernel string   `json:"best_kernels"` // the fastest kernel variant the CPU's flags allow
 	LoadStart  string   `json:"load_start"`   // /proc/loadavg at the start and end of the run
 	LoadEnd    string   `json:"load_end"`
+	// Peaks are the single-core multiply-add peaks of the SIMD sequences
+	// that matter here, the best of a measurement at the run's start and
+	// one at its end.
+	Peaks []peakRate `json:"peaks"`
 }
 
 // simdFlags lists, in order, the /proc/cpuinfo flags the report shows.

@@ -32,6 +32,7 @@ type config struct {
 	commit            string
 	outMD, outPNG     string
 	quick             bool
+	peakTime          time.Duration // measuring time per peak sequence, at the start and at the end
 }
 
 func main() {
@@ -49,6 +50,7 @@ func main() {
 	flag.StringVar(&cfg.commit, "commit", "", "edgeinfer commit to report")
 	flag.StringVar(&cfg.outMD, "o", "benchmarks/results/x86.md", "report `file`; the raw timings go beside it as .json")
 	flag.StringVar(&cfg.outPNG, "png", "", "chart `file` (default: the report's name with .png)")
+	flag.DurationVar(&cfg.peakTime, "peak-time", 500*time.Millisecond, "time per instruction-sequence peak, measured at the start and the end")
 	flag.BoolVar(&cfg.quick, "quick", false, "2 rounds of 0.3 s blocks: checks the pipeline, not a measurement")
 	serve := flag.String("serve-edgeinfer", "", "internal: be the edgeinfer worker for `MODEL.einf`")
 	input := flag.String("input", "", "with -serve-edgeinfer: the input `file` (float32, first tensor used)")
@@ -92,6 +94,7 @@ func main() {
 
 func run(cfg *config) error {
 	machine := describeMachine()
+	machine.Peaks = measurePeaks(nil, cfg.peakTime)
 	manifest, err := readManifest(filepath.Join(cfg.zoo, "manifest.json"))
 	if err != nil {
 		return err
@@ -110,6 +113,7 @@ func run(cfg *config) error {
 		results = append(results, m)
 	}
 	machine.LoadEnd = loadAverage()
+	machine.Peaks = measurePeaks(machine.Peaks, cfg.peakTime)
 	rep := report{Config: cfg, Machine: machine, Models: results, Started: start, Took: time.Since(start)}
 	if err := os.MkdirAll(filepath.Dir(cfg.outMD), 0o755); err != nil {
 		return err

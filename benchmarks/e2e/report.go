@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/edgeinfer/edgeinfer/benchmarks/peak"
 )
 
 // report is everything x86.md shows.
@@ -77,6 +79,13 @@ func (b bar) pass() string {
 	return "fail"
 }
 
+// fp32Bars are issue 4's latency bars against ONNX Runtime fp32: on one
+// thread, edgeinfer int8's p50 at most limit times ORT fp32's.
+var fp32Bars = []struct {
+	what, model string
+	limit       float64
+}{{"MobileNetV2", "mobilenet_v2", 0.5}, {"ResNet-18", "resnet18", 0.6}, {"EfficientNet-B0", "efficientnet_b0", 0.6}}
+
 // bars evaluates the acceptance criteria over the models measured.
 func (r *report) bars() []bar {
 	byName := map[string]*modelResult{}
@@ -102,11 +111,15 @@ func (r *report) bars() []bar {
 	ratioBar := func(what, model string, a, b side, limit float64, atMost bool) bar {
 		return bar{what, latencyRatio(model, a, b, 50), limit, atMost, "", latencyRatio(model, a, b, 10)}
 	}
+	fp32Bar := func(i int) bar {
+		fb := fp32Bars[i]
+		return ratioBar(fb.what+" edgeinfer int8 / ORT fp32 (1 thread)", fb.model, ei8, ortFP32, fb.limit, true)
+	}
 	return []bar{
-		ratioBar("MobileNetV2 edgeinfer int8 / ORT fp32 (1 thread)", "mobilenet_v2", ei8, ortFP32, 0.5, true),
+		fp32Bar(0),
 		ratioBar("MobileNetV2 edgeinfer int8 / ORT int8 QDQ (1 thread)", "mobilenet_v2", ei8, ortInt8, 1.0, true),
-		ratioBar("ResNet-18 edgeinfer int8 / ORT fp32 (1 thread)", "resnet18", ei8, ortFP32, 0.6, true),
-		ratioBar("EfficientNet-B0 edgeinfer int8 / ORT fp32 (1 thread)", "efficientnet_b0", ei8, ortFP32, 0.6, true),
+		fp32Bar(1),
+		fp32Bar(2),
 		ratioBar("MobileNetV2 edgeinfer int8 speed-up, 2 threads over 1", "mobilenet_v2", ei8, ei8t2, 1.7, false),
 		{"MobileNetV2 edgeinfer int8 allocations per run, 1 and 2 threads (most of the two)", maxAllocs(byName["mobilenet_v2"]), 0, true, " allocs", math.NaN()},
 	}
@@ -220,6 +233,7 @@ func (r *report) markdown() string {
 		}
 		w("| %s | %s | %s | %s %s | %s |\n", br.what, br.format(br.measured), fast, op, br.format(br.limit), br.pass())
 	}
+	w("%s", r.throughputNeeded())
 	w("\nChart: [%s](%s) (p50 per model; lower is better).\n", filepath.Base(cfg.outPNG), filepath.Base(cfg.outPNG))
 	w("\nThe run took %s.\n", r.Took.Round(time.Second))
 	return b.String()
@@ -332,4 +346,59 @@ func maxAllocs(m *modelResult) float64 {
 		most = math.Max(most, float64(c.allocs/int64(len(c.samples))))
 	}
 	return most
+}
+
+// throughputNeeded relates each fp32 latency bar to this CPU's measured
+// peaks: the multiply-add rate a model must sustain, over the whole
+// network, for edgeinfer int8 to meet the bar, against the peak of
+// VPMADDWD (the only exact int8 multiply-add on an AVX2 CPU without VNNI)
+// and of the VNNI forms where the CPU has them; and the rates both engines
+// reached. Empty when no peak was measured.
+func (r *report) throughputNeeded() string {
+	mc := r.Machine
+	pmaddwd := mc.peakOf(peak.VPMADDWD)
+	if pmaddwd == 0 {
+		return ""
+	}
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	var peaks []string
+	for _, p := range mc.Peaks {
+		peaks = append(peaks, fmt.Sprintf("%s %.1f", p.Sequence, p.GMACs))
+	}
+	w("\n### What the latency bars ask of this CPU\n\n")
+	w("Single-core peaks measured in this run (GMAC/s, the better of the run's start and end; `benchmarks/peak`, the Go ")
+	w("port of peak.c): %s. A model's rate below is its multiply-adds over its p50 at 1 thread, whole network included.\n\n", strings.Join(peaks, ", "))
+	w("| model | ORT fp32 p50 | bar | edgeinfer int8 p50 needed | rate needed | of the VPMADDWD peak | edgeinfer int8 now | ORT fp32 now (of the FMA peak) |\n")
+	w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	rate := func(macs int64, ms float64) float64 { return float64(macs) / (ms * 1e6) }
+	pct := func(v, of float64) string {
+		if of == 0 || math.IsNaN(v) {
+			return "—"
+		}
+		return fmt.Sprintf("%.0f %%", 100*v/of)
+	}
+	for _, fb := range fp32Bars {
+		m := r.model(fb.model)
+		if m == nil || m.MACs == 0 {
+			continue
+		}
+		ort := m.find("ort", "fp32", 1).p50()
+		ei := m.find("edgeinfer", "int8", 1).p50()
+		need := rate(m.MACs, fb.limit*ort)
+		w("| %s | %s ms | ≤ %.2f× | %s ms | %.1f GMAC/s | %s | %.1f GMAC/s (%s) | %.1f GMAC/s (%s) |\n",
+			fb.what, ms(ort), fb.limit, ms(fb.limit*ort), need, pct(need, pmaddwd),
+			rate(m.MACs, ei), pct(rate(m.MACs, ei), pmaddwd), rate(m.MACs, ort), pct(rate(m.MACs, ort), mc.peakOf(peak.FMA)))
+	}
+	return b.String()
+}
+
+// model returns the result of the zoo model called name, or nil.
+func (r *report) model(name string) *modelResult {
+	for _, m := range r.Models {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
 }
