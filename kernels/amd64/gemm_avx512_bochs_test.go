@@ -41,16 +41,7 @@ import (
 // is skipped without them unless EDGEINFER_REQUIRE_BOCHS=1, which .ci/run
 // sets.
 func TestGemm8x32VNNI512Bochs(t *testing.T) {
-	for _, tool := range []string{"bochs", "as", "ld", "go"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			bochsUnavailable(t, tool+" is not installed (apt-get install bochs bochsbios vgabios binutils)")
-		}
-	}
-	for _, f := range []string{bochsBIOS, bochsVGABIOS} {
-		if _, err := os.Stat(f); err != nil {
-			bochsUnavailable(t, f+" is missing (apt-get install bochsbios vgabios)")
-		}
-	}
+	requireBochs(t)
 	dir := t.TempDir()
 	guest := buildBochsGuest(t, dir)
 
@@ -87,7 +78,10 @@ func TestGemm8x32VNNI512Bochs(t *testing.T) {
 	}
 
 	start := time.Now()
-	got := runBochs(t, dir, guest, img)
+	got, err := runBochs(t, dir, guest, img)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("bochs ran %d calls of gemm8x32VNNI512 (%d bytes of operands) in %v",
 		len(cases), img.next-bochsDataBase, time.Since(start).Round(time.Millisecond))
 	if len(got) != len(want) {
@@ -105,6 +99,38 @@ func TestGemm8x32VNNI512Bochs(t *testing.T) {
 			}
 			t.Errorf("%s: the AVX-512 tile in bochs differs from the Go twin at byte %d of the guarded buffer (%s): got %d, want %d",
 				c, first, where, int8(got[i][first]), int8(want[i][first]))
+		}
+	}
+}
+
+// TestBochsGuestReportsFault checks that a routine that faults in the
+// guest fails the run with the guest's report, rather than hanging it or
+// passing: the one call jumps above the 4 GiB the guest maps.
+func TestBochsGuestReportsFault(t *testing.T) {
+	requireBochs(t)
+	dir := t.TempDir()
+	img := &bochsImage{next: bochsDataBase, calls: []bochsCall{{fn: 1 << 33}}}
+	_, err := runBochs(t, dir, buildBochsGuest(t, dir), img)
+	t.Logf("guest report: %v", err)
+	// A page fault (vector 14) pushes error code, RIP and CS: the RIP is
+	// the unmapped target.
+	if err == nil || !strings.Contains(err.Error(), "FAULT") || !strings.Contains(err.Error(), "0000000200000000") {
+		t.Fatalf("want the guest's fault report at RIP 0x200000000, got %v", err)
+	}
+}
+
+// requireBochs skips the test, or fails it under EDGEINFER_REQUIRE_BOCHS=1,
+// when bochs, its BIOS images, binutils or go are missing.
+func requireBochs(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"bochs", "as", "ld", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			bochsUnavailable(t, tool+" is not installed (apt-get install bochs bochsbios vgabios binutils)")
+		}
+	}
+	for _, f := range []string{bochsBIOS, bochsVGABIOS} {
+		if _, err := os.Stat(f); err != nil {
+			bochsUnavailable(t, f+" is missing (apt-get install bochsbios vgabios)")
 		}
 	}
 }
@@ -269,8 +295,8 @@ func readRoutine(exe, fn, asmFile string) ([]bochsSegment, uint64, error) {
 }
 
 // runBochs writes the disk image and the configuration, runs bochs and
-// returns the dumped buffers in order.
-func runBochs(t *testing.T, dir string, guest []byte, m *bochsImage) [][]byte {
+// returns the dumped buffers in order, or the guest's failure report.
+func runBochs(t *testing.T, dir string, guest []byte, m *bochsImage) ([][]byte, error) {
 	t.Helper()
 	var manifest []uint64
 	manifest = append(manifest, binary.LittleEndian.Uint64([]byte("EIBOCHS1")), uint64(len(m.segments)))
@@ -352,11 +378,11 @@ clock: sync=none
 		case line == "DONE":
 			done = true
 		case strings.HasPrefix(line, "FAULT"), line == "BADMANIFEST", line == "ATAERROR":
-			t.Fatalf("bochs guest: %s (bochs.log in %s)", line, dir)
+			return nil, fmt.Errorf("bochs guest: %s", line)
 		default:
 			b, err := hex.DecodeString(line)
 			if err != nil || cur == nil {
-				t.Fatalf("bochs guest printed %q outside a dump", line)
+				return nil, fmt.Errorf("bochs guest printed %q outside a dump", line)
 			}
 			cur = append(cur, b...)
 		}
@@ -366,8 +392,8 @@ clock: sync=none
 		if len(log) > 4000 {
 			log = log[len(log)-4000:]
 		}
-		t.Fatalf("bochs did not finish (loaded %v, done %v, exit %v)\nstderr:\n%s\nbochs.log tail:\n%s",
+		return nil, fmt.Errorf("bochs did not finish (loaded %v, done %v, exit %v)\nstderr:\n%s\nbochs.log tail:\n%s",
 			loaded, done, runErr, stderr.String(), log)
 	}
-	return dumps
+	return dumps, nil
 }
