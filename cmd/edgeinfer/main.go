@@ -87,6 +87,7 @@ type cli struct {
 // run executes the command line args (without the program name) and
 // returns the exit code. It is main without the process: tests call it.
 func run(args []string, stdout, stderr io.Writer) int {
+	stdout, stderr = serialized(stdout), serialized(stderr)
 	cl := &cli{stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprintf(stderr, "edgeinfer: missing verb (one of %s); see 'edgeinfer help'\n", verbNames())
