@@ -56,7 +56,9 @@ type SourceOptions struct {
 	FPS float64
 	// Loop restarts files and image folders at their end.
 	Loop bool
-	// Stderr receives a pipe command's stderr (nil: discarded).
+	// Stderr receives a pipe command's stderr (nil: discarded). Unless it
+	// is an *os.File, os/exec writes to it from a goroutine of its own, so
+	// it must be safe for that if the caller writes to it too.
 	Stderr io.Writer
 }
 
