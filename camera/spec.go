@@ -200,7 +200,6 @@ type commandSource struct {
 	Source
 	cmd  *exec.Cmd
 	once sync.Once
-	err  error
 }
 
 func startCommand(command string, o SourceOptions) (Source, error) {

@@ -160,7 +160,7 @@ func (r *runner) run(p *phase, st *progressState) error {
 			grad.Shape = append(grad.Shape[:0], out.Shape...)
 			grad.Data = append(grad.Data[:0], make([]float32, len(out.Data))...)
 			ceW := float32(1 - alpha)
-			if r.trainSet.Labeled() == false && alpha > 0 {
+			if !r.trainSet.Labeled() && alpha > 0 {
 				ceW = 0
 			}
 			ce, correct := train.CrossEntropy(out, labels, ceW, grad)

@@ -215,21 +215,3 @@ func tensorNamed(m *Model, name string) *Tensor {
 	}
 	panic("no tensor " + name)
 }
-
-func tensorIndex(m *Model, name string) int {
-	for i := range m.Tensors {
-		if m.Tensors[i].Name == name {
-			return i
-		}
-	}
-	panic("no tensor " + name)
-}
-
-func opNamed(m *Model, name string) *Operator {
-	for i := range m.Operators {
-		if m.Operators[i].Name == name {
-			return &m.Operators[i]
-		}
-	}
-	panic("no operator " + name)
-}

@@ -135,7 +135,6 @@ func planArena(m *format.Model, ops []opPlan) arenaPlan {
 		}
 	}
 
-	var roots []int
 	bufOf := make([]int, n)
 	var bufs []buffer
 	for t := range n {
@@ -143,7 +142,6 @@ func planArena(m *format.Model, ops []opPlan) arenaPlan {
 			continue
 		}
 		bufOf[t] = len(bufs)
-		roots = append(roots, t)
 		bufs = append(bufs, buffer{size: size[t], first: first[t], last: last[t]})
 	}
 

@@ -126,10 +126,6 @@ func (o *Observer) RangeBy(method string) (lo, hi float32, ok bool) {
 	return float32(l), float32(u), true
 }
 
-// oneSided reports whether the observed values are all non-negative (or
-// all non-positive): then the whole int8 range serves one side of zero.
-func (h *Histogram) oneSided() bool { return h.min >= 0 || h.max <= 0 }
-
 // clampRange intersects the symmetric range [-t, t] with the observed
 // [min, max].
 func (h *Histogram) clampRange(t float64) (lo, hi float64) {

@@ -14,8 +14,7 @@ type winoCase struct {
 	tm, points    int
 	tiles, ch, kp int
 	zp            int32
-	in            []int8 // 4 rows of (2*tiles+2) pixels
-	filter        [][9]int8
+	in            []int8   // 4 rows of (2*tiles+2) pixels
 	filters       [][]int8 // [16][9*ch] in (ky, kx, ic) order
 	blk           []byte
 	q             *Output
