@@ -104,7 +104,7 @@ func TestMJPEGReaderSurvivesCorruptFrames(t *testing.T) {
 	// entropy-coded data undecodable.
 	noisy := image.NewGray(image.Rect(0, 0, 64, 64))
 	for i := range noisy.Pix {
-		noisy.Pix[i] = uint8(i * 2654435761 >> 13)
+		noisy.Pix[i] = uint8(uint64(i) * 2654435761 >> 13)
 	}
 	var nb bytes.Buffer
 	jpeg.Encode(&nb, noisy, &jpeg.Options{Quality: 95})

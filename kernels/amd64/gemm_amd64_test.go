@@ -104,7 +104,7 @@ func TestPackA(t *testing.T) {
 
 func TestGemm8x32VNNI512(t *testing.T) {
 	if !HasAVX512VNNI || AVX512VNNITwin {
-		t.Skip("no AVX-512 VNNI on this CPU (gemm_avx512_bochs_test.go runs the tile in an emulator)")
+		t.Skip("no AVX-512 VNNI on this CPU (gemm_avx512_bochs_amd64_test.go runs the tile in an emulator)")
 	}
 	for _, c := range gemm8x32VNNI512Cases() {
 		n := 7*c.cStride + 32*c.blocks
