@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/edgeinfer/edgeinfer/format"
+	"github.com/edgeinfer/edgeinfer/internal/syncwriter"
 	edgeruntime "github.com/edgeinfer/edgeinfer/runtime"
 )
 
@@ -116,22 +117,11 @@ func grayPipeline(t *testing.T, open func() (Source, error), latest bool, sinks 
 	}
 	var logs strings.Builder
 	p, err := New(Config{Open: open, Latest: latest, Model: m, Interpreter: it, Preprocess: prep, TopK: 2,
-		Sinks: sinks, StallTimeout: time.Second, Log: log.New(&syncWriter{w: &logs}, "", 0)})
+		Sinks: sinks, StallTimeout: time.Second, Log: log.New(syncwriter.New(&logs), "", 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p, &logs
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(b []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(b)
 }
 
 func once(s Source) func() (Source, error) {

@@ -3,7 +3,8 @@ package main
 import (
 	"io"
 	"os"
-	"sync"
+
+	"github.com/edgeinfer/edgeinfer/internal/syncwriter"
 )
 
 // serialized returns w itself when it is an *os.File, whose writes are
@@ -16,17 +17,5 @@ func serialized(w io.Writer) io.Writer {
 	if _, ok := w.(*os.File); ok {
 		return w
 	}
-	return &lockedWriter{w: w}
-}
-
-// lockedWriter makes each Write to w exclusive.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+	return syncwriter.New(w)
 }
