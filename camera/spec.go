@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 )
 
 // SourceSyntax documents the --source values Open accepts; the CLI prints
@@ -203,9 +202,8 @@ type commandSource struct {
 }
 
 func startCommand(command string, o SourceOptions) (Source, error) {
-	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd := shellCommand(command)
 	cmd.Stderr = o.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // signal the whole pipeline on Close
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -222,21 +220,10 @@ func startCommand(command string, o SourceOptions) (Source, error) {
 	return &commandSource{Source: s, cmd: cmd}, nil
 }
 
-// Close stops the command (SIGTERM to its process group, SIGKILL after a
-// second) and reaps it.
+// Close stops the command (on Unix SIGTERM to its process group, SIGKILL
+// after a second) and reaps it.
 func (s *commandSource) Close() error {
-	s.once.Do(func() {
-		pgid := -s.cmd.Process.Pid
-		syscall.Kill(pgid, syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- s.cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(time.Second):
-			syscall.Kill(pgid, syscall.SIGKILL)
-			<-done
-		}
-	})
+	s.once.Do(func() { stopCommand(s.cmd) })
 	return nil
 }
 

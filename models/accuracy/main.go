@@ -35,7 +35,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/edgeinfer/edgeinfer/convert"
@@ -364,15 +363,6 @@ func timeMobileNetV2(zoo string) (time.Duration, time.Duration, error) {
 		return 0, 0, fmt.Errorf("mobilenet_v2 calibrated on %d samples, want 100", res.Report.Samples)
 	}
 	return d, cpu, nil
-}
-
-// cpuTime is the CPU time (user and system) the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func table(rows []row, engine, mnv2 string, jobs int, total time.Duration) string {
