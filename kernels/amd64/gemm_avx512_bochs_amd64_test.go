@@ -38,8 +38,8 @@ import (
 // XSAVE layout (docs/DESIGN.md).
 //
 // Requires bochs, bochsbios and vgabios (Debian packages) and binutils; it
-// is skipped without them unless EDGEINFER_REQUIRE_BOCHS=1, which .ci/run
-// sets.
+// is skipped without them unless EDGEINFER_REQUIRE_BOCHS=1, which
+// scripts/test-avx512vnni.sh (run by .ci/run) sets.
 func TestGemm8x32VNNI512Bochs(t *testing.T) {
 	requireBochs(t)
 	dir := t.TempDir()
