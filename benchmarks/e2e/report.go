@@ -88,10 +88,6 @@ var fp32Bars = []struct {
 
 // bars evaluates the acceptance criteria over the models measured.
 func (r *report) bars() []bar {
-	byName := map[string]*modelResult{}
-	for _, m := range r.Models {
-		byName[m.Name] = m
-	}
 	// latencyRatio is model's latency of a over that of b, both at
 	// percentile p.
 	type side struct {
@@ -99,7 +95,7 @@ func (r *report) bars() []bar {
 		threads           int
 	}
 	latencyRatio := func(model string, a, b side, p int) float64 {
-		m := byName[model]
+		m := r.model(model)
 		if m == nil {
 			return math.NaN()
 		}
@@ -121,7 +117,7 @@ func (r *report) bars() []bar {
 		fp32Bar(1),
 		fp32Bar(2),
 		ratioBar("MobileNetV2 edgeinfer int8 speed-up, 2 threads over 1", "mobilenet_v2", ei8, ei8t2, 1.7, false),
-		{"MobileNetV2 edgeinfer int8 allocations per run, 1 and 2 threads (most of the two)", maxAllocs(byName["mobilenet_v2"]), 0, true, " allocs", math.NaN()},
+		{"MobileNetV2 edgeinfer int8 allocations per run, 1 and 2 threads (most of the two)", maxAllocs(r.model("mobilenet_v2")), 0, true, " allocs", math.NaN()},
 	}
 }
 
