@@ -127,7 +127,7 @@ func Gemm8x32VNNI512(a []byte, b []byte, kp, blocks int, c []int8, cStride int, 
 	a = a[:8*kp]
 	b = b[:blocks*(headerRows*32*4+32*kp)]
 	c = c[:7*cStride+32*blocks]
-	if AVX512VNNITwin {
+	if avx512Twin && AVX512VNNITwin { // the constant drops the branch from release builds
 		Gemm8x32VNNI512Go(a, b, kp, blocks, c, cStride, q)
 		return
 	}
