@@ -125,6 +125,10 @@ type DepthwiseInt8 struct {
 	// they do not apply.
 	pair *dwPair
 
+	// pw is the packing of the pointwise path (dw_pointwise.go), nil when
+	// it does not apply.
+	pw *dwPointwise
+
 	// The original operands and their requantization in channel order,
 	// for border pixels computed without scratch.
 	filter []int8
@@ -192,6 +196,7 @@ func PackDepthwiseInt8(g DepthwiseGeom, filter []int8, bias []int32, inZP int32,
 		d.packedS1 = d.packBlocks([][2]int{{0, 3}, {1, 4}, {2, 5}, {6, -1}, {7, -1}, {8, -1}}, filter, bias, inZP, mult, shift)
 	}
 	d.pair = d.packPair(filter, bias, inZP, mult, shift)
+	d.pw = d.packPointwise(filter, bias, inZP, mult, shift)
 	d.packedS2 = d.packS2x4(filter, bias, inZP, mult, shift)
 	d.tapsIn = make([]int64, 2*d.pairs)
 	d.tapsWin = make([]int64, 2*d.pairs)
@@ -296,7 +301,8 @@ type (
 // with s1x2 as well, pairs of pixels go to s1x2 (on packedS1) and an odd
 // last pixel to kxk; with s2x4 and packedS2, groups of four pixels at
 // stride 2 go to s2x4 and the last count%4 to kxk. When pair, rows and pairRow are set and the layer
-// has a pair packing, the pair-row kernels take the whole run instead.
+// has a pair packing, the pair-row kernels take the whole run instead, and
+// pointwise does when it is set and the layer has a pointwise packing.
 type dwMicro struct {
 	taps    dwKernel
 	kxk     dwKernelKxK
@@ -305,6 +311,8 @@ type dwMicro struct {
 	pair    dwPairKernel
 	rows    dwRowsKernel
 	pairRow dwPairRowKernel
+	// pointwise takes the whole run of a layer with a pointwise packing.
+	pointwise dwPointwiseKernel
 }
 
 // call runs the microkernel over count pixels and blocks blocks from
@@ -348,7 +356,7 @@ func (d *DepthwiseInt8) call(m dwMicro, out, in *int8, count, inStep, outStep, b
 
 // RunGeneric computes output rows [lo, hi) with the pure-Go microkernel.
 func (d *DepthwiseInt8) RunGeneric(in, out []int8, scratch []byte, lo, hi int) {
-	d.run(dwMicro{taps: dwConvGeneric, pair: dwConv3x3PairGeneric, rows: dwRowsGeneric, pairRow: dwPairRowGeneric}, in, out, scratch, lo, hi)
+	d.run(dwMicro{taps: dwConvGeneric, pair: dwConv3x3PairGeneric, rows: dwRowsGeneric, pairRow: dwPairRowGeneric, pointwise: dwPointwiseGeneric}, in, out, scratch, lo, hi)
 }
 
 // fastRequant reports whether REQUANT8_FAST applies: no left shift, and
@@ -367,6 +375,10 @@ func (d *DepthwiseInt8) interior() (a, b int) {
 }
 
 func (d *DepthwiseInt8) run(k dwMicro, in, out []int8, scratch []byte, lo, hi int) {
+	if k.pointwise != nil && d.pw != nil {
+		d.runPointwise(k.pointwise, in, out, lo, hi)
+		return
+	}
 	// A call of one output row would widen KH input rows for it (the ring
 	// starts empty every call): measured on MobileNetV2's layers, the tap
 	// kernels are then as fast or faster (on EfficientNet-B0's 5x5 layers

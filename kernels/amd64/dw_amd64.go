@@ -20,7 +20,7 @@ func (d *DepthwiseInt8) RunAVX2(in, out []int8, scratch []byte, lo, hi int) {
 // microAVX2 picks the unrolled kernel for 3x3 and 5x5 windows without
 // left shifts and with accumulators below 2^30, else the tap-table kernel.
 func (d *DepthwiseInt8) microAVX2() dwMicro {
-	m := dwMicro{taps: dwConvAVX2, pair: dwConv3x3PairAVX2, rows: dwRowsAVX2, pairRow: dwPairRowStepAVX2}
+	m := dwMicro{taps: dwConvAVX2, pair: dwConv3x3PairAVX2, rows: dwRowsAVX2, pairRow: dwPairRowStepAVX2, pointwise: dwPointwiseAVX2}
 	if d.fastRequant() && d.g.KH == d.g.KW {
 		switch d.g.KH {
 		case 3:

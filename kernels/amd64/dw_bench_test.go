@@ -23,6 +23,13 @@ var dwShuffleShapes = []struct{ hw, c, k, s int }{
 	{56, 24, 3, 2}, {56, 58, 3, 2}, {28, 58, 3, 1}, {28, 116, 3, 2}, {14, 116, 3, 1}, {14, 232, 3, 2}, {7, 232, 3, 1},
 }
 
+// dwPointwiseShapes are 1x1 depthwise layers (a per-channel scale, shift
+// and clamp): DenseNet-121's batch normalizations after concatenations,
+// which cannot fold into a convolution.
+var dwPointwiseShapes = []struct{ hw, c, k, s int }{
+	{56, 128, 1, 1}, {56, 256, 1, 1}, {28, 480, 1, 1}, {14, 1000, 1, 1}, {7, 1024, 1, 1}, {28, 24, 1, 1},
+}
+
 func benchDepthwiseCase(hw, c, k, s int) dwCase {
 	r := rand.New(rand.NewPCG(uint64(hw*c), uint64(k*s)))
 	pad := (k - 1) / 2
@@ -56,6 +63,9 @@ func BenchmarkDepthwise(b *testing.B) { benchmarkDepthwiseShapes(b, dwBenchShape
 
 // BenchmarkDepthwiseShuffleNet is BenchmarkDepthwise on dwShuffleShapes.
 func BenchmarkDepthwiseShuffleNet(b *testing.B) { benchmarkDepthwiseShapes(b, dwShuffleShapes) }
+
+// BenchmarkDepthwisePointwise is BenchmarkDepthwise on dwPointwiseShapes.
+func BenchmarkDepthwisePointwise(b *testing.B) { benchmarkDepthwiseShapes(b, dwPointwiseShapes) }
 
 func benchmarkDepthwiseShapes(b *testing.B, shapes []struct{ hw, c, k, s int }) {
 	for _, sh := range shapes {

@@ -89,7 +89,7 @@ const dwPairRqLen = 48
 // one VPSHUFB (dwPairShuffle<> in dw_pair_amd64.h) puts back in order.
 var (
 	dwPairAcc = [2][8]int{{0, 1, 2, 3, 8, 9, 10, 11}, {4, 5, 6, 7, 12, 13, 14, 15}}
-	dwPairRes = [2][8]int{{0, 2, 1, 3, 8, 10, 9, 11}, {4, 6, 5, 7, 12, 14, 13, 15}}
+	dwPairRes = [2][8]int{pairResLanes(dwPairAcc[0]), pairResLanes(dwPairAcc[1])} // {0, 2, 1, 3, 8, 10, 9, 11}, {4, 6, 5, 7, 12, 14, 13, 15}
 )
 
 // dwPairTaps are the taps (ky*3+kx) of the five weight pairs; -1 is a zero
@@ -202,7 +202,23 @@ func (d *DepthwiseInt8) pairClamp() (clamp [64]int8) {
 // putPairRequant fills rq (dwPairRqLen int32s) with the requantization
 // constants of half h of block b.
 func (d *DepthwiseInt8) putPairRequant(rq []int32, h, b int, filter []int8, bias []int32, inZP int32, mult, shift []int32) {
-	for i, lc := range dwPairAcc[h] {
+	d.putPairRequantLanes(rq, dwPairAcc[h], b, filter, bias, inZP, mult, shift)
+}
+
+// pairResLanes maps the result lanes of DWP_REQUANT to the channels of a
+// block, given the channels of its accumulator lanes: VSHUFPS $0xDD puts
+// accumulator lanes (0,2,1,3) of every four in result lanes (0,1,2,3).
+func pairResLanes(acc [8]int) (res [8]int) {
+	for k := range res {
+		res[k] = acc[k/4*4+[4]int{0, 2, 1, 3}[k%4]]
+	}
+	return res
+}
+
+// putPairRequantLanes is putPairRequant for a half whose accumulator lane
+// i holds channel acc[i] of block b.
+func (d *DepthwiseInt8) putPairRequantLanes(rq []int32, acc [8]int, b int, filter []int8, bias []int32, inZP int32, mult, shift []int32) {
+	for i, lc := range acc {
 		c := d.blockStart(b) + lc
 		var sum int64
 		for _, v := range filter[c*d.taps:][:d.taps] {
@@ -220,7 +236,7 @@ func (d *DepthwiseInt8) putPairRequant(rq []int32, h, b int, filter []int8, bias
 		rq[8*odd+2*q], rq[8*odd+2*q+1] = int32(uint32(ke)), int32(uint32(ke>>32))
 		rq[16+8*odd+2*q], rq[16+8*odd+2*q+1] = mult[c], mult[c]
 	}
-	for k, lc := range dwPairRes[h] {
+	for k, lc := range pairResLanes(acc) {
 		c := d.blockStart(b) + lc
 		rq[32+k] = int32(d.pairThr(shift, c) - 2)
 		if shift[c] == 0 {
@@ -450,10 +466,16 @@ func dwPairRequant(acc *[8]int32, rq []int32, res []int32) {
 // int8 (VPACKSSDW, VPACKSSWB), clamps them and stores them in channel
 // order at out.
 func dwPairStore(out *int8, res *[16]int32, clamp *int8) {
+	dwPairStoreLanes(out, res, clamp, &dwPairRes)
+}
+
+// dwPairStoreLanes is dwPairStore for result lanes that hold channels
+// lanes[h][k] of the block.
+func dwPairStoreLanes(out *int8, res *[16]int32, clamp *int8, lanes *[2][8]int) {
 	cl := unsafe.Slice(clamp, 64)
 	o := unsafe.Slice(out, dwBlock)
 	for h := range 2 {
-		for k, ch := range dwPairRes[h] {
+		for k, ch := range lanes[h] {
 			v := sat(sat(res[8*h+k], -32768, 32767), -128, 127)
 			o[ch] = int8(min(max(v, int32(cl[0])), int32(cl[32])))
 		}

@@ -58,9 +58,14 @@ GLOBL dwPairPerm<>(SB), RODATA|NOPTR, $32
 // dwPairShuffle<>), clamps (32 x ActMin then 32 x ActMax at (cl)) and
 // stores them at o0 and o1.
 #define DWP_STORE2(lo, hi, xlo, idx, cl, o0, o1) \
+	DWP_STORE2_SHUF(lo, hi, xlo, idx, dwPairShuffle<>(SB), cl, o0, o1)
+
+// DWP_STORE2_SHUF is DWP_STORE2 with the VPSHUFB control shuf, for
+// accumulator lanes in another channel order (dw_pointwise_amd64.s).
+#define DWP_STORE2_SHUF(lo, hi, xlo, idx, shuf, cl, o0, o1) \
 	VPACKSSWB    hi, lo, lo; \
 	VPERMD       lo, idx, lo; \
-	VPSHUFB      dwPairShuffle<>(SB), lo, lo; \
+	VPSHUFB      shuf, lo, lo; \
 	VPMAXSB      (cl), lo, lo; \
 	VPMINSB      32(cl), lo, lo; \
 	VMOVDQU      xlo, o0; \
