@@ -20,4 +20,12 @@ func (p *MaxPoolInt8) RunAVX2(in, out []int8, lo, hi int) { p.run(maxPoolAVX2, i
 func avgPoolAVX2(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *AvgPoolConsts)
 
 // RunAVX2 computes output rows [lo, hi) with AVX2. The CPU must have AVX2.
-func (p *AvgPoolInt8) RunAVX2(in, out []int8, lo, hi int) { p.run(avgPoolAVX2, in, out, lo, hi) }
+func (p *AvgPoolInt8) RunAVX2(in, out []int8, lo, hi int) {
+	p.run(avgPoolAVX2, avgPool32AVX2, in, out, lo, hi)
+}
+
+// avgPool32AVX2 is avgPool32Generic with AVX2 (pool_amd64.s): 32 channels
+// per step in int16 lanes.
+//
+//go:noescape
+func avgPool32AVX2(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *AvgPoolConsts)

@@ -238,3 +238,84 @@ atap:
 adone:
 	VZEROUPPER
 	RET
+
+// AVG_DIV16 divides the 16 int16 sums in s by the call's count, rounding
+// half away from zero (avgPool32Generic): |s| + Half (Y15), multiply-high
+// by Magic (Y11), shift right by MagicShift (X10), sign put back from t.
+#define AVG_DIV16(s, t) \
+	VPSRAW   $15, s, t; \
+	VPABSW   s, s; \
+	VPADDW   Y15, s, s; \
+	VPMULHUW Y11, s, s; \
+	VPSRLW   X10, s, s; \
+	VPXOR    t, s, s; \
+	VPSUBW   t, s, s
+
+// func avgPool32AVX2(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *AvgPoolConsts)
+//
+// Register contract: DI/SI the pixel's out/in, R8 taps, R9 ntaps, R10
+// chunks*32, R11 the chunk's channel offset, R12/R13 the tap loop's count
+// and pointer; Y0/Y1 the int16 sums of channels 0-15 and 16-31, Y2/Y3
+// the widened taps, then the signs; Y15 Half, Y14 PadSum, Y13 ActMin, Y12
+// ActMax (bytes), Y11 Magic (words), X10 MagicShift.
+TEXT ·avgPool32AVX2(SB), NOSPLIT, $0-72
+	MOVQ  count+16(FP), AX
+	TESTQ AX, AX
+	JLE   a32done
+	MOVQ  chunks+40(FP), R10
+	SHLQ  $5, R10
+	JLE   a32done
+	MOVQ  ntaps+56(FP), R9
+	TESTQ R9, R9
+	JLE   a32done
+	MOVQ  out+0(FP), DI
+	MOVQ  in+8(FP), SI
+	MOVQ  taps+48(FP), R8
+	MOVQ  c+64(FP), AX
+	VPBROADCASTW 4(AX), Y15
+	VPBROADCASTW 8(AX), Y14
+	VPBROADCASTB 12(AX), Y13
+	VPBROADCASTB 16(AX), Y12
+	VPBROADCASTW 20(AX), Y11
+	VMOVQ        24(AX), X10
+
+a32pixel:
+	XORQ R11, R11
+
+a32chunk:
+	VMOVDQA Y14, Y0
+	VMOVDQA Y14, Y1
+	MOVQ    R8, R13
+	MOVQ    R9, R12
+
+a32tap:
+	MOVQ      (R13), AX
+	ADDQ      R11, AX
+	VPMOVSXBW (SI)(AX*1), Y2
+	VPMOVSXBW 16(SI)(AX*1), Y3
+	VPADDW    Y2, Y0, Y0
+	VPADDW    Y3, Y1, Y1
+	ADDQ      $8, R13
+	DECQ      R12
+	JNZ       a32tap
+
+	AVG_DIV16(Y0, Y2)
+	AVG_DIV16(Y1, Y3)
+	// VPACKSSWB interleaves the halves' qwords (0-7, 16-23, 8-15, 24-31).
+	VPACKSSWB Y1, Y0, Y0
+	VPERMQ    $0xD8, Y0, Y0
+	VPMAXSB   Y13, Y0, Y0
+	VPMINSB   Y12, Y0, Y0
+	VMOVDQU   Y0, (DI)(R11*1)
+	ADDQ      $32, R11
+	CMPQ      R11, R10
+	JLT       a32chunk
+
+	ADDQ inStep+24(FP), SI
+	ADDQ outStep+32(FP), DI
+	DECQ count+16(FP)
+	JNZ  a32pixel
+
+a32done:
+	VZEROUPPER
+	RET

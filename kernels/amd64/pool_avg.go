@@ -9,10 +9,20 @@ package amd64
 // within rounding distance of the next integer (n/count is at least 1/64
 // below it, 2^-20 relative, against float32's 2^-24), so truncating it is
 // the exact integer quotient.
+//
+// Pools of 32 channels or more run 32 channels per step in int16
+// (avgPool32AVX2): the sum fits (at most 64 taps of |x| <= 128 and a
+// padding sum as large), and the division is a multiply-high by a magic
+// number, exact for every dividend below 2^15 (Granlund and Montgomery:
+// with l = ceil(log2 d) and m = ceil(2^(15+l)/d) < 2^16, floor(n*m /
+// 2^(15+l)) = floor(n/d) for 0 <= n < 2^15), so 16 lanes take 7
+// operations where the float path takes 8 for 8 lanes plus the widening.
+// A window of one tap (d = 1, no magic number) keeps the float path.
 
 import (
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // AvgPoolInt8 is an average pool prepared for avgPoolAVX2 (read-only,
@@ -31,11 +41,25 @@ type AvgPoolInt8 struct {
 
 // AvgPoolConsts are one call's constants, read by the assembly: Count at
 // 0 (float32), Half at 4 (count/2), PadSum at 8, ActMin at 12, ActMax at
-// 16.
+// 16, Magic at 20 and MagicShift at 24 (avgPoolMagic; Magic 0 for a count
+// of 1).
 type AvgPoolConsts struct {
 	Count          float32
 	Half, PadSum   int32
 	ActMin, ActMax int32
+	Magic          int32
+	MagicShift     int64
+}
+
+// avgPoolMagic returns m and s with (n*m >> 16) >> s == n/d for every
+// 0 <= n < 2^15 and 2 <= d <= 2^14: m = ceil(2^(15+l)/d) with
+// l = ceil(log2 d), and s = l-1; m is 0 for d = 1.
+func avgPoolMagic(d int32) (m int32, s int64) {
+	if d < 2 {
+		return 0, 0
+	}
+	l := int64(bits.Len32(uint32(d - 1)))
+	return int32((int64(1)<<(15+l) + int64(d) - 1) / int64(d)), l - 1
 }
 
 // NewAvgPoolInt8 prepares an average pool; it fails where NewMaxPoolInt8
@@ -55,7 +79,9 @@ func NewAvgPoolInt8(g PoolGeom, countIncludePad bool, zeroPoint, actMin, actMax 
 		p.consts[rows-1] = make([]AvgPoolConsts, g.KW)
 		for cols := 1; cols <= g.KW; cols++ {
 			count, padSum := p.count(int32(rows * cols))
-			p.consts[rows-1][cols-1] = AvgPoolConsts{Count: float32(count), Half: count / 2, PadSum: padSum, ActMin: actMin, ActMax: actMax}
+			m, ms := avgPoolMagic(count)
+			p.consts[rows-1][cols-1] = AvgPoolConsts{Count: float32(count), Half: count / 2, PadSum: padSum, ActMin: actMin, ActMax: actMax,
+				Magic: m, MagicShift: ms}
 		}
 	}
 	return p, nil
@@ -77,13 +103,23 @@ func (p *AvgPoolInt8) Units() int { return p.g.N * p.g.OutH }
 // avgPoolKernel is the kernel signature (see avgPoolAVX2).
 type avgPoolKernel func(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *AvgPoolConsts)
 
-// RunGeneric computes output rows [lo, hi) with the pure-Go kernel.
-func (p *AvgPoolInt8) RunGeneric(in, out []int8, lo, hi int) { p.run(avgPoolGeneric, in, out, lo, hi) }
+// RunGeneric computes output rows [lo, hi) with the pure-Go kernels.
+func (p *AvgPoolInt8) RunGeneric(in, out []int8, lo, hi int) {
+	p.run(avgPoolGeneric, avgPool32Generic, in, out, lo, hi)
+}
 
-// avgPoolChunk is the channels of one vector step (int32 lanes).
-const avgPoolChunk = 8
+// avgPoolChunk is the channels of one vector step (int32 lanes), and
+// avgPool32Chunk those of the int16 kernel.
+const (
+	avgPoolChunk   = 8
+	avgPool32Chunk = 32
+)
 
-func (p *AvgPoolInt8) run(k avgPoolKernel, in, out []int8, lo, hi int) {
+// run computes output rows [lo, hi) with k32 (32 channels per step, the
+// last step overlapping the one before when C is not a multiple of 32) for
+// pools of 32 channels or more and windows of more than one tap, else
+// with k and a scalar tail.
+func (p *AvgPoolInt8) run(k, k32 avgPoolKernel, in, out []int8, lo, hi int) {
 	g := &p.g
 	c := g.C
 	chunks := c / avgPoolChunk
@@ -122,6 +158,14 @@ func (p *AvgPoolInt8) run(k avgPoolKernel, in, out []int8, lo, hi int) {
 				}
 			}
 			kc := &p.consts[rows-1][cols-1]
+			if c >= avgPool32Chunk && kc.Magic != 0 {
+				k32(&o[0], &in[base], run, g.StrideW*c, c, c/avgPool32Chunk, &list[0], len(list), kc)
+				if t := c - avgPool32Chunk; c%avgPool32Chunk != 0 {
+					k32(&o[t], &in[base+t], run, g.StrideW*c, c, 1, &list[0], len(list), kc)
+				}
+				ox += run
+				continue
+			}
 			if chunks > 0 {
 				k(&o[0], &in[base], run, g.StrideW*c, c, chunks, &list[0], len(list), kc)
 			}

@@ -43,3 +43,28 @@ func avgPoolGeneric(out, in *int8, count, inStep, outStep, chunks int, taps *int
 		}
 	}
 }
+
+// avgPool32Generic is the pure-Go twin of avgPool32AVX2, lane for lane:
+// for count pixels and chunks*32 channels, the int16 sum over the ntaps
+// byte offsets taps plus PadSum, its magnitude plus Half divided by the
+// multiply-high with Magic and the shift by MagicShift, the sign put back,
+// then the saturating narrowing and the clamp.
+func avgPool32Generic(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *AvgPoolConsts) {
+	tp := unsafe.Slice(taps, ntaps)
+	for px := range count {
+		pin := unsafe.Add(unsafe.Pointer(in), px*inStep)
+		o := unsafe.Slice((*int8)(unsafe.Add(unsafe.Pointer(out), px*outStep)), chunks*avgPool32Chunk)
+		for ch := range o {
+			s := int16(c.PadSum) // VPBROADCASTW
+			for _, t := range tp {
+				s += int16(*(*int8)(unsafe.Add(pin, int(t)+ch))) // VPMOVSXBW, VPADDW
+			}
+			sign := s >> 15                                                           // VPSRAW
+			a := uint16((s^sign)-sign) + uint16(c.Half)                               // VPABSW, VPADDW
+			q := int16(uint16(uint32(a)*uint32(uint16(c.Magic))>>16) >> c.MagicShift) // VPMULHUW, VPSRLW
+			q = (q ^ sign) - sign                                                     // VPXOR, VPSUBW
+			v := min(max(int32(q), math.MinInt8), math.MaxInt8)                       // VPACKSSWB
+			o[ch] = int8(min(max(v, c.ActMin), c.ActMax))                             // VPMAXSB, VPMINSB
+		}
+	}
+}
