@@ -30,3 +30,9 @@ func depthwise2NEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixe
 
 //go:noescape
 func interleaveNEON(dst, x, y *byte, n int)
+
+//go:noescape
+func mulNEON(out, a, b *int8, n int, c *MulConsts)
+
+//go:noescape
+func lutNEON(out, in *int8, n int, table *[256]int8)

@@ -38,3 +38,11 @@ func depthwise2NEON(ind **int8, pairs, cBlocks int, w *int8, params *int32, pixe
 func interleaveNEON(dst, x, y *byte, n int) {
 	InterleaveBytesGo(unsafe.Slice(dst, 2*n), unsafe.Slice(x, n), unsafe.Slice(y, n))
 }
+
+func mulNEON(out, a, b *int8, n int, c *MulConsts) {
+	mulGo(unsafe.Slice(out, n), unsafe.Slice(a, n), unsafe.Slice(b, n), c)
+}
+
+func lutNEON(out, in *int8, n int, table *[256]int8) {
+	lutGo(unsafe.Slice(out, n), unsafe.Slice(in, n), table)
+}

@@ -1,5 +1,6 @@
 // Command _gen writes the assembly of package arm64 (gemm_arm64.s,
-// depthwise_arm64.s, requant_arm64.s, interleave_arm64.s).
+// depthwise_arm64.s, requant_arm64.s, interleave_arm64.s,
+// elementwise_arm64.s).
 //
 // Go's arm64 assembler has no mnemonics for most of the signed integer NEON
 // instructions the kernels need (SMULL, SMLAL2, SADALP, SDOT, SQRDMULH,
@@ -115,4 +116,5 @@ func main() {
 	writeDepthwise()
 	writeRequant()
 	writeInterleave()
+	writeElementwise()
 }

@@ -1,0 +1,78 @@
+package arm64
+
+import (
+	"unsafe"
+
+	"github.com/edgeinfer/edgeinfer/quant"
+)
+
+// MulConsts is an int8 MUL's quantization, read by mulNEON at these
+// offsets: AOffset 0, BOffset 4, Mult 8, Left 12, Right 16, ZeroPoint 20,
+// Min 24, Max 28 (Left = max(shift, 0), Right = max(-shift, 0)).
+type MulConsts struct {
+	AOffset, BOffset int32
+	Mult, Left       int32
+	Right, ZeroPoint int32
+	Min, Max         int32
+}
+
+// NewMulConsts returns the constants of
+//
+//	out = clamp(MultiplyByQuantizedMultiplier((a+aOff)*(b+bOff), mult, shift) + zp, actMin, actMax)
+//
+// (kernels.MulInt8's formula) with offsets of at most 128 in magnitude,
+// which keeps a+aOff and b+bOff in int16, or false.
+func NewMulConsts(aOff, bOff, mult, shift, zp, actMin, actMax int32) (*MulConsts, bool) {
+	if aOff < -128 || aOff > 128 || bOff < -128 || bOff > 128 || actMin < -128 || actMax > 127 || actMin > actMax {
+		return nil, false
+	}
+	return &MulConsts{AOffset: aOff, BOffset: bOff, Mult: mult, Left: max(shift, 0), Right: max(-shift, 0),
+		ZeroPoint: zp, Min: actMin, Max: actMax}, true
+}
+
+// MulInt8 computes out[i] for i < len(out) from a[i] and b[i] (each at
+// least as long; out may be a or b): runs of 16 with mulNEON, the rest
+// with mulGo.
+func MulInt8(v Variant, out, a, b []int8, c *MulConsts) {
+	n := len(out)
+	a, b = a[:n], b[:n]
+	if k := n &^ 15; v != Go && k > 0 {
+		mulNEON(&out[0], &a[0], &b[0], k, c)
+		out, a, b = out[k:], a[k:], b[k:]
+	}
+	mulGo(out, a, b, c)
+}
+
+// mulGo is the Go twin of mulNEON (for any length).
+func mulGo(out, a, b []int8, c *MulConsts) {
+	a, b = a[:len(out)], b[:len(out)]
+	for i := range out {
+		p := (int32(a[i]) + c.AOffset) * (int32(b[i]) + c.BOffset)
+		v := int64(quant.MultiplyByQuantizedMultiplier(p, c.Mult, int(c.Left-c.Right))) + int64(c.ZeroPoint)
+		out[i] = int8(max(min(v, int64(c.Max)), int64(c.Min)))
+	}
+}
+
+// LUTInt8 is out[i] = table[uint8(in[i]) ^ 0x80] for i < len(out) (in at
+// least as long; out may be in): runs of 16 with lutNEON (TBL and three
+// TBX over the 256 entries in 16 registers), the rest in Go.
+func LUTInt8(v Variant, out, in []int8, table *[256]int8) {
+	n := len(out)
+	in = in[:n]
+	if k := n &^ 15; v != Go && k > 0 {
+		lutNEON(&out[0], &in[0], k, table)
+		out, in = out[k:], in[k:]
+	}
+	lutGo(out, in, table)
+}
+
+// lutGo is the Go twin of lutNEON (for any length).
+func lutGo(out, in []int8, table *[256]int8) {
+	in = in[:len(out)]
+	for i, q := range in {
+		out[i] = table[uint8(q)^0x80]
+	}
+}
+
+// Compile-time check of the layout mulNEON reads.
+var _ = [1]struct{}{}[unsafe.Offsetof(MulConsts{}.Max)-28]

@@ -1,0 +1,141 @@
+package arm64
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/edgeinfer/edgeinfer/quant"
+)
+
+// mulDefinition is kernels.MulInt8's formula for one pair.
+func mulDefinition(x, y int8, c *MulConsts) int8 {
+	p := (int32(x) + c.AOffset) * (int32(y) + c.BOffset)
+	v := int64(quant.MultiplyByQuantizedMultiplier(p, c.Mult, int(c.Left-c.Right))) + int64(c.ZeroPoint)
+	return int8(max(min(v, int64(c.Max)), int64(c.Min)))
+}
+
+// guardedAt is guarded with the n bytes starting off bytes into the
+// guarded slice (misaligned for off % 16 != 0); the check also covers those
+// off bytes.
+func guardedAt(t *testing.T, n, off int) ([]int8, func()) {
+	t.Helper()
+	s, check := guarded(off + n)
+	for i := range s[:off] {
+		s[i] = guardByte
+	}
+	return s[off:], func() {
+		t.Helper()
+		check(t, "output")
+		for _, v := range s[:off] {
+			if v != guardByte {
+				t.Fatal("output: guard bytes before it overwritten")
+			}
+		}
+	}
+}
+
+// TestMulInt8 runs every pair (a, b) of int8 values through MulInt8 for
+// random quantizations (offsets at the int16 limit, left shifts, large
+// right shifts, clamps) on every variant, at misaligned addresses, with
+// guard bands, against the definition; and lengths 0-80 (the vector
+// steps and the twin's tail), in place.
+func TestMulInt8(t *testing.T) {
+	variants(t, func(t *testing.T, v Variant) {
+		r := rand.New(rand.NewPCG(3, uint64(v)))
+		for iter := range 12 {
+			aOff, bOff := int32(r.IntN(257)-128), int32(r.IntN(257)-128)
+			if iter == 0 {
+				aOff, bOff = 128, -128
+			}
+			mult, shift := quant.QuantizeMultiplier(r.Float64() * r.Float64() * 0.02)
+			if iter%4 == 1 {
+				mult, shift = quant.QuantizeMultiplier(1 + r.Float64()*6) // a left shift
+			}
+			if iter%4 == 2 {
+				mult, shift = 1<<30, -int(r.IntN(20)) // exact rounding ties
+			}
+			zp := int32(r.IntN(256) - 128)
+			lo, hi := int32(-128), int32(127)
+			if iter%3 == 0 {
+				lo, hi = zp, min(zp+int32(r.IntN(128)), 127)
+			}
+			c, ok := NewMulConsts(aOff, bOff, mult, int32(shift), zp, lo, hi)
+			if !ok {
+				t.Fatalf("iter %d: constants refused", iter)
+			}
+			n := 1 << 16
+			a, b := make([]int8, n), make([]int8, n)
+			for i := range a {
+				a[i], b[i] = int8(i), int8(i>>8)
+			}
+			out, check := guardedAt(t, n, iter%16)
+			MulInt8(v, out, a, b, c)
+			check()
+			for i := range out {
+				if want := mulDefinition(a[i], b[i], c); out[i] != want {
+					t.Fatalf("iter %d %+v: %d * %d = %d, want %d", iter, *c, a[i], b[i], out[i], want)
+				}
+			}
+			for k := range 81 {
+				x, y := randInt8(r, k), randInt8(r, k)
+				want := make([]int8, k)
+				for i := range want {
+					want[i] = mulDefinition(x[i], y[i], c)
+				}
+				MulInt8(v, x, x, y, c) // in place
+				for i := range want {
+					if x[i] != want[i] {
+						t.Fatalf("iter %d length %d in place: output %d = %d, want %d", iter, k, i, x[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestNewMulConstsRefuses checks the offsets and clamps MulInt8 cannot
+// take.
+func TestNewMulConstsRefuses(t *testing.T) {
+	for _, c := range [][3]int32{{129, 0, 127}, {0, -129, 127}, {0, 0, 128}} {
+		if _, ok := NewMulConsts(c[0], c[1], 1<<30, 0, 0, -128, c[2]); ok {
+			t.Errorf("offsets %d, %d, clamp max %d accepted", c[0], c[1], c[2])
+		}
+	}
+}
+
+// TestLUTInt8 looks every int8 value up in random tables on every variant,
+// at misaligned addresses with guard bands, and lengths 0-80 in place.
+func TestLUTInt8(t *testing.T) {
+	variants(t, func(t *testing.T, v Variant) {
+		r := rand.New(rand.NewPCG(5, uint64(v)))
+		for iter := range 4 {
+			var table [256]int8
+			copy(table[:], randInt8(r, 256))
+			in := make([]int8, 4096)
+			for i := range in {
+				in[i] = int8(i * 7)
+			}
+			out, check := guardedAt(t, len(in), 3+iter)
+			LUTInt8(v, out, in, &table)
+			check()
+			for i, q := range in {
+				if want := table[uint8(q)^0x80]; out[i] != want {
+					t.Fatalf("iter %d: table[%d] = %d, want %d", iter, q, out[i], want)
+				}
+			}
+			for k := range 81 {
+				x := randInt8(r, k)
+				want := make([]int8, k)
+				for i, q := range x {
+					want[i] = table[uint8(q)^0x80]
+				}
+				LUTInt8(v, x, x, &table)
+				for i := range want {
+					if x[i] != want[i] {
+						t.Fatalf("iter %d length %d in place: output %d = %d, want %d", iter, k, i, x[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
