@@ -36,3 +36,6 @@ func mulNEON(out, a, b *int8, n int, c *MulConsts)
 
 //go:noescape
 func lutNEON(out, in *int8, n int, table *[256]int8)
+
+//go:noescape
+func addNEON(out, a, b *int8, n int, c *AddConsts)

@@ -46,3 +46,7 @@ func mulNEON(out, a, b *int8, n int, c *MulConsts) {
 func lutNEON(out, in *int8, n int, table *[256]int8) {
 	lutGo(unsafe.Slice(out, n), unsafe.Slice(in, n), table)
 }
+
+func addNEON(out, a, b *int8, n int, c *AddConsts) {
+	addGo(unsafe.Slice(out, n), unsafe.Slice(a, n), unsafe.Slice(b, n), c)
+}

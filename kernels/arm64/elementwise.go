@@ -53,6 +53,58 @@ func mulGo(out, a, b []int8, c *MulConsts) {
 	}
 }
 
+// AddConsts is an int8 ADD's (or SUB's: BMult negated) quantization, read
+// by addNEON at these offsets: AOffset 0, BOffset 4, LeftShift 8, AMult 12,
+// ARight 16, BMult 20, BRight 24, OutMult 28, OutLeft 32, OutRight 36,
+// ZeroPoint 40, Min 44, Max 48.
+type AddConsts struct {
+	AOffset, BOffset, LeftShift  int32
+	AMult, ARight, BMult, BRight int32
+	OutMult, OutLeft, OutRight   int32
+	ZeroPoint, Min, Max          int32
+}
+
+// NewAddConsts returns the constants of kernels.AddInt8's
+//
+//	out = clamp(MBQM(A + B, outMult, outShift) + zp, actMin, actMax)
+//	A   = MBQM((a+aOff) << left, aMult, aShift), B alike
+//
+// or false when addNEON cannot run it: an input shift above 0 (a
+// multiplier over 1), a left shift outside [0, 30], an offset beyond
+// ±128 or a clamp outside int8.
+func NewAddConsts(aOff, bOff, aMult, aShift, bMult, bShift, left, outMult, outShift, zp, actMin, actMax int32) (*AddConsts, bool) {
+	if aShift > 0 || bShift > 0 || left < 0 || left > 30 || aOff < -128 || aOff > 128 || bOff < -128 || bOff > 128 ||
+		actMin < -128 || actMax > 127 || actMin > actMax {
+		return nil, false
+	}
+	return &AddConsts{AOffset: aOff, BOffset: bOff, LeftShift: left, AMult: aMult, ARight: -aShift, BMult: bMult, BRight: -bShift,
+		OutMult: outMult, OutLeft: max(outShift, 0), OutRight: max(-outShift, 0), ZeroPoint: zp, Min: actMin, Max: actMax}, true
+}
+
+// AddInt8 computes out[i] for i < len(out) from a[i] and b[i] (each at
+// least as long; out may be a or b): runs of 16 with addNEON, the rest
+// with addGo.
+func AddInt8(v Variant, out, a, b []int8, c *AddConsts) {
+	n := len(out)
+	a, b = a[:n], b[:n]
+	if k := n &^ 15; v != Go && k > 0 {
+		addNEON(&out[0], &a[0], &b[0], k, c)
+		out, a, b = out[k:], a[k:], b[k:]
+	}
+	addGo(out, a, b, c)
+}
+
+// addGo is the Go twin of addNEON (for any length).
+func addGo(out, a, b []int8, c *AddConsts) {
+	a, b = a[:len(out)], b[:len(out)]
+	for i := range out {
+		x := quant.MultiplyByQuantizedMultiplier((int32(a[i])+c.AOffset)<<uint32(c.LeftShift), c.AMult, -int(c.ARight))
+		y := quant.MultiplyByQuantizedMultiplier((int32(b[i])+c.BOffset)<<uint32(c.LeftShift), c.BMult, -int(c.BRight))
+		v := int64(quant.MultiplyByQuantizedMultiplier(x+y, c.OutMult, int(c.OutLeft-c.OutRight))) + int64(c.ZeroPoint)
+		out[i] = int8(max(min(v, int64(c.Max)), int64(c.Min)))
+	}
+}
+
 // LUTInt8 is out[i] = table[uint8(in[i]) ^ 0x80] for i < len(out) (in at
 // least as long; out may be in): runs of 16 with lutNEON (TBL and three
 // TBX over the 256 entries in 16 registers), the rest in Go.
@@ -74,5 +126,8 @@ func lutGo(out, in []int8, table *[256]int8) {
 	}
 }
 
-// Compile-time check of the layout mulNEON reads.
-var _ = [1]struct{}{}[unsafe.Offsetof(MulConsts{}.Max)-28]
+// Compile-time checks of the layouts mulNEON and addNEON read.
+var (
+	_ = [1]struct{}{}[unsafe.Offsetof(MulConsts{}.Max)-28]
+	_ = [1]struct{}{}[unsafe.Offsetof(AddConsts{}.Max)-48]
+)

@@ -103,6 +103,174 @@ mul:
 	BNE mul
 	RET
 
+// func addNEON(out, a, b *int8, n int, c *AddConsts)
+//
+// out[i] = clamp(MBQM(A(a[i]) + B(b[i]), OutMult, OutShift) + ZeroPoint, Min, Max)
+// with A(x) = MBQM((x+AOffset) << LeftShift, AMult, -ARight) (B alike), for
+// i < n, n a positive multiple of 16 (addGo is the twin): kernels.AddInt8's
+// formula. SSHL wraps like Go's <<; the input rescales are requantize
+// without its zero point and clamp (no left shift: AddConsts refuses one).
+//
+// Register contract: R0 out, R1 a, R2 b, R3 elements left, R4 c; V0/V1 16
+// bytes of a and b, V2/V3 the int16 halves of one of them plus its offset,
+// V6, V7, V24, V25 a's four int32 quarters and then the sums, V8-V11 b's,
+// V26 scratch; V16/V17 AOffset/BOffset (8H), V18 LeftShift, V19 AMult,
+// V27 -ARight, V28 BMult, V29 -BRight, V30 OutMult, V31 OutLeft, V20
+// -OutRight, V21 ZeroPoint, V22 Min, V23 Max (4S).
+TEXT ·addNEON(SB), NOSPLIT, $0-40
+	MOVD out+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD b+16(FP), R2
+	MOVD n+24(FP), R3
+	MOVD c+32(FP), R4
+	MOVW 0(R4), R5
+	VDUP R5, V16.H8
+	MOVW 4(R4), R5
+	VDUP R5, V17.H8
+	MOVW 8(R4), R5
+	VDUP R5, V18.S4
+	MOVW 12(R4), R5
+	VDUP R5, V19.S4
+	MOVW 16(R4), R5
+	VDUP R5, V27.S4
+	MOVW 20(R4), R5
+	VDUP R5, V28.S4
+	MOVW 24(R4), R5
+	VDUP R5, V29.S4
+	MOVW 28(R4), R5
+	VDUP R5, V30.S4
+	MOVW 32(R4), R5
+	VDUP R5, V31.S4
+	MOVW 36(R4), R5
+	VDUP R5, V20.S4
+	MOVW 40(R4), R5
+	VDUP R5, V21.S4
+	MOVW 44(R4), R5
+	VDUP R5, V22.S4
+	MOVW 48(R4), R5
+	VDUP R5, V23.S4
+	WORD $0x6ea0bb7b // neg v27.4s, v27.4s
+	WORD $0x6ea0bbbd // neg v29.4s, v29.4s
+	WORD $0x6ea0ba94 // neg v20.4s, v20.4s
+
+add:
+	VLD1.P 16(R1), [V0.B16]
+	VLD1.P 16(R2), [V1.B16]
+	WORD $0x0f08a402 // sxtl v2.8h, v0.8b
+	WORD $0x4f08a403 // sxtl2 v3.8h, v0.16b
+	WORD $0x4e708442 // add v2.8h, v2.8h, v16.8h
+	WORD $0x4e708463 // add v3.8h, v3.8h, v16.8h
+	WORD $0x0f10a446 // sxtl v6.4s, v2.4h
+	WORD $0x4f10a447 // sxtl2 v7.4s, v2.8h
+	WORD $0x0f10a478 // sxtl v24.4s, v3.4h
+	WORD $0x4f10a479 // sxtl2 v25.4s, v3.8h
+	WORD $0x4eb244c6 // sshl v6.4s, v6.4s, v18.4s
+	WORD $0x4eb244e7 // sshl v7.4s, v7.4s, v18.4s
+	WORD $0x4eb24718 // sshl v24.4s, v24.4s, v18.4s
+	WORD $0x4eb24739 // sshl v25.4s, v25.4s, v18.4s
+	WORD $0x6eb3b4c6 // sqrdmulh v6.4s, v6.4s, v19.4s
+	WORD $0x6eb3b4e7 // sqrdmulh v7.4s, v7.4s, v19.4s
+	WORD $0x6eb3b718 // sqrdmulh v24.4s, v24.4s, v19.4s
+	WORD $0x6eb3b739 // sqrdmulh v25.4s, v25.4s, v19.4s
+	WORD $0x4e3b1cda // and v26.16b, v6.16b, v27.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0cc6 // sqadd v6.4s, v6.4s, v26.4s
+	WORD $0x4e3b1cfa // and v26.16b, v7.16b, v27.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0ce7 // sqadd v7.4s, v7.4s, v26.4s
+	WORD $0x4e3b1f1a // and v26.16b, v24.16b, v27.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0f18 // sqadd v24.4s, v24.4s, v26.4s
+	WORD $0x4e3b1f3a // and v26.16b, v25.16b, v27.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0f39 // sqadd v25.4s, v25.4s, v26.4s
+	WORD $0x4ebb54c6 // srshl v6.4s, v6.4s, v27.4s
+	WORD $0x4ebb54e7 // srshl v7.4s, v7.4s, v27.4s
+	WORD $0x4ebb5718 // srshl v24.4s, v24.4s, v27.4s
+	WORD $0x4ebb5739 // srshl v25.4s, v25.4s, v27.4s
+	WORD $0x0f08a422 // sxtl v2.8h, v1.8b
+	WORD $0x4f08a423 // sxtl2 v3.8h, v1.16b
+	WORD $0x4e718442 // add v2.8h, v2.8h, v17.8h
+	WORD $0x4e718463 // add v3.8h, v3.8h, v17.8h
+	WORD $0x0f10a448 // sxtl v8.4s, v2.4h
+	WORD $0x4f10a449 // sxtl2 v9.4s, v2.8h
+	WORD $0x0f10a46a // sxtl v10.4s, v3.4h
+	WORD $0x4f10a46b // sxtl2 v11.4s, v3.8h
+	WORD $0x4eb24508 // sshl v8.4s, v8.4s, v18.4s
+	WORD $0x4eb24529 // sshl v9.4s, v9.4s, v18.4s
+	WORD $0x4eb2454a // sshl v10.4s, v10.4s, v18.4s
+	WORD $0x4eb2456b // sshl v11.4s, v11.4s, v18.4s
+	WORD $0x6ebcb508 // sqrdmulh v8.4s, v8.4s, v28.4s
+	WORD $0x6ebcb529 // sqrdmulh v9.4s, v9.4s, v28.4s
+	WORD $0x6ebcb54a // sqrdmulh v10.4s, v10.4s, v28.4s
+	WORD $0x6ebcb56b // sqrdmulh v11.4s, v11.4s, v28.4s
+	WORD $0x4e3d1d1a // and v26.16b, v8.16b, v29.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0d08 // sqadd v8.4s, v8.4s, v26.4s
+	WORD $0x4e3d1d3a // and v26.16b, v9.16b, v29.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0d29 // sqadd v9.4s, v9.4s, v26.4s
+	WORD $0x4e3d1d5a // and v26.16b, v10.16b, v29.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0d4a // sqadd v10.4s, v10.4s, v26.4s
+	WORD $0x4e3d1d7a // and v26.16b, v11.16b, v29.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0d6b // sqadd v11.4s, v11.4s, v26.4s
+	WORD $0x4ebd5508 // srshl v8.4s, v8.4s, v29.4s
+	WORD $0x4ebd5529 // srshl v9.4s, v9.4s, v29.4s
+	WORD $0x4ebd554a // srshl v10.4s, v10.4s, v29.4s
+	WORD $0x4ebd556b // srshl v11.4s, v11.4s, v29.4s
+	WORD $0x4ea884c6 // add v6.4s, v6.4s, v8.4s
+	WORD $0x4ea984e7 // add v7.4s, v7.4s, v9.4s
+	WORD $0x4eaa8718 // add v24.4s, v24.4s, v10.4s
+	WORD $0x4eab8739 // add v25.4s, v25.4s, v11.4s
+	WORD $0x4ebf4cc6 // sqshl v6.4s, v6.4s, v31.4s
+	WORD $0x4ebf4ce7 // sqshl v7.4s, v7.4s, v31.4s
+	WORD $0x4ebf4f18 // sqshl v24.4s, v24.4s, v31.4s
+	WORD $0x4ebf4f39 // sqshl v25.4s, v25.4s, v31.4s
+	WORD $0x6ebeb4c6 // sqrdmulh v6.4s, v6.4s, v30.4s
+	WORD $0x6ebeb4e7 // sqrdmulh v7.4s, v7.4s, v30.4s
+	WORD $0x6ebeb718 // sqrdmulh v24.4s, v24.4s, v30.4s
+	WORD $0x6ebeb739 // sqrdmulh v25.4s, v25.4s, v30.4s
+	WORD $0x4e341cda // and v26.16b, v6.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0cc6 // sqadd v6.4s, v6.4s, v26.4s
+	WORD $0x4e341cfa // and v26.16b, v7.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0ce7 // sqadd v7.4s, v7.4s, v26.4s
+	WORD $0x4e341f1a // and v26.16b, v24.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0f18 // sqadd v24.4s, v24.4s, v26.4s
+	WORD $0x4e341f3a // and v26.16b, v25.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0f39 // sqadd v25.4s, v25.4s, v26.4s
+	WORD $0x4eb454c6 // srshl v6.4s, v6.4s, v20.4s
+	WORD $0x4eb454e7 // srshl v7.4s, v7.4s, v20.4s
+	WORD $0x4eb45718 // srshl v24.4s, v24.4s, v20.4s
+	WORD $0x4eb45739 // srshl v25.4s, v25.4s, v20.4s
+	WORD $0x4eb50cc6 // sqadd v6.4s, v6.4s, v21.4s
+	WORD $0x4eb664c6 // smax v6.4s, v6.4s, v22.4s
+	WORD $0x4eb76cc6 // smin v6.4s, v6.4s, v23.4s
+	WORD $0x4eb50ce7 // sqadd v7.4s, v7.4s, v21.4s
+	WORD $0x4eb664e7 // smax v7.4s, v7.4s, v22.4s
+	WORD $0x4eb76ce7 // smin v7.4s, v7.4s, v23.4s
+	WORD $0x4eb50f18 // sqadd v24.4s, v24.4s, v21.4s
+	WORD $0x4eb66718 // smax v24.4s, v24.4s, v22.4s
+	WORD $0x4eb76f18 // smin v24.4s, v24.4s, v23.4s
+	WORD $0x4eb50f39 // sqadd v25.4s, v25.4s, v21.4s
+	WORD $0x4eb66739 // smax v25.4s, v25.4s, v22.4s
+	WORD $0x4eb76f39 // smin v25.4s, v25.4s, v23.4s
+	WORD $0x0e6148c6 // sqxtn v6.4h, v6.4s
+	WORD $0x4e6148e6 // sqxtn2 v6.8h, v7.4s
+	WORD $0x0e614b18 // sqxtn v24.4h, v24.4s
+	WORD $0x4e614b38 // sqxtn2 v24.8h, v25.4s
+	WORD $0x0e2148c6 // sqxtn v6.8b, v6.8h
+	WORD $0x4e214b06 // sqxtn2 v6.16b, v24.8h
+	VST1.P [V6.B16], 16(R0)
+	SUBS $16, R3, R3
+	BNE add
+	RET
+
 // func lutNEON(out, in *int8, n int, table *[256]int8)
 //
 // out[i] = table[uint8(in[i]) ^ 0x80] for i < n, n a positive multiple of 16

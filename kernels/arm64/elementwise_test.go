@@ -103,6 +103,97 @@ func TestNewMulConstsRefuses(t *testing.T) {
 	}
 }
 
+// addDefinition is kernels.AddInt8's formula for one pair.
+func addDefinition(x, y int8, c *AddConsts) int8 {
+	a := quant.MultiplyByQuantizedMultiplier((int32(x)+c.AOffset)<<uint32(c.LeftShift), c.AMult, -int(c.ARight))
+	b := quant.MultiplyByQuantizedMultiplier((int32(y)+c.BOffset)<<uint32(c.LeftShift), c.BMult, -int(c.BRight))
+	v := int64(quant.MultiplyByQuantizedMultiplier(a+b, c.OutMult, int(c.OutLeft-c.OutRight))) + int64(c.ZeroPoint)
+	return int8(max(min(v, int64(c.Max)), int64(c.Min)))
+}
+
+// randomAddConsts derives an ADD's (SUB's when sub) constants from random
+// scales the way the converter does (TFLite's: inputs rescaled by
+// s/(2*max s) after a left shift of left (20 in TFLite), the output by
+// 2*max s/(2^left*s_out)). With a small left shift the rescaled inputs'
+// last bits reach the output's rounding, so their own rounding is tested.
+func randomAddConsts(t *testing.T, r *rand.Rand, sub bool, left int) *AddConsts {
+	sa, sb, so := 0.001+r.Float64()*0.1, 0.001+r.Float64()*0.1, 0.001+r.Float64()*0.1
+	if r.IntN(3) == 0 {
+		sb = sa // equal scales: exact halves, rounding ties
+	}
+	twice := 2 * max(sa, sb)
+	am, as := quant.QuantizeMultiplier(sa / twice)
+	bm, bs := quant.QuantizeMultiplier(sb / twice)
+	if sub {
+		bm = -bm
+	}
+	om, os := quant.QuantizeMultiplier(twice / (float64(int(1)<<left) * so))
+	zp := int32(r.IntN(256) - 128)
+	lo, hi := int32(-128), int32(127)
+	if r.IntN(3) == 0 {
+		lo, hi = zp, 127
+	}
+	c, ok := NewAddConsts(int32(r.IntN(256)-127), int32(r.IntN(256)-127), am, int32(as), bm, int32(bs), int32(left), om, int32(os), zp, lo, hi)
+	if !ok {
+		t.Fatalf("constants refused: scales %v %v %v", sa, sb, so)
+	}
+	return c
+}
+
+// TestAddInt8 is TestMulInt8 for ADD and SUB.
+func TestAddInt8(t *testing.T) {
+	variants(t, func(t *testing.T, v Variant) {
+		r := rand.New(rand.NewPCG(4, uint64(v)))
+		for iter := range 12 {
+			left := 20
+			if iter%3 == 2 {
+				left = r.IntN(3)
+			}
+			c := randomAddConsts(t, r, iter%2 == 1, left)
+			n := 1 << 16
+			a, b := make([]int8, n), make([]int8, n)
+			for i := range a {
+				a[i], b[i] = int8(i), int8(i>>8)
+			}
+			out, check := guardedAt(t, n, iter%16)
+			AddInt8(v, out, a, b, c)
+			check()
+			for i := range out {
+				if want := addDefinition(a[i], b[i], c); out[i] != want {
+					t.Fatalf("iter %d %+v: %d + %d = %d, want %d", iter, *c, a[i], b[i], out[i], want)
+				}
+			}
+			for k := range 81 {
+				x, y := randInt8(r, k), randInt8(r, k)
+				want := make([]int8, k)
+				for i := range want {
+					want[i] = addDefinition(x[i], y[i], c)
+				}
+				AddInt8(v, y, x, y, c) // in place, over b
+				for i := range want {
+					if y[i] != want[i] {
+						t.Fatalf("iter %d length %d in place: output %d = %d, want %d", iter, k, i, y[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestNewAddConstsRefuses checks the quantizations addNEON cannot take.
+func TestNewAddConstsRefuses(t *testing.T) {
+	ok := func(aShift, left, aOff int32) bool {
+		_, ok := NewAddConsts(aOff, 0, 1<<30, aShift, 1<<30, -1, left, 1<<30, -5, 0, -128, 127)
+		return ok
+	}
+	if !ok(-1, 20, 128) {
+		t.Fatal("a valid ADD refused")
+	}
+	if ok(1, 20, 0) || ok(-1, 31, 0) || ok(-1, -1, 0) || ok(-1, 20, 129) {
+		t.Error("an input left shift, a pre-shift outside [0, 30] or an offset over 128 accepted")
+	}
+}
+
 // TestLUTInt8 looks every int8 value up in random tables on every variant,
 // at misaligned addresses with guard bands, and lengths 0-80 in place.
 func TestLUTInt8(t *testing.T) {

@@ -1,7 +1,7 @@
 package main
 
-// writeElementwise writes elementwise_arm64.s: the int8 MUL (both operands
-// advancing, 16 elements per step) and the 256-entry table lookup.
+// writeElementwise writes elementwise_arm64.s: the int8 MUL and ADD (both
+// operands advancing, 16 elements per step) and the 256-entry table lookup.
 func writeElementwise() {
 	f := &file{name: "elementwise_arm64.s"}
 	f.raw("")
@@ -59,6 +59,84 @@ func writeElementwise() {
 	f.go_("VST1.P [V6.B16], 16(R0)")
 	f.go_("SUBS $16, R3, R3")
 	f.go_("BNE mul")
+	f.go_("RET")
+	f.raw("")
+	f.raw("// func addNEON(out, a, b *int8, n int, c *AddConsts)")
+	f.raw("//")
+	f.raw("// out[i] = clamp(MBQM(A(a[i]) + B(b[i]), OutMult, OutShift) + ZeroPoint, Min, Max)")
+	f.raw("// with A(x) = MBQM((x+AOffset) << LeftShift, AMult, -ARight) (B alike), for")
+	f.raw("// i < n, n a positive multiple of 16 (addGo is the twin): kernels.AddInt8's")
+	f.raw("// formula. SSHL wraps like Go's <<; the input rescales are requantize")
+	f.raw("// without its zero point and clamp (no left shift: AddConsts refuses one).")
+	f.raw("//")
+	f.raw("// Register contract: R0 out, R1 a, R2 b, R3 elements left, R4 c; V0/V1 16")
+	f.raw("// bytes of a and b, V2/V3 the int16 halves of one of them plus its offset,")
+	f.raw("// V6, V7, V24, V25 a's four int32 quarters and then the sums, V8-V11 b's,")
+	f.raw("// V26 scratch; V16/V17 AOffset/BOffset (8H), V18 LeftShift, V19 AMult,")
+	f.raw("// V27 -ARight, V28 BMult, V29 -BRight, V30 OutMult, V31 OutLeft, V20")
+	f.raw("// -OutRight, V21 ZeroPoint, V22 Min, V23 Max (4S).")
+	f.raw("TEXT ·addNEON(SB), NOSPLIT, $0-40")
+	f.go_("MOVD out+0(FP), R0")
+	f.go_("MOVD a+8(FP), R1")
+	f.go_("MOVD b+16(FP), R2")
+	f.go_("MOVD n+24(FP), R3")
+	f.go_("MOVD c+32(FP), R4")
+	f.go_("MOVW 0(R4), R5")
+	f.go_("VDUP R5, V16.H8")
+	f.go_("MOVW 4(R4), R5")
+	f.go_("VDUP R5, V17.H8")
+	// LeftShift, AMult, ARight, BMult, BRight, OutMult, OutLeft, OutRight, ZeroPoint, Min, Max
+	for i, v := range []int{18, 19, 27, 28, 29, 30, 31, 20, 21, 22, 23} {
+		f.go_("MOVW %d(R4), R5", 8+4*i)
+		f.go_("VDUP R5, V%d.S4", v)
+	}
+	for _, v := range []int{27, 29, 20} {
+		f.neon("neg v%d.4s, v%d.4s", v, v)
+	}
+	f.raw("")
+	f.raw("add:")
+	f.go_("VLD1.P 16(R1), [V0.B16]")
+	f.go_("VLD1.P 16(R2), [V1.B16]")
+	rescale := func(src, off, mult, negRight int, q [4]int) {
+		f.neon("sxtl v2.8h, v%d.8b", src)
+		f.neon("sxtl2 v3.8h, v%d.16b", src)
+		f.neon("add v2.8h, v2.8h, v%d.8h", off)
+		f.neon("add v3.8h, v3.8h, v%d.8h", off)
+		f.neon("sxtl v%d.4s, v2.4h", q[0])
+		f.neon("sxtl2 v%d.4s, v2.8h", q[1])
+		f.neon("sxtl v%d.4s, v3.4h", q[2])
+		f.neon("sxtl2 v%d.4s, v3.8h", q[3])
+		for _, v := range q {
+			f.neon("sshl v%d.4s, v%d.4s, v18.4s", v, v)
+		}
+		for _, v := range q {
+			f.neon("sqrdmulh v%d.4s, v%d.4s, v%d.4s", v, v, mult)
+		}
+		for _, v := range q {
+			f.neon("and v26.16b, v%d.16b, v%d.16b", v, negRight)
+			f.neon("sshr v26.4s, v26.4s, #31")
+			f.neon("sqadd v%d.4s, v%d.4s, v26.4s", v, v)
+		}
+		for _, v := range q {
+			f.neon("srshl v%d.4s, v%d.4s, v%d.4s", v, v, negRight)
+		}
+	}
+	qa, qb := [4]int{6, 7, 24, 25}, [4]int{8, 9, 10, 11}
+	rescale(0, 16, 19, 27, qa)
+	rescale(1, 17, 28, 29, qb)
+	for i := range 4 {
+		f.neon("add v%d.4s, v%d.4s, v%d.4s", qa[i], qa[i], qb[i])
+	}
+	requantize(f, qa[:], 30, 31, 20, 26, 21, 22, 23)
+	f.neon("sqxtn v6.4h, v6.4s")
+	f.neon("sqxtn2 v6.8h, v7.4s")
+	f.neon("sqxtn v24.4h, v24.4s")
+	f.neon("sqxtn2 v24.8h, v25.4s")
+	f.neon("sqxtn v6.8b, v6.8h")
+	f.neon("sqxtn2 v6.16b, v24.8h")
+	f.go_("VST1.P [V6.B16], 16(R0)")
+	f.go_("SUBS $16, R3, R3")
+	f.go_("BNE add")
 	f.go_("RET")
 	f.raw("")
 	f.raw("// func lutNEON(out, in *int8, n int, table *[256]int8)")
