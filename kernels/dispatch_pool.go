@@ -1,5 +1,7 @@
 package kernels
 
+import "github.com/edgeinfer/edgeinfer/kernels/amd64"
+
 // meanPreparers maps a variant to its MeanInt8 preparation (false keeps
 // the reference kernel). Filled by dispatch_pool_<arch>.go.
 var meanPreparers = map[Variant]func(p *MeanInt8Params) (*PreparedInt8, bool){}
@@ -38,4 +40,12 @@ func PrepareAvgPoolInt8(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
 		return prep(p)
 	}
 	return nil, false
+}
+
+// amd64PoolGeom is g for package amd64's pool drivers (portable Go, which
+// the arm64 max pool also runs).
+func amd64PoolGeom(g *PoolGeom) amd64.PoolGeom {
+	return amd64.PoolGeom{N: g.N, InH: g.InH, InW: g.InW, C: g.C, OutH: g.OutH, OutW: g.OutW,
+		KH: g.KH, KW: g.KW, StrideH: g.StrideH, StrideW: g.StrideW, DilationH: g.DilationH, DilationW: g.DilationW,
+		PadTop: g.PadTop, PadLeft: g.PadLeft}
 }

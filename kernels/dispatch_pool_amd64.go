@@ -14,13 +14,6 @@ func init() {
 	}
 }
 
-// amd64PoolGeom is g for kernels/amd64.
-func amd64PoolGeom(g *PoolGeom) amd64.PoolGeom {
-	return amd64.PoolGeom{N: g.N, InH: g.InH, InW: g.InW, C: g.C, OutH: g.OutH, OutW: g.OutW,
-		KH: g.KH, KW: g.KW, StrideH: g.StrideH, StrideW: g.StrideW, DilationH: g.DilationH, DilationW: g.DilationW,
-		PadTop: g.PadTop, PadLeft: g.PadLeft}
-}
-
 // prepareAvgPoolAVX2 runs AvgPoolInt8 with amd64.AvgPoolInt8 (int32 window
 // sums, exact float32 division by the tap count; windows of at most 64
 // taps).

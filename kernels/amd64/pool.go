@@ -90,6 +90,18 @@ func (p *MaxPoolInt8) Units() int { return p.g.N * p.g.OutH }
 // maxPoolKernel is the kernel signature (see maxPoolAVX2).
 type maxPoolKernel func(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, c *PoolConsts)
 
+// MaxPoolKernel is the kernel signature for RunKernel: for count pixels
+// (in and out advancing by inStep and outStep bytes) and channels >= 4
+// channels, the maximum over the ntaps byte offsets taps, clamped by c
+// (maxPoolGeneric states it as Go).
+type MaxPoolKernel = maxPoolKernel
+
+// RunKernel computes output rows [lo, hi) with another architecture's
+// kernel k: the driver is portable Go, so the arm64 kernels reuse it.
+func (p *MaxPoolInt8) RunKernel(k MaxPoolKernel, in, out []int8, lo, hi int) {
+	p.run(k, in, out, lo, hi)
+}
+
 // RunGeneric computes output rows [lo, hi) with the pure-Go kernel.
 func (p *MaxPoolInt8) RunGeneric(in, out []int8, lo, hi int) { p.run(maxPoolGeneric, in, out, lo, hi) }
 

@@ -39,3 +39,6 @@ func lutNEON(out, in *int8, n int, table *[256]int8)
 
 //go:noescape
 func addNEON(out, a, b *int8, n int, c *AddConsts)
+
+//go:noescape
+func maxPoolNEON(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, actMin, actMax int32)

@@ -50,3 +50,7 @@ func lutNEON(out, in *int8, n int, table *[256]int8) {
 func addNEON(out, a, b *int8, n int, c *AddConsts) {
 	addGo(unsafe.Slice(out, n), unsafe.Slice(a, n), unsafe.Slice(b, n), c)
 }
+
+func maxPoolNEON(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, actMin, actMax int32) {
+	maxPoolGo(out, in, count, inStep, outStep, channels, taps, ntaps, actMin, actMax)
+}

@@ -271,6 +271,73 @@ add:
 	BNE add
 	RET
 
+// func maxPoolNEON(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, actMin, actMax int32)
+//
+// For count pixels (in and out advancing by inStep and outStep bytes) and
+// channels >= 16: the SMAX of the 16-byte rows at the ntaps >= 1 byte
+// offsets taps, clamped to [actMin, actMax], in steps of 16 channels, the
+// last step starting at channels-16 (rewriting the overlap with the same
+// bytes; out never overlaps in). maxPoolGo is the twin.
+//
+// Register contract: R0 out, R1 in, R2 pixels left, R3 inStep, R4 outStep,
+// R5 channels-16 (the last step's channel), R6 taps, R7 ntaps, R11 the
+// step's channel, R12 in+R11, R13/R14 the tap pointer and count, R15/R16
+// scratch; V0 the running maximum, V1 a tap's row, V30/V31 Min/Max bytes.
+TEXT ·maxPoolNEON(SB), NOSPLIT, $0-72
+	MOVD out+0(FP), R0
+	MOVD in+8(FP), R1
+	MOVD count+16(FP), R2
+	MOVD inStep+24(FP), R3
+	MOVD outStep+32(FP), R4
+	MOVD channels+40(FP), R5
+	MOVD taps+48(FP), R6
+	MOVD ntaps+56(FP), R7
+	MOVW actMin+64(FP), R9
+	VDUP R9, V30.B16
+	MOVW actMax+68(FP), R9
+	VDUP R9, V31.B16
+	SUB $16, R5, R5
+
+pixel:
+	MOVD ZR, R11
+
+step:
+	CMP R5, R11
+	CSEL GT, R5, R11, R11
+	ADD R11, R1, R12
+	MOVD R6, R13
+	MOVD R7, R14
+	MOVD.P 8(R13), R15
+	ADD R15, R12, R16
+	VLD1 (R16), [V0.B16]
+	SUBS $1, R14, R14
+	BEQ clamp
+
+tap:
+	MOVD.P 8(R13), R15
+	ADD R15, R12, R16
+	VLD1 (R16), [V1.B16]
+	WORD $0x4e216400 // smax v0.16b, v0.16b, v1.16b
+	SUBS $1, R14, R14
+	BNE tap
+
+clamp:
+	WORD $0x4e3e6400 // smax v0.16b, v0.16b, v30.16b
+	WORD $0x4e3f6c00 // smin v0.16b, v0.16b, v31.16b
+	ADD R11, R0, R16
+	VST1 [V0.B16], (R16)
+	CMP R5, R11
+	BEQ next
+	ADD $16, R11, R11
+	B step
+
+next:
+	ADD R3, R1, R1
+	ADD R4, R0, R0
+	SUBS $1, R2, R2
+	BNE pixel
+	RET
+
 // func lutNEON(out, in *int8, n int, table *[256]int8)
 //
 // out[i] = table[uint8(in[i]) ^ 0x80] for i < n, n a positive multiple of 16

@@ -1,0 +1,46 @@
+package arm64
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestMaxPool compares MaxPool on every variant with the definition over
+// random windows (1-9 taps at random offsets), channel counts 1-70 (the
+// 16-channel steps, the overlapping last one, and the twin below 16),
+// strided pixels, clamps and guard bands around the output.
+func TestMaxPool(t *testing.T) {
+	variants(t, func(t *testing.T, v Variant) {
+		r := rand.New(rand.NewPCG(8, uint64(v)))
+		for iter := range 200 {
+			ch := 1 + r.IntN(70)
+			count := 1 + r.IntN(5)
+			inStep, outStep := ch+r.IntN(20), ch+r.IntN(5)
+			ntaps := 1 + r.IntN(9)
+			taps := make([]int64, ntaps)
+			span := 0
+			for i := range taps {
+				taps[i] = int64(r.IntN(200))
+				span = max(span, int(taps[i]))
+			}
+			in := randInt8(r, (count-1)*inStep+span+ch)
+			lo := int32(-128 + r.IntN(2)*r.IntN(100))
+			hi := min(lo+int32(r.IntN(256)), 127)
+			out, check := guarded((count-1)*outStep + ch)
+			MaxPool(v, &out[0], &in[0], count, inStep, outStep, ch, &taps[0], ntaps, lo, hi)
+			check(t, "output")
+			for px := range count {
+				for c := range ch {
+					m := in[px*inStep+int(taps[0])+c]
+					for _, tp := range taps[1:] {
+						m = max(m, in[px*inStep+int(tp)+c])
+					}
+					want := min(max(m, int8(lo)), int8(hi))
+					if got := out[px*outStep+c]; got != want {
+						t.Fatalf("iter %d (%d channels, %d taps): pixel %d channel %d = %d, want %d", iter, ch, ntaps, px, c, got, want)
+					}
+				}
+			}
+		}
+	})
+}
