@@ -7,7 +7,7 @@ import (
 	"github.com/edgeinfer/edgeinfer/kernels/arm64"
 )
 
-// The arm64 max pool: package amd64's pool driver is portable Go (window
+// The arm64 max pool and mean. The max pool: package amd64's pool driver is portable Go (window
 // clipping, the load-time tap lists, runs of full windows), and
 // arm64.MaxPool is its kernel (SMAX over the taps, 16 channels per step).
 // Before it a board ran pooling in the reference kernel: ResNet-18's
@@ -19,6 +19,7 @@ func init() {
 			continue
 		}
 		maxPoolPreparers[v] = func(p *PoolInt8Params) (*PreparedInt8, bool) { return prepareMaxPoolNEON(v, p) }
+		meanPreparers[v] = func(p *MeanInt8Params) (*PreparedInt8, bool) { return prepareMeanNEON(v, p) }
 	}
 }
 
@@ -34,4 +35,25 @@ func prepareMaxPoolNEON(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
 	}
 	run := func(in, out []int8, _ []byte, lo, hi int) { mp.RunKernel(maxPoolNEONKernel, in, out, lo, hi) }
 	return NewPreparedInt8(v, mp.Units(), 0, run), true
+}
+
+// prepareMeanNEON runs MeanInt8 on meanUnits with arm64.MeanSum for the
+// column sums and the reference requantization of each sum (a global
+// pool has far fewer outputs than summed inputs).
+func prepareMeanNEON(v Variant, p *MeanInt8Params) (*PreparedInt8, bool) {
+	mu, ok := newMeanUnits(p)
+	if !ok {
+		return nil, false
+	}
+	run := func(in, out []int8, _ []byte, lo, hi int) {
+		var buf [reduceChunk]int32
+		mu.each(in, out, lo, hi, func(slab, dst []int8, n int) {
+			acc := buf[:n]
+			arm64.MeanSum(arm64.NEON, acc, slab, p.Reduce, p.Inner, mu.offset)
+			for i, a := range acc {
+				dst[i] = requantizeAcc(a, p.Multiplier, p.Shift, p.OutZeroPoint, p.ActMin, p.ActMax)
+			}
+		})
+	}
+	return NewPreparedInt8(v, mu.units(), 0, run), true
 }

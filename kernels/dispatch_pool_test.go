@@ -36,14 +36,14 @@ func TestPreparedMeanMatchesReference(t *testing.T) {
 			name := fmt.Sprintf("%s/%v", v, g)
 			prep, ok := PrepareMeanInt8(v, p)
 			if !ok {
-				if v == AVX2 && g.Inner >= 16 {
+				if (v == AVX2 || v == NEON || v == DotProd) && g.Inner >= 16 {
 					t.Errorf("%s: not prepared", name)
 				}
 				continue
 			}
 			// Units: one per outer slice, or runs of meanUnitColumns
-			// channels numbered slice-major (the AVX2 mean; the last run of
-			// a slice takes the tail).
+			// channels numbered slice-major (the vector means; the last run
+			// of a slice takes the tail).
 			unitOf := func(i int) int { return i / g.Inner }
 			if perSlice := prep.Units / g.Outer; perSlice > 1 {
 				unitOf = func(i int) int { return i/g.Inner*perSlice + min(perSlice-1, i%g.Inner/32) }

@@ -42,3 +42,6 @@ func addNEON(out, a, b *int8, n int, c *AddConsts)
 
 //go:noescape
 func maxPoolNEON(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, actMin, actMax int32)
+
+//go:noescape
+func meanSumNEON(acc *int32, in *int8, cols, rows, rowStride int, start int32)

@@ -54,3 +54,7 @@ func addNEON(out, a, b *int8, n int, c *AddConsts) {
 func maxPoolNEON(out, in *int8, count, inStep, outStep, channels int, taps *int64, ntaps int, actMin, actMax int32) {
 	maxPoolGo(out, in, count, inStep, outStep, channels, taps, ntaps, actMin, actMax)
 }
+
+func meanSumNEON(acc *int32, in *int8, cols, rows, rowStride int, start int32) {
+	meanSumGo(unsafe.Slice(acc, cols), unsafe.Slice(in, (rows-1)*rowStride+cols), rows, rowStride, start)
+}

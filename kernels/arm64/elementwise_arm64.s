@@ -338,6 +338,50 @@ next:
 	BNE pixel
 	RET
 
+// func meanSumNEON(acc *int32, in *int8, cols, rows, rowStride int, start int32)
+//
+// acc[i] = start + sum over r < rows of in[r*rowStride+i] for i < cols, a
+// positive multiple of 16, rows >= 1, in wrapping int32 (meanSumGo is the
+// twin): per 16 columns the rows are walked once, each widened (SXTL) and
+// added into four int32x4 sums (SADDW, SADDW2).
+//
+// Register contract: R0 acc, R1 the block's first column, R2 columns left,
+// R3 rows, R4 rowStride, R6 rows left, R7 the row's address; V0-V3 the
+// sums, V4 the row's 16 bytes, V5/V6 their int16 halves, V7 start.
+TEXT ·meanSumNEON(SB), NOSPLIT, $0-44
+	MOVD acc+0(FP), R0
+	MOVD in+8(FP), R1
+	MOVD cols+16(FP), R2
+	MOVD rows+24(FP), R3
+	MOVD rowStride+32(FP), R4
+	MOVW start+40(FP), R5
+	VDUP R5, V7.S4
+
+block:
+	WORD $0x4ea71ce0 // mov v0.16b, v7.16b
+	WORD $0x4ea71ce1 // mov v1.16b, v7.16b
+	WORD $0x4ea71ce2 // mov v2.16b, v7.16b
+	WORD $0x4ea71ce3 // mov v3.16b, v7.16b
+	MOVD R1, R7
+	MOVD R3, R6
+
+row:
+	VLD1 (R7), [V4.B16]
+	ADD R4, R7, R7
+	WORD $0x0f08a485 // sxtl v5.8h, v4.8b
+	WORD $0x4f08a486 // sxtl2 v6.8h, v4.16b
+	WORD $0x0e651000 // saddw v0.4s, v0.4s, v5.4h
+	WORD $0x4e651021 // saddw2 v1.4s, v1.4s, v5.8h
+	WORD $0x0e661042 // saddw v2.4s, v2.4s, v6.4h
+	WORD $0x4e661063 // saddw2 v3.4s, v3.4s, v6.8h
+	SUBS $1, R6, R6
+	BNE row
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0)
+	ADD $16, R1, R1
+	SUBS $16, R2, R2
+	BNE block
+	RET
+
 // func lutNEON(out, in *int8, n int, table *[256]int8)
 //
 // out[i] = table[uint8(in[i]) ^ 0x80] for i < n, n a positive multiple of 16

@@ -29,3 +29,28 @@ func maxPoolGo(out, in *int8, count, inStep, outStep, channels int, taps *int64,
 		}
 	}
 }
+
+// MeanSum sets acc to start plus the column sums of an int8 matrix:
+// acc[i] = start + sum over r < rows of in[r*rowStride+i] for i <
+// len(acc), wrapping like the reference MeanInt8 (rows >= 1). meanSumNEON
+// takes the columns in blocks of 16, meanSumGo the rest.
+func MeanSum(v Variant, acc []int32, in []int8, rows, rowStride int, start int32) {
+	_ = in[(rows-1)*rowStride+len(acc)-1]
+	if k := len(acc) &^ 15; v != Go && k > 0 {
+		meanSumNEON(&acc[0], &in[0], k, rows, rowStride, start)
+		acc, in = acc[k:], in[k:]
+	}
+	meanSumGo(acc, in, rows, rowStride, start)
+}
+
+// meanSumGo is the Go twin of meanSumNEON (for any column count).
+func meanSumGo(acc []int32, in []int8, rows, rowStride int, start int32) {
+	for i := range acc {
+		acc[i] = start
+	}
+	for r := range rows {
+		for i, x := range in[r*rowStride:][:len(acc)] {
+			acc[i] += int32(x)
+		}
+	}
+}

@@ -44,3 +44,38 @@ func TestMaxPool(t *testing.T) {
 		}
 	})
 }
+
+// TestMeanSum compares MeanSum on every variant with the definition over
+// column counts 1-100 (16-column blocks and the twin's tail), 1-300 rows,
+// row strides wider than the columns, and starts near the int32 limits
+// (the sums wrap).
+func TestMeanSum(t *testing.T) {
+	variants(t, func(t *testing.T, v Variant) {
+		r := rand.New(rand.NewPCG(9, uint64(v)))
+		for iter := range 100 {
+			cols, rows := 1+r.IntN(100), 1+r.IntN(300)
+			stride := cols + r.IntN(40)
+			in := randInt8(r, (rows-1)*stride+cols)
+			start := int32(r.Uint32())
+			acc := make([]int32, cols+4)
+			for i := range acc {
+				acc[i] = 0x5a5a5a5a
+			}
+			MeanSum(v, acc[:cols], in, rows, stride, start)
+			for i := range cols {
+				want := start
+				for row := range rows {
+					want += int32(in[row*stride+i])
+				}
+				if acc[i] != want {
+					t.Fatalf("iter %d (%d columns, %d rows): column %d = %d, want %d", iter, cols, rows, i, acc[i], want)
+				}
+			}
+			for _, g := range acc[cols:] {
+				if g != 0x5a5a5a5a {
+					t.Fatalf("iter %d: wrote past the columns", iter)
+				}
+			}
+		}
+	})
+}

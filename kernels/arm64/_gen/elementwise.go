@@ -1,8 +1,8 @@
 package main
 
 // writeElementwise writes elementwise_arm64.s: the int8 MUL and ADD (both
-// operands advancing, 16 elements per step), the max pool and the
-// 256-entry table lookup.
+// operands advancing, 16 elements per step), the max pool, the mean's
+// column sums and the 256-entry table lookup.
 func writeElementwise() {
 	f := &file{name: "elementwise_arm64.s"}
 	f.raw("")
@@ -205,6 +205,49 @@ func writeElementwise() {
 	f.go_("ADD R4, R0, R0")
 	f.go_("SUBS $1, R2, R2")
 	f.go_("BNE pixel")
+	f.go_("RET")
+	f.raw("")
+	f.raw("// func meanSumNEON(acc *int32, in *int8, cols, rows, rowStride int, start int32)")
+	f.raw("//")
+	f.raw("// acc[i] = start + sum over r < rows of in[r*rowStride+i] for i < cols, a")
+	f.raw("// positive multiple of 16, rows >= 1, in wrapping int32 (meanSumGo is the")
+	f.raw("// twin): per 16 columns the rows are walked once, each widened (SXTL) and")
+	f.raw("// added into four int32x4 sums (SADDW, SADDW2).")
+	f.raw("//")
+	f.raw("// Register contract: R0 acc, R1 the block's first column, R2 columns left,")
+	f.raw("// R3 rows, R4 rowStride, R6 rows left, R7 the row's address; V0-V3 the")
+	f.raw("// sums, V4 the row's 16 bytes, V5/V6 their int16 halves, V7 start.")
+	f.raw("TEXT ·meanSumNEON(SB), NOSPLIT, $0-44")
+	f.go_("MOVD acc+0(FP), R0")
+	f.go_("MOVD in+8(FP), R1")
+	f.go_("MOVD cols+16(FP), R2")
+	f.go_("MOVD rows+24(FP), R3")
+	f.go_("MOVD rowStride+32(FP), R4")
+	f.go_("MOVW start+40(FP), R5")
+	f.go_("VDUP R5, V7.S4")
+	f.raw("")
+	f.raw("block:")
+	for i := range 4 {
+		f.neon("mov v%d.16b, v7.16b", i)
+	}
+	f.go_("MOVD R1, R7")
+	f.go_("MOVD R3, R6")
+	f.raw("")
+	f.raw("row:")
+	f.go_("VLD1 (R7), [V4.B16]")
+	f.go_("ADD R4, R7, R7")
+	f.neon("sxtl v5.8h, v4.8b")
+	f.neon("sxtl2 v6.8h, v4.16b")
+	f.neon("saddw v0.4s, v0.4s, v5.4h")
+	f.neon("saddw2 v1.4s, v1.4s, v5.8h")
+	f.neon("saddw v2.4s, v2.4s, v6.4h")
+	f.neon("saddw2 v3.4s, v3.4s, v6.8h")
+	f.go_("SUBS $1, R6, R6")
+	f.go_("BNE row")
+	f.go_("VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0)")
+	f.go_("ADD $16, R1, R1")
+	f.go_("SUBS $16, R2, R2")
+	f.go_("BNE block")
 	f.go_("RET")
 	f.raw("")
 	f.raw("// func lutNEON(out, in *int8, n int, table *[256]int8)")
