@@ -7,7 +7,7 @@ import (
 	"github.com/edgeinfer/edgeinfer/kernels/arm64"
 )
 
-// The arm64 max pool and mean. The max pool: package amd64's pool driver is portable Go (window
+// The arm64 pools and mean. The pools: package amd64's pool drivers is portable Go (window
 // clipping, the load-time tap lists, runs of full windows), and
 // arm64.MaxPool is its kernel (SMAX over the taps, 16 channels per step).
 // Before it a board ran pooling in the reference kernel: ResNet-18's
@@ -20,6 +20,7 @@ func init() {
 		}
 		maxPoolPreparers[v] = func(p *PoolInt8Params) (*PreparedInt8, bool) { return prepareMaxPoolNEON(v, p) }
 		meanPreparers[v] = func(p *MeanInt8Params) (*PreparedInt8, bool) { return prepareMeanNEON(v, p) }
+		avgPoolPreparers[v] = func(p *PoolInt8Params) (*PreparedInt8, bool) { return prepareAvgPoolNEON(v, p) }
 	}
 }
 
@@ -56,4 +57,18 @@ func prepareMeanNEON(v Variant, p *MeanInt8Params) (*PreparedInt8, bool) {
 		})
 	}
 	return NewPreparedInt8(v, mu.units(), 0, run), true
+}
+
+// avgPool32NEONKernel adapts arm64.AvgPool32 to amd64.AvgPoolKernel.
+func avgPool32NEONKernel(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *amd64.AvgPoolConsts) {
+	arm64.AvgPool32(arm64.NEON, out, in, count, inStep, outStep, chunks, taps, ntaps, c.Half, c.PadSum, c.Magic, c.MagicShift, c.ActMin, c.ActMax)
+}
+
+func prepareAvgPoolNEON(v Variant, p *PoolInt8Params) (*PreparedInt8, bool) {
+	ap, err := amd64.NewAvgPoolInt8(amd64PoolGeom(&p.PoolGeom), p.CountIncludePad, p.ZeroPoint, p.ActMin, p.ActMax)
+	if err != nil {
+		return nil, false
+	}
+	run := func(in, out []int8, _ []byte, lo, hi int) { ap.RunKernel(avgPool32NEONKernel, in, out, lo, hi) }
+	return NewPreparedInt8(v, ap.Units(), 0, run), true
 }

@@ -103,6 +103,18 @@ func (p *AvgPoolInt8) Units() int { return p.g.N * p.g.OutH }
 // avgPoolKernel is the kernel signature (see avgPoolAVX2).
 type avgPoolKernel func(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, c *AvgPoolConsts)
 
+// AvgPoolKernel is the signature of the kernels RunKernel takes: for count
+// pixels (in and out advancing by inStep and outStep bytes) and chunks*32
+// channels, avgPool32Generic's int16 sum and magic-number division.
+type AvgPoolKernel = avgPoolKernel
+
+// RunKernel computes output rows [lo, hi) with another architecture's
+// 32-channel kernel k32 and the Go twins for what it does not take
+// (fewer than 32 channels, one-tap windows): the driver is portable Go.
+func (p *AvgPoolInt8) RunKernel(k32 AvgPoolKernel, in, out []int8, lo, hi int) {
+	p.run(avgPoolGeneric, k32, in, out, lo, hi)
+}
+
 // RunGeneric computes output rows [lo, hi) with the pure-Go kernels.
 func (p *AvgPoolInt8) RunGeneric(in, out []int8, lo, hi int) {
 	p.run(avgPoolGeneric, avgPool32Generic, in, out, lo, hi)

@@ -45,3 +45,6 @@ func maxPoolNEON(out, in *int8, count, inStep, outStep, channels int, taps *int6
 
 //go:noescape
 func meanSumNEON(acc *int32, in *int8, cols, rows, rowStride int, start int32)
+
+//go:noescape
+func avgPool32NEON(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, half, padSum, magic, negShift, actMin, actMax int32)

@@ -58,3 +58,7 @@ func maxPoolNEON(out, in *int8, count, inStep, outStep, channels int, taps *int6
 func meanSumNEON(acc *int32, in *int8, cols, rows, rowStride int, start int32) {
 	meanSumGo(unsafe.Slice(acc, cols), unsafe.Slice(in, (rows-1)*rowStride+cols), rows, rowStride, start)
 }
+
+func avgPool32NEON(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, half, padSum, magic, negShift, actMin, actMax int32) {
+	avgPool32Go(out, in, count, inStep, outStep, chunks, taps, ntaps, half, padSum, magic, negShift, actMin, actMax)
+}

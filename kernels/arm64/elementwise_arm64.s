@@ -382,6 +382,121 @@ row:
 	BNE block
 	RET
 
+// func avgPool32NEON(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, half, padSum, magic, negShift, actMin, actMax int32)
+//
+// amd64's int16 average pool kernel (avgPool32Generic is the
+// specification, avgPool32Go the twin): for count pixels and chunks*32
+// channels, padSum plus the ntaps >= 1 rows at the byte offsets taps,
+// summed in int16 (SADDW); |sum| + half multiplied by magic keeping the
+// high 16 bits (UMULL, UMULL2, UZP2), shifted right by -negShift (USHL),
+// the sign put back, narrowed with saturation and clamped.
+//
+// Register contract: R0 out, R1 in, R2 pixels left, R3 inStep, R4 outStep,
+// R5 chunks*32, R6 taps, R7 ntaps, R11 the chunk's channel, R12 in+R11,
+// R13/R14 the tap pointer and count, R15/R16 scratch; V0-V3 the sums of
+// channels 0-7, 8-15, 16-23, 24-31, V4/V5 a tap's 32 bytes, V6 a sign,
+// V7/V8 products; V16 half, V17 magic, V18 negShift, V19 padSum (8H),
+// V20/V21 actMin/actMax (bytes).
+TEXT ·avgPool32NEON(SB), NOSPLIT, $0-88
+	MOVD out+0(FP), R0
+	MOVD in+8(FP), R1
+	MOVD count+16(FP), R2
+	MOVD inStep+24(FP), R3
+	MOVD outStep+32(FP), R4
+	MOVD chunks+40(FP), R5
+	LSL $5, R5, R5
+	MOVD taps+48(FP), R6
+	MOVD ntaps+56(FP), R7
+	MOVW half+64(FP), R9
+	VDUP R9, V16.H8
+	MOVW padSum+68(FP), R9
+	VDUP R9, V19.H8
+	MOVW magic+72(FP), R9
+	VDUP R9, V17.H8
+	MOVW negShift+76(FP), R9
+	VDUP R9, V18.H8
+	MOVW actMin+80(FP), R9
+	VDUP R9, V20.B16
+	MOVW actMax+84(FP), R9
+	VDUP R9, V21.B16
+
+apixel:
+	MOVD ZR, R11
+
+achunk:
+	WORD $0x4eb31e60 // mov v0.16b, v19.16b
+	WORD $0x4eb31e61 // mov v1.16b, v19.16b
+	WORD $0x4eb31e62 // mov v2.16b, v19.16b
+	WORD $0x4eb31e63 // mov v3.16b, v19.16b
+	ADD R11, R1, R12
+	MOVD R6, R13
+	MOVD R7, R14
+
+atap:
+	MOVD.P 8(R13), R15
+	ADD R15, R12, R16
+	VLD1 (R16), [V4.B16, V5.B16]
+	WORD $0x0e241000 // saddw v0.8h, v0.8h, v4.8b
+	WORD $0x4e241021 // saddw2 v1.8h, v1.8h, v4.16b
+	WORD $0x0e251042 // saddw v2.8h, v2.8h, v5.8b
+	WORD $0x4e251063 // saddw2 v3.8h, v3.8h, v5.16b
+	SUBS $1, R14, R14
+	BNE atap
+	WORD $0x4f110406 // sshr v6.8h, v0.8h, #15
+	WORD $0x4e60b800 // abs v0.8h, v0.8h
+	WORD $0x4e708400 // add v0.8h, v0.8h, v16.8h
+	WORD $0x2e71c007 // umull v7.4s, v0.4h, v17.4h
+	WORD $0x6e71c008 // umull2 v8.4s, v0.8h, v17.8h
+	WORD $0x4e4858e0 // uzp2 v0.8h, v7.8h, v8.8h
+	WORD $0x6e724400 // ushl v0.8h, v0.8h, v18.8h
+	WORD $0x6e261c00 // eor v0.16b, v0.16b, v6.16b
+	WORD $0x6e668400 // sub v0.8h, v0.8h, v6.8h
+	WORD $0x4f110426 // sshr v6.8h, v1.8h, #15
+	WORD $0x4e60b821 // abs v1.8h, v1.8h
+	WORD $0x4e708421 // add v1.8h, v1.8h, v16.8h
+	WORD $0x2e71c027 // umull v7.4s, v1.4h, v17.4h
+	WORD $0x6e71c028 // umull2 v8.4s, v1.8h, v17.8h
+	WORD $0x4e4858e1 // uzp2 v1.8h, v7.8h, v8.8h
+	WORD $0x6e724421 // ushl v1.8h, v1.8h, v18.8h
+	WORD $0x6e261c21 // eor v1.16b, v1.16b, v6.16b
+	WORD $0x6e668421 // sub v1.8h, v1.8h, v6.8h
+	WORD $0x4f110446 // sshr v6.8h, v2.8h, #15
+	WORD $0x4e60b842 // abs v2.8h, v2.8h
+	WORD $0x4e708442 // add v2.8h, v2.8h, v16.8h
+	WORD $0x2e71c047 // umull v7.4s, v2.4h, v17.4h
+	WORD $0x6e71c048 // umull2 v8.4s, v2.8h, v17.8h
+	WORD $0x4e4858e2 // uzp2 v2.8h, v7.8h, v8.8h
+	WORD $0x6e724442 // ushl v2.8h, v2.8h, v18.8h
+	WORD $0x6e261c42 // eor v2.16b, v2.16b, v6.16b
+	WORD $0x6e668442 // sub v2.8h, v2.8h, v6.8h
+	WORD $0x4f110466 // sshr v6.8h, v3.8h, #15
+	WORD $0x4e60b863 // abs v3.8h, v3.8h
+	WORD $0x4e708463 // add v3.8h, v3.8h, v16.8h
+	WORD $0x2e71c067 // umull v7.4s, v3.4h, v17.4h
+	WORD $0x6e71c068 // umull2 v8.4s, v3.8h, v17.8h
+	WORD $0x4e4858e3 // uzp2 v3.8h, v7.8h, v8.8h
+	WORD $0x6e724463 // ushl v3.8h, v3.8h, v18.8h
+	WORD $0x6e261c63 // eor v3.16b, v3.16b, v6.16b
+	WORD $0x6e668463 // sub v3.8h, v3.8h, v6.8h
+	WORD $0x0e214800 // sqxtn v0.8b, v0.8h
+	WORD $0x4e214820 // sqxtn2 v0.16b, v1.8h
+	WORD $0x0e214841 // sqxtn v1.8b, v2.8h
+	WORD $0x4e214861 // sqxtn2 v1.16b, v3.8h
+	WORD $0x4e346400 // smax v0.16b, v0.16b, v20.16b
+	WORD $0x4e356c00 // smin v0.16b, v0.16b, v21.16b
+	WORD $0x4e346421 // smax v1.16b, v1.16b, v20.16b
+	WORD $0x4e356c21 // smin v1.16b, v1.16b, v21.16b
+	ADD R11, R0, R16
+	VST1 [V0.B16, V1.B16], (R16)
+	ADD $32, R11, R11
+	CMP R5, R11
+	BLT achunk
+	ADD R3, R1, R1
+	ADD R4, R0, R0
+	SUBS $1, R2, R2
+	BNE apixel
+	RET
+
 // func lutNEON(out, in *int8, n int, table *[256]int8)
 //
 // out[i] = table[uint8(in[i]) ^ 0x80] for i < n, n a positive multiple of 16

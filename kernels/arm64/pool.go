@@ -54,3 +54,36 @@ func meanSumGo(acc []int32, in []int8, rows, rowStride int, start int32) {
 		}
 	}
 }
+
+// AvgPool32 is the int16 average pool kernel of kernels/amd64's portable
+// pool driver (amd64.AvgPoolKernel's contract, avgPool32Generic there):
+// for count pixels and chunks*32 channels, padSum plus the sum of the rows
+// at the ntaps >= 1 byte offsets taps in int16, divided by the magic
+// number (|sum| + half)*magic >> 16 >> shift with the sign put back,
+// narrowed with saturation and clamped to [actMin, actMax].
+func AvgPool32(v Variant, out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, half, padSum, magic int32, shift int64, actMin, actMax int32) {
+	if v != Go {
+		avgPool32NEON(out, in, count, inStep, outStep, chunks, taps, ntaps, half, padSum, magic, int32(-shift), actMin, actMax)
+		return
+	}
+	avgPool32Go(out, in, count, inStep, outStep, chunks, taps, ntaps, half, padSum, magic, int32(-shift), actMin, actMax)
+}
+
+// avgPool32Go is the Go twin of avgPool32NEON, lane for lane.
+func avgPool32Go(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, half, padSum, magic, negShift, actMin, actMax int32) {
+	tp := unsafe.Slice(taps, ntaps)
+	for px := range count {
+		o := unsafe.Slice(ptrAdd(out, px*outStep), chunks*32)
+		for ch := range o {
+			s := int16(padSum) // DUP
+			for _, t := range tp {
+				s += int16(*ptrAdd(in, px*inStep+int(t)+ch)) // SADDW
+			}
+			sign := s >> 15                                                            // SSHR
+			a := uint16((s^sign)-sign) + uint16(half)                                  // ABS, ADD
+			q := int16(uint16(uint32(a)*uint32(uint16(magic))>>16) >> -negShift)       // UMULL, UZP2, USHL
+			q = (q ^ sign) - sign                                                      // EOR, SUB
+			o[ch] = min(max(int8(min(max(q, -128), 127)), int8(actMin)), int8(actMax)) // SQXTN, SMAX, SMIN
+		}
+	}
+}

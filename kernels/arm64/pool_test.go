@@ -79,3 +79,55 @@ func TestMeanSum(t *testing.T) {
 		}
 	})
 }
+
+// TestAvgPool32 compares AvgPool32 on every variant with the rounded
+// average it computes (sum plus padding sum over a divisor of 2-64,
+// rounded half away from zero, clamped) over random windows of 1-32 taps,
+// 1-3 chunks of 32 channels, padding sums and clamps, with guard bands.
+// The magic numbers are derived here the way amd64.NewAvgPoolInt8 does.
+func TestAvgPool32(t *testing.T) {
+	variants(t, func(t *testing.T, v Variant) {
+		r := rand.New(rand.NewPCG(10, uint64(v)))
+		for iter := range 200 {
+			chunks, count := 1+r.IntN(3), 1+r.IntN(4)
+			ch := 32 * chunks
+			inStep, outStep := ch+r.IntN(9), ch+r.IntN(3)
+			ntaps := 1 + r.IntN(32)
+			d := int32(max(ntaps, 2) + r.IntN(64-max(ntaps, 2)+1)) // the window's size, padding included
+			padSum := (d - int32(ntaps)) * int32(r.IntN(256)-128)
+			l := int64(0)
+			for int32(1)<<l < d {
+				l++
+			}
+			magic := int32(((int64(1) << (15 + l)) + int64(d) - 1) / int64(d))
+			taps := make([]int64, ntaps)
+			span := 0
+			for i := range taps {
+				taps[i] = int64(r.IntN(300))
+				span = max(span, int(taps[i]))
+			}
+			in := randInt8(r, (count-1)*inStep+span+ch)
+			lo := int32(-128 + r.IntN(2)*r.IntN(100))
+			hi := min(lo+int32(r.IntN(256)), 127)
+			out, check := guarded((count-1)*outStep + ch)
+			AvgPool32(v, &out[0], &in[0], count, inStep, outStep, chunks, &taps[0], ntaps, d/2, padSum, magic, l-1, lo, hi)
+			check(t, "output")
+			for px := range count {
+				for c := range ch {
+					s := padSum
+					for _, tp := range taps {
+						s += int32(in[px*inStep+int(tp)+c])
+					}
+					q := (s + d/2) / d
+					if s < 0 {
+						q = (s - d/2) / d
+					}
+					want := int8(min(max(q, lo), hi))
+					if got := out[px*outStep+c]; got != want {
+						t.Fatalf("iter %d (%d taps, divisor %d): pixel %d channel %d = %d, want %d", iter, ntaps, d, px, c, got, want)
+					}
+				}
+			}
+		}
+	})
+}

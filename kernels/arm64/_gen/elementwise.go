@@ -1,8 +1,8 @@
 package main
 
 // writeElementwise writes elementwise_arm64.s: the int8 MUL and ADD (both
-// operands advancing, 16 elements per step), the max pool, the mean's
-// column sums and the 256-entry table lookup.
+// operands advancing, 16 elements per step), the max and average pools,
+// the mean's column sums and the 256-entry table lookup.
 func writeElementwise() {
 	f := &file{name: "elementwise_arm64.s"}
 	f.raw("")
@@ -248,6 +248,91 @@ func writeElementwise() {
 	f.go_("ADD $16, R1, R1")
 	f.go_("SUBS $16, R2, R2")
 	f.go_("BNE block")
+	f.go_("RET")
+	f.raw("")
+	f.raw("// func avgPool32NEON(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, half, padSum, magic, negShift, actMin, actMax int32)")
+	f.raw("//")
+	f.raw("// amd64's int16 average pool kernel (avgPool32Generic is the")
+	f.raw("// specification, avgPool32Go the twin): for count pixels and chunks*32")
+	f.raw("// channels, padSum plus the ntaps >= 1 rows at the byte offsets taps,")
+	f.raw("// summed in int16 (SADDW); |sum| + half multiplied by magic keeping the")
+	f.raw("// high 16 bits (UMULL, UMULL2, UZP2), shifted right by -negShift (USHL),")
+	f.raw("// the sign put back, narrowed with saturation and clamped.")
+	f.raw("//")
+	f.raw("// Register contract: R0 out, R1 in, R2 pixels left, R3 inStep, R4 outStep,")
+	f.raw("// R5 chunks*32, R6 taps, R7 ntaps, R11 the chunk's channel, R12 in+R11,")
+	f.raw("// R13/R14 the tap pointer and count, R15/R16 scratch; V0-V3 the sums of")
+	f.raw("// channels 0-7, 8-15, 16-23, 24-31, V4/V5 a tap's 32 bytes, V6 a sign,")
+	f.raw("// V7/V8 products; V16 half, V17 magic, V18 negShift, V19 padSum (8H),")
+	f.raw("// V20/V21 actMin/actMax (bytes).")
+	f.raw("TEXT ·avgPool32NEON(SB), NOSPLIT, $0-88")
+	f.go_("MOVD out+0(FP), R0")
+	f.go_("MOVD in+8(FP), R1")
+	f.go_("MOVD count+16(FP), R2")
+	f.go_("MOVD inStep+24(FP), R3")
+	f.go_("MOVD outStep+32(FP), R4")
+	f.go_("MOVD chunks+40(FP), R5")
+	f.go_("LSL $5, R5, R5")
+	f.go_("MOVD taps+48(FP), R6")
+	f.go_("MOVD ntaps+56(FP), R7")
+	for i, a := range []struct {
+		name string
+		v    int
+		arr  string
+	}{{"half", 16, "H8"}, {"padSum", 19, "H8"}, {"magic", 17, "H8"}, {"negShift", 18, "H8"}, {"actMin", 20, "B16"}, {"actMax", 21, "B16"}} {
+		f.go_("MOVW %s+%d(FP), R9", a.name, 64+4*i)
+		f.go_("VDUP R9, V%d.%s", a.v, a.arr)
+	}
+	f.raw("")
+	f.raw("apixel:")
+	f.go_("MOVD ZR, R11")
+	f.raw("")
+	f.raw("achunk:")
+	for i := range 4 {
+		f.neon("mov v%d.16b, v19.16b", i)
+	}
+	f.go_("ADD R11, R1, R12")
+	f.go_("MOVD R6, R13")
+	f.go_("MOVD R7, R14")
+	f.raw("")
+	f.raw("atap:")
+	f.go_("MOVD.P 8(R13), R15")
+	f.go_("ADD R15, R12, R16")
+	f.go_("VLD1 (R16), [V4.B16, V5.B16]")
+	f.neon("saddw v0.8h, v0.8h, v4.8b")
+	f.neon("saddw2 v1.8h, v1.8h, v4.16b")
+	f.neon("saddw v2.8h, v2.8h, v5.8b")
+	f.neon("saddw2 v3.8h, v3.8h, v5.16b")
+	f.go_("SUBS $1, R14, R14")
+	f.go_("BNE atap")
+	for i := range 4 {
+		f.neon("sshr v6.8h, v%d.8h, #15", i)
+		f.neon("abs v%d.8h, v%d.8h", i, i)
+		f.neon("add v%d.8h, v%d.8h, v16.8h", i, i)
+		f.neon("umull v7.4s, v%d.4h, v17.4h", i)
+		f.neon("umull2 v8.4s, v%d.8h, v17.8h", i)
+		f.neon("uzp2 v%d.8h, v7.8h, v8.8h", i)
+		f.neon("ushl v%d.8h, v%d.8h, v18.8h", i, i)
+		f.neon("eor v%d.16b, v%d.16b, v6.16b", i, i)
+		f.neon("sub v%d.8h, v%d.8h, v6.8h", i, i)
+	}
+	f.neon("sqxtn v0.8b, v0.8h")
+	f.neon("sqxtn2 v0.16b, v1.8h")
+	f.neon("sqxtn v1.8b, v2.8h")
+	f.neon("sqxtn2 v1.16b, v3.8h")
+	for i := range 2 {
+		f.neon("smax v%d.16b, v%d.16b, v20.16b", i, i)
+		f.neon("smin v%d.16b, v%d.16b, v21.16b", i, i)
+	}
+	f.go_("ADD R11, R0, R16")
+	f.go_("VST1 [V0.B16, V1.B16], (R16)")
+	f.go_("ADD $32, R11, R11")
+	f.go_("CMP R5, R11")
+	f.go_("BLT achunk")
+	f.go_("ADD R3, R1, R1")
+	f.go_("ADD R4, R0, R0")
+	f.go_("SUBS $1, R2, R2")
+	f.go_("BNE apixel")
 	f.go_("RET")
 	f.raw("")
 	f.raw("// func lutNEON(out, in *int8, n int, table *[256]int8)")
