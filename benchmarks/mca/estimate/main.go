@@ -28,7 +28,10 @@ const (
 	panelCallCycles  = 60 // Go driver per A panel: loop, slicing, assembly call
 	copyBytesPerCyc  = 8  // A-panel copy (packA) and im2col, bytes per cycle
 	tapPointerCycles = 4  // depthwise: building one tap pointer in Go
-	scalarElemCycles = 12 // ADD, MEAN, pools: reference Go kernels per output element
+	// ADD, MEAN, pools per output element at the reference Go kernels'
+	// cost: an overestimate since they have NEON kernels (ADD models at
+	// 5.2 cycles per element on A72, 21 on A53; see docs/DESIGN.md).
+	scalarElemCycles = 12
 	parallelEff      = 0.85
 )
 
