@@ -1,6 +1,7 @@
 package arm64
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -63,34 +64,45 @@ func TestMulInt8(t *testing.T) {
 			if !ok {
 				t.Fatalf("iter %d: constants refused", iter)
 			}
-			n := 1 << 16
-			a, b := make([]int8, n), make([]int8, n)
-			for i := range a {
-				a[i], b[i] = int8(i), int8(i>>8)
-			}
-			out, check := guardedAt(t, n, iter%16)
-			MulInt8(v, out, a, b, c)
-			check()
-			for i := range out {
-				if want := mulDefinition(a[i], b[i], c); out[i] != want {
-					t.Fatalf("iter %d %+v: %d * %d = %d, want %d", iter, *c, a[i], b[i], out[i], want)
-				}
-			}
-			for k := range 81 {
-				x, y := randInt8(r, k), randInt8(r, k)
-				want := make([]int8, k)
-				for i := range want {
-					want[i] = mulDefinition(x[i], y[i], c)
-				}
-				MulInt8(v, x, x, y, c) // in place
-				for i := range want {
-					if x[i] != want[i] {
-						t.Fatalf("iter %d length %d in place: output %d = %d, want %d", iter, k, i, x[i], want[i])
-					}
-				}
-			}
+			checkEveryPair(t, r, iter, fmt.Sprintf("%+v", *c),
+				func(out, a, b []int8) { MulInt8(v, out, a, b, c) },
+				func(x, y int8) int8 { return mulDefinition(x, y, c) })
 		}
 	})
+}
+
+// checkEveryPair runs op on all 65536 pairs of int8 values into an output
+// at a misaligned address with guard bands, then on random operands of
+// lengths 0-80 with the output over the first operand, and compares with
+// def.
+func checkEveryPair(t *testing.T, r *rand.Rand, iter int, what string, op func(out, a, b []int8), def func(x, y int8) int8) {
+	t.Helper()
+	n := 1 << 16
+	a, b := make([]int8, n), make([]int8, n)
+	for i := range a {
+		a[i], b[i] = int8(i), int8(i>>8)
+	}
+	out, check := guardedAt(t, n, iter%16)
+	op(out, a, b)
+	check()
+	for i := range out {
+		if want := def(a[i], b[i]); out[i] != want {
+			t.Fatalf("iter %d %s: op(%d, %d) = %d, want %d", iter, what, a[i], b[i], out[i], want)
+		}
+	}
+	for k := range 81 {
+		x, y := randInt8(r, k), randInt8(r, k)
+		want := make([]int8, k)
+		for i := range want {
+			want[i] = def(x[i], y[i])
+		}
+		op(x, x, y) // in place
+		for i := range want {
+			if x[i] != want[i] {
+				t.Fatalf("iter %d %s length %d in place: output %d = %d, want %d", iter, what, k, i, x[i], want[i])
+			}
+		}
+	}
 }
 
 // TestNewMulConstsRefuses checks the offsets and clamps MulInt8 cannot
@@ -150,32 +162,9 @@ func TestAddInt8(t *testing.T) {
 				left = r.IntN(3)
 			}
 			c := randomAddConsts(t, r, iter%2 == 1, left)
-			n := 1 << 16
-			a, b := make([]int8, n), make([]int8, n)
-			for i := range a {
-				a[i], b[i] = int8(i), int8(i>>8)
-			}
-			out, check := guardedAt(t, n, iter%16)
-			AddInt8(v, out, a, b, c)
-			check()
-			for i := range out {
-				if want := addDefinition(a[i], b[i], c); out[i] != want {
-					t.Fatalf("iter %d %+v: %d + %d = %d, want %d", iter, *c, a[i], b[i], out[i], want)
-				}
-			}
-			for k := range 81 {
-				x, y := randInt8(r, k), randInt8(r, k)
-				want := make([]int8, k)
-				for i := range want {
-					want[i] = addDefinition(x[i], y[i], c)
-				}
-				AddInt8(v, y, x, y, c) // in place, over b
-				for i := range want {
-					if y[i] != want[i] {
-						t.Fatalf("iter %d length %d in place: output %d = %d, want %d", iter, k, i, y[i], want[i])
-					}
-				}
-			}
+			checkEveryPair(t, r, iter, fmt.Sprintf("%+v", *c),
+				func(out, a, b []int8) { AddInt8(v, out, a, b, c) },
+				func(x, y int8) int8 { return addDefinition(x, y, c) })
 		}
 	})
 }

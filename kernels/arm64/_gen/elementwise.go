@@ -51,13 +51,7 @@ func writeElementwise() {
 	f.neon("smull v24.4s, v3.4h, v5.4h")
 	f.neon("smull2 v25.4s, v3.8h, v5.8h")
 	requantize(f, []int{6, 7, 24, 25}, 19, 18, 20, 26, 21, 22, 23)
-	f.neon("sqxtn v6.4h, v6.4s")
-	f.neon("sqxtn2 v6.8h, v7.4s")
-	f.neon("sqxtn v24.4h, v24.4s")
-	f.neon("sqxtn2 v24.8h, v25.4s")
-	f.neon("sqxtn v6.8b, v6.8h")
-	f.neon("sqxtn2 v6.16b, v24.8h")
-	f.go_("VST1.P [V6.B16], 16(R0)")
+	narrowStore16(f)
 	f.go_("SUBS $16, R3, R3")
 	f.go_("BNE mul")
 	f.go_("RET")
@@ -129,13 +123,7 @@ func writeElementwise() {
 		f.neon("add v%d.4s, v%d.4s, v%d.4s", qa[i], qa[i], qb[i])
 	}
 	requantize(f, qa[:], 30, 31, 20, 26, 21, 22, 23)
-	f.neon("sqxtn v6.4h, v6.4s")
-	f.neon("sqxtn2 v6.8h, v7.4s")
-	f.neon("sqxtn v24.4h, v24.4s")
-	f.neon("sqxtn2 v24.8h, v25.4s")
-	f.neon("sqxtn v6.8b, v6.8h")
-	f.neon("sqxtn2 v6.16b, v24.8h")
-	f.go_("VST1.P [V6.B16], 16(R0)")
+	narrowStore16(f)
 	f.go_("SUBS $16, R3, R3")
 	f.go_("BNE add")
 	f.go_("RET")
@@ -403,4 +391,16 @@ func writeElementwise() {
 	f.raw("done:")
 	f.go_("RET")
 	f.write()
+}
+
+// narrowStore16 narrows the 16 int32 results in V6, V7, V24, V25 (already
+// clamped to int8) to bytes with SQXTN and stores them at R0, advancing it.
+func narrowStore16(f *file) {
+	f.neon("sqxtn v6.4h, v6.4s")
+	f.neon("sqxtn2 v6.8h, v7.4s")
+	f.neon("sqxtn v24.4h, v24.4s")
+	f.neon("sqxtn2 v24.8h, v25.4s")
+	f.neon("sqxtn v6.8b, v6.8h")
+	f.neon("sqxtn2 v6.16b, v24.8h")
+	f.go_("VST1.P [V6.B16], 16(R0)")
 }
