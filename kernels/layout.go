@@ -129,6 +129,10 @@ func InterleaveFor(v Variant) func(dst, x, y []byte) {
 	return interleaveBytesSWAR
 }
 
+// HasInterleave reports whether variant v has a vector byte interleave
+// (InterleaveFor otherwise returns the portable SWAR loop).
+func HasInterleave(v Variant) bool { return interleaveKernels[v] != nil }
+
 // interleaveKernels maps a variant to its routine for
 // dst[2k], dst[2k+1] = x[k], y[k] (amd64.InterleaveBytesGo states it);
 // filled by the dispatch files of the architectures that have one.

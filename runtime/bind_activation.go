@@ -198,6 +198,7 @@ func (p *planner) lutInt8(plan opPlan, table []int8, channels int) opPlan {
 	if channels > 1 {
 		run, plan.kernel = kernels.PerChannelLUTInt8, "PerChannelLUTInt8"
 	} else if pr, ok := kernels.PrepareLUTInt8(p.variant, kp); ok {
+		plan.vector = true
 		plan.bind = func(mem *memory) func(lo, hi int) {
 			in, out := mem.int8(inT), mem.int8(outT)
 			return func(lo, hi int) { pr.Run(in, out, nil, lo, hi) }

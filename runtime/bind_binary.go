@@ -37,7 +37,7 @@ func (p *planner) binary() (opPlan, error) {
 		plan.kernel = "MulInt8"
 		plan.mul = kp
 		if pr, ok := kernels.PrepareMulInt8(p.variant, kp); ok {
-			plan.bind = preparedBinaryBind(pr, aT, bT, outT)
+			plan.bind, plan.vector = preparedBinaryBind(pr, aT, bT, outT), true
 			return plan, nil
 		}
 		plan.bind = func(mem *memory) func(lo, hi int) {
@@ -58,7 +58,7 @@ func (p *planner) binary() (opPlan, error) {
 		kp.ActMin, kp.ActMax = quant.ActivationRange(lo, hi, outScale, outZP)
 		plan.kernel = "AddInt8"
 		if pr, ok := kernels.PrepareAddInt8(p.variant, kp); ok {
-			plan.bind = preparedBinaryBind(pr, aT, bT, outT)
+			plan.bind, plan.vector = preparedBinaryBind(pr, aT, bT, outT), true
 			return plan, nil
 		}
 		plan.bind = func(mem *memory) func(lo, hi int) {

@@ -84,7 +84,8 @@ func (p *planner) layout() (opPlan, error) {
 		return opPlan{}, p.errorf("%v", err)
 	}
 	kp := &lp
-	return opPlan{kernel: name, units: kp.Units(), work: int64(out.Elements()),
+	vector := name == "Transpose" && kernels.HasInterleave(p.variant) // its byte interleave
+	return opPlan{kernel: name, vector: vector, units: kp.Units(), work: int64(out.Elements()),
 		bind: func(mem *memory) func(lo, hi int) {
 			in, out := mem.raw(inT), mem.raw(outT)
 			return func(lo, hi int) { run(kp, in, out, lo, hi) }

@@ -33,7 +33,7 @@ func (p *planner) pool2D() (opPlan, error) {
 			run, name, prepare = kernels.MaxPoolInt8, "MaxPoolInt8", kernels.PrepareMaxPoolInt8
 		}
 		if pr, ok := prepare(p.variant, kp); ok {
-			return opPlan{kernel: name, units: pr.Units, work: work,
+			return opPlan{kernel: name, vector: true, units: pr.Units, work: work,
 				bind: func(mem *memory) func(lo, hi int) {
 					in, out := mem.int8(inT), mem.int8(outT)
 					return func(lo, hi int) { pr.Run(in, out, nil, lo, hi) }
@@ -78,7 +78,7 @@ func (p *planner) reduce() (opPlan, error) {
 		kp := &kernels.MeanInt8Params{ReduceGeom: g, InZeroPoint: inZP, OutZeroPoint: outZP,
 			Multiplier: mult, Shift: int32(shift), ActMin: -128, ActMax: 127}
 		if pr, ok := kernels.PrepareMeanInt8(p.variant, kp); ok {
-			return opPlan{kernel: "MeanInt8", units: pr.Units, work: work,
+			return opPlan{kernel: "MeanInt8", vector: true, units: pr.Units, work: work,
 				bind: func(mem *memory) func(lo, hi int) {
 					in, out := mem.int8(inT), mem.int8(outT)
 					return func(lo, hi int) { pr.Run(in, out, nil, lo, hi) }

@@ -105,6 +105,7 @@ func fusedLUTPlan(table []int8, in, out, n int, variant kernels.Variant) opPlan 
 	plan := opPlan{kernel: "LUTInt8", units: n, work: int64(n), alias: aliasInPlace, inPlaceInputs: []int{in},
 		lookup: &tableLookup{table: table, in: in}}
 	if pr, ok := kernels.PrepareLUTInt8(variant, kp); ok {
+		plan.vector = true
 		plan.bind = func(mem *memory) func(lo, hi int) {
 			x, y := mem.int8(in), mem.int8(out)
 			return func(lo, hi int) { pr.Run(x, y, nil, lo, hi) }

@@ -53,7 +53,7 @@ func fuseChannelShuffle(g *format.Model, ops []opPlan, variant kernels.Variant) 
 		sa, sliceA := channelSource(g, ops, readers, producer, a, pixels, h)
 		sb, sliceB := channelSource(g, ops, readers, producer, b, pixels, h)
 		interleave := kernels.InterleaveFor(variant)
-		ops[t] = opPlan{kernel: "Interleave", detail: "concat+shuffle", units: pixels, work: int64(2 * pixels * h),
+		ops[t] = opPlan{kernel: "Interleave", detail: "concat+shuffle", vector: kernels.HasInterleave(variant), units: pixels, work: int64(2 * pixels * h),
 			reads: []int{sa.tensor, sb.tensor},
 			bind: func(mem *memory) func(lo, hi int) {
 				x, y, dst := mem.raw(sa.tensor), mem.raw(sb.tensor), mem.raw(out)

@@ -37,7 +37,7 @@ func (p *planner) prepareInt8(wT, bT int, prepare func(w []int8, b []int32) (*ke
 // small fraction of that time, so an op needs that many more of them
 // before a second thread pays for its handoff.
 func preparedPlan(kernel string, pr *kernels.PreparedInt8, inT, outT int, macs int64) opPlan {
-	return opPlan{kernel: kernel, units: pr.Units, work: macs / preparedSpeedup, macs: macs, wholeShares: pr.WholeShares, minGrain: pr.MinGrain,
+	return opPlan{kernel: kernel, vector: true, units: pr.Units, work: macs / preparedSpeedup, macs: macs, wholeShares: pr.WholeShares, minGrain: pr.MinGrain,
 		bind: func(mem *memory) func(lo, hi int) {
 			in, out := mem.int8(inT), mem.int8(outT)
 			if pr.ScratchBytes == 0 {

@@ -25,6 +25,10 @@ type opPlan struct {
 	// (kernels.PreparedInt8.MinGrain); 0 or 1: any.
 	minGrain int
 
+	// vector: a vector kernel of the model's variant computes the op, not
+	// a reference kernel of package kernels (profiles report which).
+	vector bool
+
 	alias         aliasKind
 	inPlaceInputs []int // tensors the output may overwrite (aliasInPlace)
 	// reads lists tensors a fused op reads that its graph operator does

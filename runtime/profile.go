@@ -18,6 +18,11 @@ type OpTime struct {
 	MACs   int64         // multiply-accumulates per run
 	Time   time.Duration // total over the profiled runs (0 for views, which run nothing)
 	Min    time.Duration // fastest single run of the op (0 for views): steadier than Time/Runs on a busy machine
+	// Kernel says what computes the op: "vector" (a vector kernel of the
+	// interpreter's variant), "reference" (a reference kernel of package
+	// kernels: portable Go, the numerics' definition) or "view" (nothing
+	// runs: a reshape, or an op another one absorbed).
+	Kernel string
 }
 
 // Profile is the per-operator time of an Interpreter's runs since
@@ -74,7 +79,7 @@ func (it *Interpreter) Profile() Profile {
 		out.Ops[i] = OpTime{
 			Index: i, Op: op.Op, Detail: m.ops[i].detail, Name: op.Name,
 			Output: t.Name, Shape: append([]int(nil), t.Shape...),
-			MACs: m.ops[i].macs, Time: p.op[i], Min: p.min[i],
+			MACs: m.ops[i].macs, Time: p.op[i], Min: p.min[i], Kernel: m.ops[i].kernelKind(),
 		}
 	}
 	return out
@@ -125,4 +130,15 @@ func convDetail(o *format.Conv2DOptions, kh, kw, inC int) string {
 		}
 	}
 	return s
+}
+
+// kernelKind is OpTime.Kernel for op.
+func (op *opPlan) kernelKind() string {
+	switch {
+	case op.bind == nil:
+		return "view"
+	case op.vector:
+		return "vector"
+	}
+	return "reference"
 }

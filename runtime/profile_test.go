@@ -77,6 +77,44 @@ func TestProfile(t *testing.T) {
 	}
 }
 
+// TestProfileKernelKinds checks OpTime.Kernel: views (the reshape) run
+// nothing, and a variant with vector kernels computes every convolution
+// and ADD of the MobileNetV2-like model with them (purego: none).
+func TestProfileKernelKinds(t *testing.T) {
+	r := rand.New(rand.NewPCG(20, 22))
+	fm := mobileNetV2Like(r)
+	m := mustLoad(t, fm)
+	it := mustInterpreter(t, m, 1)
+	it.EnableProfile(true)
+	if err := it.Run(); err != nil {
+		t.Fatal(err)
+	}
+	vectors := 0
+	for i, op := range it.Profile().Ops {
+		want := ""
+		switch {
+		case m.ops[i].bind == nil:
+			want = "view"
+		case m.variant == "purego":
+			want = "reference"
+		case op.Op == format.OpConv2D || op.Op == format.OpAdd:
+			want = "vector"
+		}
+		if op.Kernel == "vector" {
+			vectors++
+		}
+		if want != "" && op.Kernel != want {
+			t.Errorf("variant %s, op %d (%s): kernel %q, want %q", m.variant, i, op.Op, op.Kernel, want)
+		}
+		if !slices.Contains([]string{"vector", "reference", "view"}, op.Kernel) {
+			t.Errorf("op %d: kernel %q", i, op.Kernel)
+		}
+	}
+	if m.variant != "purego" && vectors == 0 {
+		t.Errorf("variant %s: no op reported as vector", m.variant)
+	}
+}
+
 func TestConvDetail(t *testing.T) {
 	for _, tc := range []struct {
 		o           format.Conv2DOptions

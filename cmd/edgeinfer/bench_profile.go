@@ -28,6 +28,7 @@ type benchOpTime struct {
 	Index   int    `json:"index"`
 	Op      string `json:"op"`     // op type, e.g. "CONV_2D"
 	Detail  string `json:"detail"` // shape class, e.g. "dw 3x3/2" ("" when none)
+	Kernel  string `json:"kernel"` // "vector", "reference" (portable Go) or "view" (runs nothing)
 	Name    string `json:"name"`
 	Output  string `json:"output"`
 	Shape   []int  `json:"shape"`
@@ -73,7 +74,7 @@ func newBenchProfile(p runtime.Profile) *benchProfile {
 	for _, o := range p.Ops {
 		op := o.Op.String()
 		r.Ops = append(r.Ops, benchOpTime{
-			Index: o.Index, Op: op, Detail: o.Detail, Name: o.Name, Output: o.Output, Shape: o.Shape,
+			Index: o.Index, Op: op, Detail: o.Detail, Kernel: o.Kernel, Name: o.Name, Output: o.Output, Shape: o.Shape,
 			MACs: o.MACs, TotalMS: real64(milliseconds(o.Time)), MeanUS: real64(float64(o.Time) / float64(time.Microsecond) / runs),
 			MinUS:   real64(float64(o.Min) / float64(time.Microsecond)),
 			Percent: share(o.Time), GMACs: gmacs(o.MACs, o.Time),
@@ -107,9 +108,9 @@ func newBenchProfile(p runtime.Profile) *benchProfile {
 func (r *benchProfile) write(w io.Writer) error {
 	fmt.Fprintf(w, "\nper-op profile over %d runs (%.3f ms in total), longest first:\n", r.Runs, float64(r.TotalMS))
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "#\top\toutput\tshape\tMACs\ttotal ms\tmean µs\tmin µs\t% run\tGMAC/s\t")
+	fmt.Fprintln(tw, "#\top\tkernel\toutput\tshape\tMACs\ttotal ms\tmean µs\tmin µs\t% run\tGMAC/s\t")
 	for _, o := range r.Ops {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.3f\t%.1f\t%.1f\t%.1f\t%s\t\n", o.Index, joinDetail(o.Op, o.Detail), o.Output,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%.3f\t%.1f\t%.1f\t%.1f\t%s\t\n", o.Index, joinDetail(o.Op, o.Detail), o.Kernel, o.Output,
 			shapeText(o.Shape), macsText(o.MACs), float64(o.TotalMS), float64(o.MeanUS), float64(o.MinUS), float64(o.Percent), gmacsText(o.GMACs))
 	}
 	if err := tw.Flush(); err != nil {

@@ -40,6 +40,7 @@ type benchJSON struct {
 			Index   int      `json:"index"`
 			Op      string   `json:"op"`
 			Detail  string   `json:"detail"`
+			Kernel  string   `json:"kernel"`
 			Name    string   `json:"name"`
 			Output  string   `json:"output"`
 			Shape   []int    `json:"shape"`
@@ -165,6 +166,9 @@ func TestBenchProfile(t *testing.T) {
 			}
 			if math.Abs(o.MeanUS*runs/1e3-o.TotalMS) > 1e-9*o.TotalMS+1e-12 || o.MinUS*runs/1e3 > o.TotalMS*(1+1e-9) {
 				t.Errorf("op %d: total %v ms, mean %v µs, min %v µs over %d runs", o.Index, o.TotalMS, o.MeanUS, o.MinUS, runs)
+			}
+			if !slices.Contains([]string{"vector", "reference", "view"}, o.Kernel) {
+				t.Errorf("op %d: kernel %q", o.Index, o.Kernel)
 			}
 			if (o.MACs > 0 && o.TotalMS > 0) != (o.GMACs != nil) {
 				t.Errorf("op %d: gmacs %v with %d MACs in %v ms", o.Index, o.GMACs, o.MACs, o.TotalMS)
