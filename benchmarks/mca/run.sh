@@ -104,4 +104,29 @@ gemmDot4x16 1024 3 cortex-a76=32
 depthwiseNEON 32 2 cortex-a53=8 cortex-a72=8 cortex-a76=8
 depthwise2NEON 64 2 cortex-a53=8 cortex-a72=8 cortex-a76=8
 KERNELS
+
+# The element-wise kernels (kernels/arm64/elementwise.go): their main loop
+# per element. The unit is what one pass of the loop handles: elements
+# (ADD, MUL, table lookup), channels of one tap (pools) or columns of one
+# row (the mean's column sums).
+printf '\n| kernel (main loop) | core | units/iter | cycles/iter | cycles per unit |\n'
+printf '|---|---|---|---|---|\n'
+while read -r sym units cores; do
+  extract "$sym" 1
+  for core in $cores; do
+    loop=$(mcaCycles "$tmp/$sym.loop.s" "$core")
+    awk -v s="$sym" -v c="$core" -v u="$units" -v cy="$loop" 'BEGIN {
+      printf "| %s | %s | %d | %.2f | %.3f |\n", s, c, u, cy, cy / u }'
+    echo "," >> "$json"
+    printf '  {"kernel": "%s", "core": "%s", "units_per_iter": %d, "cycles_per_iter": %s}' \
+      "$sym" "$core" "$units" "$loop" >> "$json"
+  done
+done <<'ELEMENTWISE'
+mulNEON 16 cortex-a53 cortex-a72 cortex-a76
+addNEON 16 cortex-a53 cortex-a72 cortex-a76
+lutNEON 64 cortex-a53 cortex-a72 cortex-a76
+maxPoolNEON 16 cortex-a53 cortex-a72 cortex-a76
+avgPool32NEON 32 cortex-a53 cortex-a72 cortex-a76
+meanSumNEON 16 cortex-a53 cortex-a72 cortex-a76
+ELEMENTWISE
 printf '\n]\n' >> "$json"

@@ -7,9 +7,11 @@
 // kernels execute: GEMM tiles (MR x NR outputs, K padded to KR) times
 // (main-loop iterations x modeled cycles per iteration + modeled per-block
 // overhead), depthwise pixels x 16-channel blocks x (tap pairs x cycles per
-// pair + overhead). The Go driver around the assembly (A-panel copy,
-// im2col, call, tap pointers) and the ops that run scalar Go (ADD, MEAN)
-// are charged by the assumptions printed with the result. Usage:
+// pair + overhead). The element-wise NEON kernels (ADD, MUL, table
+// lookups, pools, the mean's sums) are charged their modeled main loop per
+// element, tap or row; the Go driver around the assembly (A-panel copy,
+// im2col, call, tap pointers), copies and any op left on the reference Go
+// kernels by the assumptions printed with the result. Usage:
 //
 //	edgeinfer inspect --json model.einf > model.json
 //	go run ./benchmarks/mca/estimate -model model.json
@@ -21,6 +23,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 )
 
 // Assumptions for the parts the mca model does not cover (cycles).
@@ -28,10 +31,8 @@ const (
 	panelCallCycles  = 60 // Go driver per A panel: loop, slicing, assembly call
 	copyBytesPerCyc  = 8  // A-panel copy (packA) and im2col, bytes per cycle
 	tapPointerCycles = 4  // depthwise: building one tap pointer in Go
-	// ADD, MEAN, pools per output element at the reference Go kernels'
-	// cost: an overestimate since they have NEON kernels (ADD models at
-	// 5.2 cycles per element on A72, 21 on A53; see docs/DESIGN.md).
-	scalarElemCycles = 12
+	scalarElemCycles = 12 // ops on the reference Go kernels, per output element
+	poolTaps         = 9  // pools: 3x3 windows (inspect does not give the window)
 	parallelEff      = 0.85
 )
 
@@ -39,6 +40,7 @@ type mcaEntry struct {
 	Kernel        string  `json:"kernel"`
 	Core          string  `json:"core"`
 	MACsPerIter   float64 `json:"macs_per_iter"`
+	UnitsPerIter  float64 `json:"units_per_iter"` // element-wise kernels: elements, tap channels or row columns
 	CyclesPerIter float64 `json:"cycles_per_iter"`
 	BlockCycles   float64 `json:"block_cycles"`
 	Peak          float64 `json:"peak_macs_per_cycle"`
@@ -47,6 +49,7 @@ type mcaEntry struct {
 type inspect struct {
 	Ops []struct {
 		Opcode      string `json:"opcode"`
+		Kernel      string `json:"kernel"` // the runtime's plan: "AddInt8", "Conv2DInt8+LUTInt8", "fused", ...
 		Inputs      []int  `json:"inputs"`
 		Outputs     []int  `json:"outputs"`
 		OutputShape []int  `json:"output_shape"`
@@ -111,9 +114,14 @@ func main() {
 	}
 
 	fmt.Printf("Model: %d ops, %.1f M MACs.\n\n", len(m.Ops), float64(m.Totals.MACs)/1e6)
-	fmt.Println("| board | variant | GEMM MACs (conv 1x1/KxK, FC) | GEMM Mcycles | depthwise MACs | depthwise Mcycles | driver + scalar ops Mcycles | 1 thread ms | 4 threads ms |")
+	fmt.Println("| board | variant | GEMM MACs (conv 1x1/KxK, FC) | GEMM Mcycles | depthwise MACs | depthwise Mcycles | driver + element-wise ops Mcycles | 1 thread ms | 4 threads ms |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|")
 	for _, b := range boards {
+		// perUnit is an element-wise kernel's modeled cycles per unit.
+		perUnit := func(kernel string) float64 {
+			e := find(kernel, b.core)
+			return e.CyclesPerIter / e.UnitsPerIter
+		}
 		g := find(b.gemm, b.core)
 		dw := find(b.depthwise, b.core)
 		var gemmMACs, dwMACs int64
@@ -123,6 +131,34 @@ func main() {
 			elems := 1
 			for _, d := range out {
 				elems *= d
+			}
+			if strings.HasSuffix(op.Kernel, "+LUTInt8") { // a table epilogue on the output
+				otherCyc += float64(elems) * perUnit("lutNEON")
+			}
+			switch op.Kernel {
+			case "fused", "view":
+				continue
+			case "AddInt8":
+				otherCyc += float64(elems) * perUnit("addNEON")
+				continue
+			case "MulInt8":
+				otherCyc += float64(elems) * perUnit("mulNEON")
+				continue
+			case "LUTInt8":
+				otherCyc += float64(elems) * perUnit("lutNEON")
+				continue
+			case "MaxPoolInt8":
+				otherCyc += float64(elems*poolTaps) * perUnit("maxPoolNEON")
+				continue
+			case "AvgPoolInt8":
+				otherCyc += float64(elems*poolTaps) * perUnit("avgPool32NEON")
+				continue
+			case "MeanInt8":
+				otherCyc += float64(m.Tensors[op.Inputs[0]].Elements()) * perUnit("meanSumNEON")
+				continue
+			case "Concat", "Slice", "Transpose", "Interleave":
+				otherCyc += float64(elems) / copyBytesPerCyc
+				continue
 			}
 			switch op.Opcode {
 			case "CONV_2D":
@@ -160,12 +196,8 @@ func main() {
 				gemmMACs += op.MACs
 				gemmCyc += float64(ceilDiv(batch, b.mr)*ceilDiv(n, b.nr)) * (float64(kp)/float64(b.kPerIter)*g.CyclesPerIter + g.BlockCycles)
 				otherCyc += float64(ceilDiv(batch, b.mr)) * (panelCallCycles + float64(b.mr*kp)/copyBytesPerCyc)
-			case "RESHAPE":
 			default:
 				otherCyc += float64(elems) * scalarElemCycles
-				if op.Opcode == "MEAN" {
-					otherCyc += float64(m.Tensors[op.Inputs[0]].Elements()) * 2
-				}
 			}
 		}
 		total := gemmCyc + dwCyc + otherCyc
@@ -174,9 +206,10 @@ func main() {
 			float64(gemmMACs)/1e6, gemmCyc/1e6, float64(dwMACs)/1e6, dwCyc/1e6, otherCyc/1e6, ms1, ms1/(4*parallelEff))
 	}
 	fmt.Printf("\nAssumptions beyond llvm-mca: %d cycles per A panel for the Go driver and call, copies at %d B/cycle "+
-		"(A panel; im2col twice), %d cycles per depthwise tap pointer, %d cycles per output element for the scalar Go ops "+
-		"(ADD, MEAN), L1-resident data (no cache or DRAM stalls), 4 threads at %.0f%% parallel efficiency.\n",
-		panelCallCycles, copyBytesPerCyc, tapPointerCycles, scalarElemCycles, parallelEff*100)
+		"(A panel; im2col twice; concatenations, slices, transposes), %d cycles per depthwise tap pointer, %d taps per "+
+		"pooled output, %d cycles per output element for ops left on the reference Go kernels, L1-resident data (no cache "+
+		"or DRAM stalls), 4 threads at %.0f%% parallel efficiency.\n",
+		panelCallCycles, copyBytesPerCyc, tapPointerCycles, poolTaps, scalarElemCycles, parallelEff*100)
 }
 
 func readJSON(path string, v any) {
