@@ -69,6 +69,24 @@ func runContiguous[R binaryRuns](r R, bc *Broadcast, a, b, out []int8, lo, hi in
 	}
 }
 
+// rowBroadcast reports whether bc is [P, C] with one operand full and the
+// other one row of C repeated for every P (a squeeze-excite block's
+// channel scale times its feature map): it returns C and whether a is the
+// row, or 0 for any other broadcast.
+func rowBroadcast(bc *Broadcast) (c int, aRow bool) {
+	if bc.Rank != 2 || bc.OutShape[0] < 2 {
+		return 0, false
+	}
+	n := bc.OutShape[1]
+	switch {
+	case bc.AStride == [MaxRank]int{n, 1} && bc.BStride == [MaxRank]int{0, 1}:
+		return n, false
+	case bc.AStride == [MaxRank]int{0, 1} && bc.BStride == [MaxRank]int{n, 1}:
+		return n, true
+	}
+	return 0, false
+}
+
 // lutPreparers maps a variant to its LUTInt8 preparation. Filled by
 // dispatch_elementwise_<arch>.go.
 var lutPreparers = map[Variant]func(p *LUTParams) (*PreparedInt8, bool){}

@@ -99,24 +99,6 @@ func (m *mulRowAVX2) run(a, b, out []int8, lo, hi int) {
 	}
 }
 
-// rowBroadcast reports whether bc is [P, C] with one operand full and the
-// other one row of C repeated for every P (a squeeze-excite block's
-// channel scale times its feature map): it returns C and whether a is the
-// row, or 0 for any other broadcast.
-func rowBroadcast(bc *Broadcast) (c int, aRow bool) {
-	if bc.Rank != 2 || bc.OutShape[0] < 2 {
-		return 0, false
-	}
-	n := bc.OutShape[1]
-	switch {
-	case bc.AStride == [MaxRank]int{n, 1} && bc.BStride == [MaxRank]int{0, 1}:
-		return n, false
-	case bc.AStride == [MaxRank]int{0, 1} && bc.BStride == [MaxRank]int{n, 1}:
-		return n, true
-	}
-	return 0, false
-}
-
 // rowRepeatBytes is the stack buffer rows repeats the broadcast row into.
 const rowRepeatBytes = 4096
 

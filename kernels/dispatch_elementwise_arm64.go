@@ -29,6 +29,37 @@ type mulNEON struct {
 }
 
 func (m *mulNEON) same(dst, x, y []int8) { arm64.MulInt8(arm64.NEON, dst, x, y, m.c) }
+
+// rows runs output elements [lo, hi) of a row broadcast of c channels:
+// the whole pixels with arm64.MulRowInt8 (rc has the row's offset as
+// BOffset), a partial first or last pixel with same.
+func (m *mulNEON) rows(rc *arm64.MulConsts, c int, aRow bool, a, b, out []int8, lo, hi int) {
+	full, row := a, b
+	if aRow {
+		full, row = b, a
+	}
+	part := func(o, e int) { // elements [o, e) of one pixel
+		r := row[o%c : o%c+e-o]
+		if aRow {
+			m.same(out[o:e], r, full[o:e])
+		} else {
+			m.same(out[o:e], full[o:e], r)
+		}
+	}
+	o := lo
+	if k := o % c; k != 0 && o < hi {
+		e := min(hi, o-k+c)
+		part(o, e)
+		o = e
+	}
+	if n := (hi - o) / c * c; n > 0 {
+		arm64.MulRowInt8(arm64.NEON, out[o:o+n], full[o:o+n], row, c, rc)
+		o += n
+	}
+	if o < hi {
+		part(o, hi)
+	}
+}
 func (m *mulNEON) reference(a, b, out []int8, lo, hi int) {
 	MulInt8(m.p, a, b, out, lo, hi)
 }
@@ -40,6 +71,15 @@ func prepareMulNEON(v Variant, p *MulInt8Params) (*PreparedBinaryInt8, bool) {
 	}
 	m := &mulNEON{p: p, c: c}
 	run := func(a, b, out []int8, lo, hi int) { runContiguous(m, &p.Broadcast, a, b, out, lo, hi) }
+	if row, aRow := rowBroadcast(&p.Broadcast); row >= 16 {
+		// Squeeze-excite scales: whole pixels in one kernel call. The
+		// product commutes, so the row always takes the b offset.
+		rc := *c
+		if aRow {
+			rc.AOffset, rc.BOffset = c.BOffset, c.AOffset
+		}
+		run = func(a, b, out []int8, lo, hi int) { m.rows(&rc, row, aRow, a, b, out, lo, hi) }
+	}
 	return &PreparedBinaryInt8{Variant: v, Units: p.Units(), run: run}, true
 }
 

@@ -48,3 +48,6 @@ func meanSumNEON(acc *int32, in *int8, cols, rows, rowStride int, start int32)
 
 //go:noescape
 func avgPool32NEON(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, half, padSum, magic, negShift, actMin, actMax int32)
+
+//go:noescape
+func mulRowNEON(out, full, row *int8, pixels, c int, k *MulConsts)

@@ -62,3 +62,7 @@ func meanSumNEON(acc *int32, in *int8, cols, rows, rowStride int, start int32) {
 func avgPool32NEON(out, in *int8, count, inStep, outStep, chunks int, taps *int64, ntaps int, half, padSum, magic, negShift, actMin, actMax int32) {
 	avgPool32Go(out, in, count, inStep, outStep, chunks, taps, ntaps, half, padSum, magic, negShift, actMin, actMax)
 }
+
+func mulRowNEON(out, full, row *int8, pixels, c int, k *MulConsts) {
+	mulRowGo(unsafe.Slice(out, pixels*c), unsafe.Slice(full, pixels*c), unsafe.Slice(row, c), c, k)
+}

@@ -53,6 +53,28 @@ func mulGo(out, a, b []int8, c *MulConsts) {
 	}
 }
 
+// MulRowInt8 is MulInt8 for a row broadcast (a squeeze-excite scale):
+// out[p*c+j] from full[p*c+j] (k.AOffset) and row[j] (k.BOffset) for the
+// len(out)/c whole pixels of out (len(out) a multiple of c; out may be
+// full). mulRowNEON takes pixels of 16 or more channels, one call for all of
+// them; mulRowGo the rest.
+func MulRowInt8(v Variant, out, full, row []int8, c int, k *MulConsts) {
+	pixels := len(out) / c
+	full, row = full[:pixels*c], row[:c]
+	if v != Go && c >= 16 && pixels > 0 {
+		mulRowNEON(&out[0], &full[0], &row[0], pixels, c, k)
+		return
+	}
+	mulRowGo(out, full, row, c, k)
+}
+
+// mulRowGo is the Go twin of mulRowNEON (for any channel count).
+func mulRowGo(out, full, row []int8, c int, k *MulConsts) {
+	for p := 0; p+c <= len(out); p += c {
+		mulGo(out[p:p+c], full[p:p+c], row, k)
+	}
+}
+
 // AddConsts is an int8 ADD's (or SUB's: BMult negated) quantization, read
 // by addNEON at these offsets: AOffset 0, BOffset 4, LeftShift 8, AMult 12,
 // ARight 16, BMult 20, BRight 24, OutMult 28, OutLeft 32, OutRight 36,

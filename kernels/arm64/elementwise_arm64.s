@@ -103,6 +103,187 @@ mul:
 	BNE mul
 	RET
 
+// func mulRowNEON(out, full, row *int8, pixels, c int, k *MulConsts)
+//
+// MUL of a row broadcast (a squeeze-excite scale): out[p*c+j] is mulNEON's
+// result for full[p*c+j] (AOffset) and row[j] (BOffset), for pixels >= 1
+// pixels of c >= 16 channels, in steps of 16 channels. When c is not a
+// multiple of 16, a pixel's last 16 channels are computed first and stored
+// last, so that an output over full (in place) never feeds that step a
+// byte it already wrote. mulRowGo is the twin.
+//
+// Register contract: R0/R1 the pixel's out and full, R2 row, R3 pixels
+// left, R4 k, R5 c, R6 c rounded down to 16, R7 c-16 (the tail step),
+// R8 c%!,(MISSING) R9 address scratch, R10 the step's channel; V28 the tail's
+// results; the rest as mulNEON.
+TEXT ·mulRowNEON(SB), NOSPLIT, $0-48
+	MOVD out+0(FP), R0
+	MOVD full+8(FP), R1
+	MOVD row+16(FP), R2
+	MOVD pixels+24(FP), R3
+	MOVD k+40(FP), R4
+	MOVW 0(R4), R5
+	VDUP R5, V16.H8
+	MOVW 4(R4), R5
+	VDUP R5, V17.H8
+	MOVW 8(R4), R5
+	VDUP R5, V19.S4
+	MOVW 12(R4), R5
+	VDUP R5, V18.S4
+	MOVW 16(R4), R5
+	VDUP R5, V20.S4
+	MOVW 20(R4), R5
+	VDUP R5, V21.S4
+	MOVW 24(R4), R5
+	VDUP R5, V22.S4
+	MOVW 28(R4), R5
+	VDUP R5, V23.S4
+	WORD $0x6ea0ba94 // neg v20.4s, v20.4s
+	MOVD c+32(FP), R5
+	AND $~15, R5, R6
+	SUB $16, R5, R7
+	AND $15, R5, R8
+
+rpixel:
+	CBZ R8, rmain
+	ADD R7, R1, R9
+	VLD1 (R9), [V0.B16]
+	ADD R7, R2, R9
+	VLD1 (R9), [V1.B16]
+	WORD $0x0f08a402 // sxtl v2.8h, v0.8b
+	WORD $0x4f08a403 // sxtl2 v3.8h, v0.16b
+	WORD $0x0f08a424 // sxtl v4.8h, v1.8b
+	WORD $0x4f08a425 // sxtl2 v5.8h, v1.16b
+	WORD $0x4e708442 // add v2.8h, v2.8h, v16.8h
+	WORD $0x4e708463 // add v3.8h, v3.8h, v16.8h
+	WORD $0x4e718484 // add v4.8h, v4.8h, v17.8h
+	WORD $0x4e7184a5 // add v5.8h, v5.8h, v17.8h
+	WORD $0x0e64c046 // smull v6.4s, v2.4h, v4.4h
+	WORD $0x4e64c047 // smull2 v7.4s, v2.8h, v4.8h
+	WORD $0x0e65c078 // smull v24.4s, v3.4h, v5.4h
+	WORD $0x4e65c079 // smull2 v25.4s, v3.8h, v5.8h
+	WORD $0x4eb24cc6 // sqshl v6.4s, v6.4s, v18.4s
+	WORD $0x4eb24ce7 // sqshl v7.4s, v7.4s, v18.4s
+	WORD $0x4eb24f18 // sqshl v24.4s, v24.4s, v18.4s
+	WORD $0x4eb24f39 // sqshl v25.4s, v25.4s, v18.4s
+	WORD $0x6eb3b4c6 // sqrdmulh v6.4s, v6.4s, v19.4s
+	WORD $0x6eb3b4e7 // sqrdmulh v7.4s, v7.4s, v19.4s
+	WORD $0x6eb3b718 // sqrdmulh v24.4s, v24.4s, v19.4s
+	WORD $0x6eb3b739 // sqrdmulh v25.4s, v25.4s, v19.4s
+	WORD $0x4e341cda // and v26.16b, v6.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0cc6 // sqadd v6.4s, v6.4s, v26.4s
+	WORD $0x4e341cfa // and v26.16b, v7.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0ce7 // sqadd v7.4s, v7.4s, v26.4s
+	WORD $0x4e341f1a // and v26.16b, v24.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0f18 // sqadd v24.4s, v24.4s, v26.4s
+	WORD $0x4e341f3a // and v26.16b, v25.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0f39 // sqadd v25.4s, v25.4s, v26.4s
+	WORD $0x4eb454c6 // srshl v6.4s, v6.4s, v20.4s
+	WORD $0x4eb454e7 // srshl v7.4s, v7.4s, v20.4s
+	WORD $0x4eb45718 // srshl v24.4s, v24.4s, v20.4s
+	WORD $0x4eb45739 // srshl v25.4s, v25.4s, v20.4s
+	WORD $0x4eb50cc6 // sqadd v6.4s, v6.4s, v21.4s
+	WORD $0x4eb664c6 // smax v6.4s, v6.4s, v22.4s
+	WORD $0x4eb76cc6 // smin v6.4s, v6.4s, v23.4s
+	WORD $0x4eb50ce7 // sqadd v7.4s, v7.4s, v21.4s
+	WORD $0x4eb664e7 // smax v7.4s, v7.4s, v22.4s
+	WORD $0x4eb76ce7 // smin v7.4s, v7.4s, v23.4s
+	WORD $0x4eb50f18 // sqadd v24.4s, v24.4s, v21.4s
+	WORD $0x4eb66718 // smax v24.4s, v24.4s, v22.4s
+	WORD $0x4eb76f18 // smin v24.4s, v24.4s, v23.4s
+	WORD $0x4eb50f39 // sqadd v25.4s, v25.4s, v21.4s
+	WORD $0x4eb66739 // smax v25.4s, v25.4s, v22.4s
+	WORD $0x4eb76f39 // smin v25.4s, v25.4s, v23.4s
+	WORD $0x0e6148c6 // sqxtn v6.4h, v6.4s
+	WORD $0x4e6148e6 // sqxtn2 v6.8h, v7.4s
+	WORD $0x0e614b18 // sqxtn v24.4h, v24.4s
+	WORD $0x4e614b38 // sqxtn2 v24.8h, v25.4s
+	WORD $0x0e2148c6 // sqxtn v6.8b, v6.8h
+	WORD $0x4e214b06 // sqxtn2 v6.16b, v24.8h
+	WORD $0x4ea61cdc // mov v28.16b, v6.16b
+
+rmain:
+	MOVD ZR, R10
+
+rstep:
+	ADD R10, R1, R9
+	VLD1 (R9), [V0.B16]
+	ADD R10, R2, R9
+	VLD1 (R9), [V1.B16]
+	WORD $0x0f08a402 // sxtl v2.8h, v0.8b
+	WORD $0x4f08a403 // sxtl2 v3.8h, v0.16b
+	WORD $0x0f08a424 // sxtl v4.8h, v1.8b
+	WORD $0x4f08a425 // sxtl2 v5.8h, v1.16b
+	WORD $0x4e708442 // add v2.8h, v2.8h, v16.8h
+	WORD $0x4e708463 // add v3.8h, v3.8h, v16.8h
+	WORD $0x4e718484 // add v4.8h, v4.8h, v17.8h
+	WORD $0x4e7184a5 // add v5.8h, v5.8h, v17.8h
+	WORD $0x0e64c046 // smull v6.4s, v2.4h, v4.4h
+	WORD $0x4e64c047 // smull2 v7.4s, v2.8h, v4.8h
+	WORD $0x0e65c078 // smull v24.4s, v3.4h, v5.4h
+	WORD $0x4e65c079 // smull2 v25.4s, v3.8h, v5.8h
+	WORD $0x4eb24cc6 // sqshl v6.4s, v6.4s, v18.4s
+	WORD $0x4eb24ce7 // sqshl v7.4s, v7.4s, v18.4s
+	WORD $0x4eb24f18 // sqshl v24.4s, v24.4s, v18.4s
+	WORD $0x4eb24f39 // sqshl v25.4s, v25.4s, v18.4s
+	WORD $0x6eb3b4c6 // sqrdmulh v6.4s, v6.4s, v19.4s
+	WORD $0x6eb3b4e7 // sqrdmulh v7.4s, v7.4s, v19.4s
+	WORD $0x6eb3b718 // sqrdmulh v24.4s, v24.4s, v19.4s
+	WORD $0x6eb3b739 // sqrdmulh v25.4s, v25.4s, v19.4s
+	WORD $0x4e341cda // and v26.16b, v6.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0cc6 // sqadd v6.4s, v6.4s, v26.4s
+	WORD $0x4e341cfa // and v26.16b, v7.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0ce7 // sqadd v7.4s, v7.4s, v26.4s
+	WORD $0x4e341f1a // and v26.16b, v24.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0f18 // sqadd v24.4s, v24.4s, v26.4s
+	WORD $0x4e341f3a // and v26.16b, v25.16b, v20.16b
+	WORD $0x4f21075a // sshr v26.4s, v26.4s, #31
+	WORD $0x4eba0f39 // sqadd v25.4s, v25.4s, v26.4s
+	WORD $0x4eb454c6 // srshl v6.4s, v6.4s, v20.4s
+	WORD $0x4eb454e7 // srshl v7.4s, v7.4s, v20.4s
+	WORD $0x4eb45718 // srshl v24.4s, v24.4s, v20.4s
+	WORD $0x4eb45739 // srshl v25.4s, v25.4s, v20.4s
+	WORD $0x4eb50cc6 // sqadd v6.4s, v6.4s, v21.4s
+	WORD $0x4eb664c6 // smax v6.4s, v6.4s, v22.4s
+	WORD $0x4eb76cc6 // smin v6.4s, v6.4s, v23.4s
+	WORD $0x4eb50ce7 // sqadd v7.4s, v7.4s, v21.4s
+	WORD $0x4eb664e7 // smax v7.4s, v7.4s, v22.4s
+	WORD $0x4eb76ce7 // smin v7.4s, v7.4s, v23.4s
+	WORD $0x4eb50f18 // sqadd v24.4s, v24.4s, v21.4s
+	WORD $0x4eb66718 // smax v24.4s, v24.4s, v22.4s
+	WORD $0x4eb76f18 // smin v24.4s, v24.4s, v23.4s
+	WORD $0x4eb50f39 // sqadd v25.4s, v25.4s, v21.4s
+	WORD $0x4eb66739 // smax v25.4s, v25.4s, v22.4s
+	WORD $0x4eb76f39 // smin v25.4s, v25.4s, v23.4s
+	WORD $0x0e6148c6 // sqxtn v6.4h, v6.4s
+	WORD $0x4e6148e6 // sqxtn2 v6.8h, v7.4s
+	WORD $0x0e614b18 // sqxtn v24.4h, v24.4s
+	WORD $0x4e614b38 // sqxtn2 v24.8h, v25.4s
+	WORD $0x0e2148c6 // sqxtn v6.8b, v6.8h
+	WORD $0x4e214b06 // sqxtn2 v6.16b, v24.8h
+	ADD R10, R0, R9
+	VST1 [V6.B16], (R9)
+	ADD $16, R10, R10
+	CMP R6, R10
+	BLT rstep
+	CBZ R8, rnext
+	ADD R7, R0, R9
+	VST1 [V28.B16], (R9)
+
+rnext:
+	ADD R5, R1, R1
+	ADD R5, R0, R0
+	SUBS $1, R3, R3
+	BNE rpixel
+	RET
+
 // func addNEON(out, a, b *int8, n int, c *AddConsts)
 //
 // out[i] = clamp(MBQM(A(a[i]) + B(b[i]), OutMult, OutShift) + ZeroPoint, Min, Max)

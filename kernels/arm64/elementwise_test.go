@@ -105,6 +105,38 @@ func checkEveryPair(t *testing.T, r *rand.Rand, iter int, what string, op func(o
 	}
 }
 
+// TestMulRowInt8 compares MulRowInt8 on every variant with the definition
+// for row broadcasts of 1-200 channels (the twin below 16; 16-channel steps
+// and the tail step computed first above), 1-9 pixels, in place over full
+// and into a separate output with guard bands.
+func TestMulRowInt8(t *testing.T) {
+	variants(t, func(t *testing.T, v Variant) {
+		r := rand.New(rand.NewPCG(6, uint64(v)))
+		for iter := range 300 {
+			c, pixels := 1+r.IntN(200), 1+r.IntN(9)
+			mult, shift := quant.QuantizeMultiplier(r.Float64() * 0.02)
+			k, ok := NewMulConsts(int32(r.IntN(257)-128), int32(r.IntN(257)-128), mult, int32(shift), int32(r.IntN(256)-128), -128, 127)
+			if !ok {
+				t.Fatal("constants refused")
+			}
+			full, row := randInt8(r, pixels*c), randInt8(r, c)
+			want := make([]int8, pixels*c)
+			for i := range want {
+				want[i] = mulDefinition(full[i], row[i%c], k)
+			}
+			out, check := guardedAt(t, pixels*c, iter%16)
+			MulRowInt8(v, out, full, row, c, k)
+			check()
+			MulRowInt8(v, full, full, row, c, k) // in place
+			for i := range want {
+				if out[i] != want[i] || full[i] != want[i] {
+					t.Fatalf("iter %d (%d channels, %d pixels): element %d = %d (in place %d), want %d", iter, c, pixels, i, out[i], full[i], want[i])
+				}
+			}
+		}
+	})
+}
+
 // TestNewMulConstsRefuses checks the offsets and clamps MulInt8 cannot
 // take.
 func TestNewMulConstsRefuses(t *testing.T) {
