@@ -6,5 +6,7 @@
 //
 // The package imports nothing from edgeinfer: routines take slices, ints
 // and fixed-size parameter blocks, and package kernels adapts its packed
-// layouts to them (kernels/microkernel.go states the contract).
+// layouts to them (kernels/microkernel.go states the contract). The pool
+// drivers are portable Go too, and the arm64 pool kernels run under them
+// (MaxPoolInt8.RunKernel, AvgPoolInt8.RunKernel).
 package amd64
