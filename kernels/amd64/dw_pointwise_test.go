@@ -1,6 +1,7 @@
 package amd64_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -47,36 +48,22 @@ func randomPointwiseCase(r *rand.Rand) (c dwCase, padded bool) {
 
 // TestDepthwisePointwiseMatchesReference runs random 1x1 depthwise
 // convolutions on every runner (the generic one runs the pointwise path's
-// Go twin) and compares with kernels.Conv2DInt8, rows split at random
-// like the runtime's workers, guard bands around the output.
+// Go twin) through checkGuarded: compared with kernels.Conv2DInt8, rows
+// split at random like the runtime's workers, guard bands around the
+// input, the output and the scratch.
 func TestDepthwisePointwiseMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
 	taken := 0
 	for iter := range 300 {
 		c, padded := randomPointwiseCase(r)
-		g := &c.p.ConvGeom
-		want := make([]int8, g.N*g.OutH*g.OutW*g.OutC)
-		kernels.Conv2DInt8(&c.p, c.in, c.filter, c.bias, want, 0, g.Units())
 		d := c.pack(t)
 		if amd64.UsesPointwise(d) == padded {
-			t.Fatalf("iter %d %+v: pointwise path taken %v with windows outside the image %v", iter, *g, amd64.UsesPointwise(d), padded)
+			t.Fatalf("iter %d %+v: pointwise path taken %v with windows outside the image %v", iter, c.p.ConvGeom, amd64.UsesPointwise(d), padded)
 		}
 		if amd64.UsesPointwise(d) {
 			taken++
 		}
-		scratch := make([]byte, d.ScratchBytes())
-		for _, run := range dwRunners {
-			got, check := guardedOut(t, len(want))
-			for lo := 0; lo < g.Units(); {
-				hi := min(g.Units(), lo+1+r.IntN(4))
-				run.run(d, c.in, got, scratch, lo, hi)
-				lo = hi
-			}
-			check()
-			if m := depthwiseMismatch(g, got, want); m != "" {
-				t.Fatalf("iter %d %s %+v: %s", iter, run.name, *g, m)
-			}
-		}
+		checkGuarded(t, r, fmt.Sprint("iter ", iter), c, d)
 	}
 	if taken < 200 {
 		t.Errorf("the pointwise path took %d of 300 cases", taken)
