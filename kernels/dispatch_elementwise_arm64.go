@@ -7,9 +7,11 @@ import "github.com/edgeinfer/edgeinfer/kernels/arm64"
 // The arm64 MUL, ADD and table-lookup kernels (kernels/arm64/elementwise.go):
 // NEON and DotProd run the same NEON code, which has nothing to gain from
 // SDOT. Without them a board ran these ops in the reference kernels:
-// EfficientNet-B0's sixteen squeeze-excite MULs took 13 ms per inference
-// in Go on this project's x86 machine (the GEMMs' share of the run on a
-// Pi), where SQRDMULH requantizes four lanes per instruction.
+// EfficientNet-B0's sixteen squeeze-excite MULs took 13.2-17.4 ms of a
+// 347-449 ms run in Go on the x86 machine, against 0.53-0.64 ms with AVX2
+// (two runs of EDGEINFER_KERNELS=purego|avx2 edgeinfer bench
+// benchmarks/work/efficientnet_b0/int8.einf --profile). SQRDMULH
+// requantizes four lanes per instruction.
 func init() {
 	for _, v := range []Variant{NEON, DotProd} {
 		if archSupport(v) != nil {

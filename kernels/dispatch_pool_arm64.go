@@ -11,8 +11,10 @@ import (
 // clipping, the load-time tap lists, runs of full windows), and
 // arm64.MaxPool is its kernel (SMAX over the taps, 16 channels per step).
 // Before it a board ran pooling in the reference kernel: ResNet-18's
-// 112x112x64 stem pool took 6.1 ms per inference in Go on the x86 machine,
-// against about 0.1 ms with AVX2.
+// 112x112x64 stem pool took 5.5-6.6 ms per inference in Go on the x86
+// machine, against 0.05-0.09 ms with AVX2 (fastest and mean of 5 runs:
+// EDGEINFER_KERNELS=purego|avx2 edgeinfer bench
+// benchmarks/work/resnet18/int8.einf --runs 5 --profile).
 func init() {
 	for _, v := range []Variant{NEON, DotProd} {
 		if archSupport(v) != nil {
